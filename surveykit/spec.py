@@ -1,0 +1,690 @@
+"""The questionnaire definition: one YAML file, the single source of truth for a survey.
+
+A questionnaire declares its response scales, items, background and free-text questions, the recode rules
+that turn raw answers into analysis variables, the indices built from items, the analysis plan and, for
+replications, the published values to compare with. ``docs/questionnaire-format.md`` documents every key;
+``surveykit schema`` prints the JSON Schema generated from the models below.
+
+Loading is two-pass: pydantic checks keys and types (unknown keys are errors, reported with their YAML line),
+then :meth:`Questionnaire.check_references` checks that every name used is defined (items of an index,
+sources of a recode, variables of the analysis plan, reference categories) and that derived variables
+do not depend on each other in a circle.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from surveykit.errors import Problem, SpecError
+from surveykit.yamlio import line_of, load_yaml
+
+LANGUAGES = ("nb", "en")
+Code = int
+Text = Union[str, dict[str, str]]  # one text for all languages, or one per language code
+
+
+def text_in(text: Text | None, lang: str, fallback: str = "") -> str:
+    """The text in ``lang``, else English, else Norwegian, else any language given."""
+    if text is None:
+        return fallback
+    if isinstance(text, str):
+        return text
+    for key in (lang, "en", "nb"):
+        if key in text:
+            return text[key]
+    return next(iter(text.values()), fallback)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+# ----------------------------------------------------------------------------------------------- scales
+class Scale(_Model):
+    """A response scale: integer values from ``min`` to ``max`` with optional value labels."""
+
+    min: int
+    max: int
+    labels: dict[str, dict[int, str]] = Field(
+        default_factory=dict, description="Value labels per language: {nb: {1: '...'}, en: {...}}"
+    )
+    favourable: list[int] | None = Field(
+        None, description="Values counted as favourable (default: the top two values of the scale)"
+    )
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> "Scale":
+        if self.min >= self.max:
+            raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
+        for value in self.favourable or []:
+            if not self.min <= value <= self.max:
+                raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
+        return self
+
+    @property
+    def values(self) -> list[int]:
+        return list(range(self.min, self.max + 1))
+
+    @property
+    def favourable_values(self) -> list[int]:
+        return self.favourable if self.favourable is not None else [self.max - 1, self.max]
+
+
+# ------------------------------------------------------------------------------------------- questions
+class Item(_Model):
+    """A rating-scale statement (Likert-type item)."""
+
+    id: str
+    text: Text
+    scale: str
+    question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
+    reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x wherever the item is used")
+    missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
+
+
+class Background(_Model):
+    """A background question: single choice with codes, a number (such as age) or yes/no."""
+
+    id: str
+    type: Literal["single", "number", "yesno"]
+    text: Text
+    question: str | int | None = None
+    codes: dict[Code, Text] | None = Field(None, description="Answer codes and their labels (single, yesno)")
+    min: float | None = Field(None, description="Smallest valid number (type number)")
+    max: float | None = Field(None, description="Largest valid number (type number)")
+    reference: Code | None = Field(None, description="Reference category for dummy coding")
+    missing_codes: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Background":
+        if self.type in ("single", "yesno") and not self.codes:
+            raise ValueError(f"question {self.id!r} of type {self.type} needs 'codes'")
+        if self.type == "number" and self.codes:
+            raise ValueError(f"question {self.id!r} of type number takes min/max, not codes")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"question {self.id!r}: min ({self.min}) is above max ({self.max})")
+        return self
+
+
+class FreeText(_Model):
+    """An open question. Free-text answers stay out of the report unless ``in_report`` is true."""
+
+    id: str
+    text: Text
+    question: str | int | None = None
+    in_report: bool = Field(False, description="Show the answers in the report (random order, no background)")
+
+
+# --------------------------------------------------------------------------------------------- recodes
+class _Recode(_Model):
+    id: str = Field(description="Name of the variable the rule creates (or replaces, if it names a derived one)")
+    label: Text | None = None
+    codes: dict[Code, Text] | None = Field(None, description="Labels of the new codes (default: the source's)")
+    reference: Code | None = Field(None, description="Reference category for dummy coding")
+
+
+class MapRecode(_Recode):
+    """Map codes of one variable onto new codes (merging categories); ``null`` makes a code missing."""
+
+    type: Literal["map"]
+    source: str = Field(alias="from")
+    map: dict[Code, Code | None]
+    unmapped: Literal["keep", "missing"] = "keep"
+
+
+class KeywordRule(_Model):
+    keywords: list[str] = Field(min_length=1, description="Case-insensitive substrings; any one matches")
+    value: Code | None = Field(description="Code assigned when a keyword matches (null: missing)")
+
+
+class KeywordRecode(_Recode):
+    """Code free-text answers ("annet: ...") by keyword rules, on top of a coded variable.
+
+    Start from ``base`` (a coded variable, or nothing). On rows matching ``when`` (all conditions), the
+    first rule whose keyword occurs in ``text`` sets the value; rows matching ``when`` but no rule get
+    ``otherwise`` ('keep' the base value, 'missing', or a code).
+    """
+
+    type: Literal["keywords"]
+    text: str = Field(description="The free-text variable to search")
+    base: str | None = Field(None, description="Coded variable whose values the new variable starts from")
+    when: dict[str, Code | list[Code]] = Field(default_factory=dict)
+    rules: list[KeywordRule] = Field(min_length=1)
+    otherwise: Literal["keep", "missing"] | Code = "keep"
+
+
+class Bin(_Model):
+    code: Code
+    upper: float | None = Field(None, description="Inclusive upper bound; the last bin has none")
+    label: Text
+
+
+class BinRecode(_Recode):
+    """Bin a number into ordered groups: x <= upper of the first bin, and so on."""
+
+    type: Literal["bins"]
+    source: str = Field(alias="from")
+    bins: list[Bin] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "BinRecode":
+        uppers = [b.upper for b in self.bins]
+        if any(u is None for u in uppers[:-1]):
+            raise ValueError("only the last bin may be open (no 'upper')")
+        bounded = [u for u in uppers if u is not None]
+        if bounded != sorted(bounded) or len(set(bounded)) != len(bounded):
+            raise ValueError(f"bin upper bounds must increase: {bounded}")
+        return self
+
+
+class Case(_Model):
+    when: dict[str, Code | list[Code]] = Field(min_length=1, description="All conditions must hold")
+    value: Code | None
+
+
+class CasesRecode(_Recode):
+    """Derive a variable from one or more others: the first case whose conditions all hold sets the value."""
+
+    type: Literal["cases"]
+    cases: list[Case] = Field(min_length=1)
+    default: Code | None = None
+
+
+Recode = Annotated[Union[MapRecode, KeywordRecode, BinRecode, CasesRecode], Field(discriminator="type")]
+
+
+# --------------------------------------------------------------------------------------------- indices
+class Index(_Model):
+    """An index (scale score): the mean of its items after reverse-keying."""
+
+    id: str
+    label: Text
+    items: list[str] = Field(min_length=1)
+    reverse: list[str] = Field(default_factory=list, description="Items reversed for this index only")
+    min_valid: int = Field(1, ge=1, description="Fewest valid item answers for a score (else missing)")
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Index":
+        if self.min_valid > len(self.items):
+            raise ValueError(f"index {self.id!r}: min_valid {self.min_valid} exceeds its {len(self.items)} items")
+        unknown = sorted(set(self.reverse) - set(self.items))
+        if unknown:
+            raise ValueError(f"index {self.id!r}: reverse names items not in the index: {unknown}")
+        return self
+
+
+# --------------------------------------------------------------------------------------- analysis plan
+class FactorAnalysisPlan(_Model):
+    id: str
+    label: Text | None = None
+    items: list[str] = Field(min_length=3)
+    extraction: Literal["paf", "minres", "ml", "pca"] = "paf"
+    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
+    n_factors: int | Literal["kaiser", "parallel"] = "kaiser"
+    loading_cutoff: float = Field(0.1, ge=0, lt=1)
+    missing: Literal["pairwise", "listwise"] | None = None
+
+
+class ReliabilityPlan(_Model):
+    """A scale checked for reliability that is not (or not in this form) an index."""
+
+    id: str
+    label: Text | None = None
+    items: list[str] = Field(min_length=2)
+    reverse: list[str] = Field(default_factory=list)
+
+
+class DescriptivesPlan(_Model):
+    id: str
+    label: Text | None = None
+    variables: list[str] = Field(min_length=1)
+
+
+class ComparisonPlan(_Model):
+    id: str
+    label: Text | None = None
+    outcomes: list[str] = Field(min_length=1)
+    groups: list[str] = Field(min_length=1)
+    posthoc: Literal["bonferroni", "tukey", "games-howell"] | None = None
+
+
+class CrosstabPlan(_Model):
+    id: str
+    label: Text | None = None
+    rows: list[str] = Field(min_length=1)
+    cols: list[str] = Field(min_length=1)
+
+
+class CorrelationPlan(_Model):
+    id: str
+    label: Text | None = None
+    variables: list[str] = Field(min_length=2)
+    method: Literal["pearson", "spearman"] = "pearson"
+
+
+class RegressionBlock(_Model):
+    label: Text | None = None
+    predictors: list[str] = Field(min_length=1)
+
+
+class RegressionPlan(_Model):
+    id: str
+    label: Text | None = None
+    outcome: str
+    blocks: list[RegressionBlock] = Field(min_length=1)
+    screen_threshold: float = Field(0.7, gt=0, le=1, description="Flag predictor pairs with |r| above this")
+
+
+class Analysis(_Model):
+    missing: Literal["pairwise", "listwise"] = Field(
+        "pairwise", description="Missing-data rule for correlations and factor analysis"
+    )
+    alpha: float = Field(0.05, gt=0, lt=1, description="Significance level")
+    posthoc: Literal["bonferroni", "tukey", "games-howell"] = "bonferroni"
+    min_group_size: int = Field(5, ge=1, description="Smallest group shown in any table or figure")
+    seed: int = Field(20121201, description="Seed for parallel analysis and any other random step")
+    descriptives: list[DescriptivesPlan] = Field(default_factory=list)
+    factor_analyses: list[FactorAnalysisPlan] = Field(default_factory=list)
+    reliability: list[ReliabilityPlan] = Field(default_factory=list)
+    comparisons: list[ComparisonPlan] = Field(default_factory=list)
+    crosstabs: list[CrosstabPlan] = Field(default_factory=list)
+    correlations: list[CorrelationPlan] = Field(default_factory=list)
+    regressions: list[RegressionPlan] = Field(default_factory=list)
+
+
+class PublishedValue(_Model):
+    """A number printed in the publication being replicated, located in results.json by a dotted path."""
+
+    table: str
+    quantity: str
+    path: str = Field(description="Dotted path into results.json, e.g. indices.malekortet.alpha")
+    value: float
+    tolerance: float = Field(ge=0)
+
+
+class Sample(_Model):
+    file: str = Field(description="Data file, relative to the questionnaire file")
+    synthetic: bool = True
+    description: Text | None = None
+
+
+class Simulation(_Model):
+    targets: str = Field(description="Calibration targets file, relative to the questionnaire file")
+    n: int = Field(383, ge=1)
+    seed: int = 2012
+
+
+class Metadata(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    title: Text
+    citation: str | None = None
+    description: Text | None = None
+    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
+
+
+# ------------------------------------------------------------------------------------- the questionnaire
+class Questionnaire(_Model):
+    """A whole questionnaire definition."""
+
+    meta: Metadata
+    respondent_id: str | None = Field(None, description="Column holding a respondent id (must be unique)")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Export header -> variable id, for exports whose headers are texts"
+    )
+    missing_codes: list[float] = Field(default_factory=list, description="Codes meaning 'not answered' everywhere")
+    scales: dict[str, Scale]
+    items: list[Item] = Field(default_factory=list)
+    background: list[Background] = Field(default_factory=list)
+    free_text: list[FreeText] = Field(default_factory=list)
+    recodes: list[Recode] = Field(default_factory=list)
+    indices: list[Index] = Field(default_factory=list)
+    analysis: Analysis = Field(default_factory=Analysis)
+    published: list[PublishedValue] = Field(default_factory=list)
+    sample: Sample | None = None
+    simulation: Simulation | None = None
+
+    # Where the YAML came from, to resolve relative paths and name the file in messages.
+    source_path: Path | None = Field(None, exclude=True, repr=False)
+
+    @field_validator("items", "background", "free_text", "recodes", "indices")
+    @classmethod
+    def _unique_ids(cls, value: list) -> list:
+        seen: set[str] = set()
+        for entry in value:
+            if entry.id in seen and not isinstance(entry, _Recode):
+                raise ValueError(f"id {entry.id!r} is defined twice")
+            seen.add(entry.id)
+        return value
+
+    # ------------------------------------------------------------------------------- lookups
+    @cached_property
+    def raw_variables(self) -> dict[str, Item | Background | FreeText]:
+        """Variables answered by respondents (columns expected in the data), by id."""
+        out: dict[str, Any] = {}
+        for entry in [*self.items, *self.background, *self.free_text]:
+            out[entry.id] = entry
+        return out
+
+    @cached_property
+    def item_map(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    @cached_property
+    def index_map(self) -> dict[str, Index]:
+        return {i.id: i for i in self.indices}
+
+    @cached_property
+    def recode_map(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for r in self.recodes:
+            out[r.id] = r
+        return out
+
+    def scale_of(self, variable: str) -> Scale | None:
+        """The response scale of an item, or of an index (the scale of its items)."""
+        if variable in self.item_map:
+            return self.scales.get(self.item_map[variable].scale)
+        if variable in self.index_map:
+            return self.scales.get(self.item_map[self.index_map[variable].items[0]].scale) if (
+                self.index_map[variable].items[0] in self.item_map
+            ) else None
+        return None
+
+    def codes_of(self, variable: str) -> dict[int, Text] | None:
+        """Code labels of a categorical variable (background question or derived), else None."""
+        if variable in self.recode_map:
+            rule = self.recode_map[variable]
+            if rule.codes is not None:
+                return rule.codes
+            if isinstance(rule, BinRecode):
+                return {b.code: b.label for b in rule.bins}
+            source = getattr(rule, "source", None) or getattr(rule, "base", None)
+            return self.codes_of(source) if source else None
+        entry = self.raw_variables.get(variable)
+        if isinstance(entry, Background):
+            return entry.codes
+        return None
+
+    def reference_of(self, variable: str) -> int | None:
+        if variable in self.recode_map:
+            return self.recode_map[variable].reference
+        entry = self.raw_variables.get(variable)
+        return entry.reference if isinstance(entry, Background) else None
+
+    def label_of(self, variable: str, lang: str = "en") -> str:
+        """A short human label for any variable."""
+        if variable in self.index_map:
+            return text_in(self.index_map[variable].label, lang, variable)
+        if variable in self.recode_map and self.recode_map[variable].label is not None:
+            return text_in(self.recode_map[variable].label, lang, variable)
+        entry = self.raw_variables.get(variable)
+        if entry is not None:
+            return text_in(entry.text, lang, variable)
+        if variable in self.recode_map:
+            rule = self.recode_map[variable]
+            source = getattr(rule, "source", None) or getattr(rule, "base", None)
+            if source:
+                return self.label_of(source, lang)
+        return variable
+
+    def code_label(self, variable: str, code: Any, lang: str = "en") -> str:
+        codes = self.codes_of(variable) or {}
+        try:
+            key = int(code)
+        except (TypeError, ValueError):
+            return str(code)
+        return text_in(codes.get(key), lang, str(key))
+
+    def missing_codes_of(self, variable: str) -> list[float]:
+        entry = self.raw_variables.get(variable)
+        own = getattr(entry, "missing_codes", None)
+        return list(own) if own is not None else list(self.missing_codes)
+
+    def kind_of(self, variable: str) -> str | None:
+        """'item', 'single', 'number', 'yesno', 'text', 'derived' or 'index' (None when unknown)."""
+        if variable in self.index_map:
+            return "index"
+        if variable in self.recode_map:
+            return "derived"
+        entry = self.raw_variables.get(variable)
+        if isinstance(entry, Item):
+            return "item"
+        if isinstance(entry, Background):
+            return entry.type
+        if isinstance(entry, FreeText):
+            return "text"
+        return None
+
+    def resolve(self, relative: str) -> Path:
+        base = self.source_path.parent if self.source_path else Path.cwd()
+        return (base / relative).resolve()
+
+    # ---------------------------------------------------------------------------- references
+    def recode_order(self) -> list[Any]:
+        """Recode rules in an order where every rule comes after the rules it depends on.
+
+        Rules are applied in file order, except that a rule using a variable derived later is moved after
+        it. A rule that replaces a variable (same id twice) keeps its place relative to its earlier
+        definition. Raises SpecError on a circle.
+        """
+        problems = self._reference_problems()
+        if problems:
+            raise SpecError(self._where() + f"{len(problems)} problem(s) in the questionnaire", problems)
+        return list(self._ordered_recodes)
+
+    @cached_property
+    def _ordered_recodes(self) -> list[Any]:
+        order, _ = self._topological_recodes()
+        return order
+
+    def _topological_recodes(self) -> tuple[list[Any], list[str]]:
+        raw = set(self.raw_variables)
+        rules = list(self.recodes)
+        producers: dict[str, list[int]] = {}
+        for pos, rule in enumerate(rules):
+            producers.setdefault(rule.id, []).append(pos)
+
+        def deps(pos: int) -> set[int]:
+            # An input refers to the latest rule before this one that produces it; failing that (a forward
+            # reference) to the first rule after it. Replacing a variable depends on its earlier definition.
+            out: set[int] = set()
+            names = set(_recode_inputs(rules[pos])) | {rules[pos].id}
+            for name in names:
+                earlier = [p for p in producers.get(name, []) if p < pos]
+                later = [p for p in producers.get(name, []) if p > pos]
+                if earlier:
+                    out.add(max(earlier))
+                elif later and name not in raw and name != rules[pos].id:
+                    out.add(min(later))
+            return out
+
+        graph = {pos: deps(pos) for pos in range(len(rules))}
+        done: list[int] = []
+        state: dict[int, int] = {}
+        cycle: list[str] = []
+
+        def visit(pos: int, trail: list[int]) -> None:
+            if state.get(pos) == 2 or cycle:
+                return
+            if state.get(pos) == 1:
+                loop = trail[trail.index(pos):] + [pos]
+                cycle.extend(rules[p].id for p in loop)
+                return
+            state[pos] = 1
+            for dep in sorted(graph[pos]):
+                visit(dep, trail + [pos])
+            state[pos] = 2
+            done.append(pos)
+
+        for pos in range(len(rules)):
+            visit(pos, [])
+        return [rules[p] for p in done], cycle
+
+    def _where(self) -> str:
+        return f"{self.source_path}: " if self.source_path else ""
+
+    def _reference_problems(self) -> list[Problem]:
+        file = str(self.source_path) if self.source_path else None
+        problems: list[Problem] = []
+
+        def bad(msg: str) -> None:
+            problems.append(Problem(msg, file=file))
+
+        raw = self.raw_variables
+        derived = {r.id for r in self.recodes}
+        clash = sorted(set(raw) & derived)
+        for name in clash:
+            bad(f"recode {name!r} has the id of a question; give the derived variable its own id")
+        known = set(raw) | derived | set(self.index_map)
+        for dup in sorted(set(self.index_map) & (set(raw) | derived)):
+            bad(f"index {dup!r} has the id of another variable")
+
+        for item in self.items:
+            if item.scale not in self.scales:
+                bad(f"item {item.id!r} uses undefined scale {item.scale!r} (scales: {sorted(self.scales)})")
+        for q in self.background:
+            if q.reference is not None and q.codes and q.reference not in q.codes:
+                bad(f"question {q.id!r}: reference category {q.reference} is not one of its codes {sorted(q.codes)}")
+
+        for rule in self.recodes:
+            for name in _recode_inputs(rule):
+                if name not in known:
+                    bad(f"recode {rule.id!r} uses undefined variable {name!r}")
+            if isinstance(rule, KeywordRecode) and rule.text in raw and not isinstance(raw[rule.text], FreeText):
+                bad(f"recode {rule.id!r}: 'text' must name a free-text question, {rule.text!r} is not one")
+        _, cycle = self._topological_recodes()
+        if cycle:
+            bad("derived variables depend on each other in a circle: " + " -> ".join(cycle))
+        if not cycle and not problems:
+            for rule in self.recodes:
+                if rule.reference is not None:
+                    codes = self.codes_of(rule.id) or {}
+                    if codes and rule.reference not in codes:
+                        bad(f"recode {rule.id!r}: reference category {rule.reference} is not one of its codes {sorted(codes)}")
+
+        for index in self.indices:
+            for name in index.items:
+                if name not in self.item_map:
+                    bad(f"index {index.id!r} names unknown item {name!r}")
+            scales = {self.item_map[n].scale for n in index.items if n in self.item_map}
+            if len(scales) > 1:
+                bad(f"index {index.id!r} mixes items on different scales {sorted(scales)}")
+
+        plan = self.analysis
+        for fa in plan.factor_analyses:
+            for name in fa.items:
+                if name not in self.item_map:
+                    bad(f"factor analysis {fa.id!r} names unknown item {name!r}")
+            if isinstance(fa.n_factors, int) and fa.n_factors >= len(fa.items):
+                bad(f"factor analysis {fa.id!r} asks for {fa.n_factors} factors from {len(fa.items)} items")
+        for rel in plan.reliability:
+            for name in [*rel.items, *rel.reverse]:
+                if name not in self.item_map:
+                    bad(f"reliability {rel.id!r} names unknown item {name!r}")
+        numeric = set(self.item_map) | set(self.index_map)
+        categorical = derived | {q.id for q in self.background}
+        for d in plan.descriptives:
+            for name in d.variables:
+                if name not in known:
+                    bad(f"descriptives {d.id!r} names unknown variable {name!r}")
+        for c in plan.comparisons:
+            for name in c.outcomes:
+                if name not in numeric and self.kind_of(name) != "number":
+                    bad(f"comparison {c.id!r}: outcome {name!r} is not an item, index or number")
+            for name in c.groups:
+                if name not in categorical:
+                    bad(f"comparison {c.id!r}: group {name!r} is not a categorical variable")
+        for x in plan.crosstabs:
+            for name in [*x.rows, *x.cols]:
+                if name not in categorical:
+                    bad(f"crosstab {x.id!r}: {name!r} is not a categorical variable")
+        for corr in plan.correlations:
+            for name in corr.variables:
+                if name not in known:
+                    bad(f"correlation {corr.id!r} names unknown variable {name!r}")
+        for reg in plan.regressions:
+            for name in [reg.outcome, *(p for b in reg.blocks for p in b.predictors)]:
+                if name not in known:
+                    bad(f"regression {reg.id!r} names unknown variable {name!r}")
+            seen: set[str] = set()
+            for block in reg.blocks:
+                for name in block.predictors:
+                    if name in seen:
+                        bad(f"regression {reg.id!r} enters predictor {name!r} twice")
+                    seen.add(name)
+        ids = [p.id for group in (plan.descriptives, plan.factor_analyses, plan.reliability, plan.comparisons,
+                                  plan.crosstabs, plan.correlations, plan.regressions) for p in group]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            bad(f"analysis plan id {dup!r} is used twice")
+        return problems
+
+
+def _recode_inputs(rule: Any) -> list[str]:
+    if isinstance(rule, (MapRecode, BinRecode)):
+        return [rule.source]
+    if isinstance(rule, KeywordRecode):
+        return [rule.text, *([rule.base] if rule.base else []), *rule.when]
+    if isinstance(rule, CasesRecode):
+        return list(dict.fromkeys(name for case in rule.cases for name in case.when))
+    return []
+
+
+def _format_loc(loc: tuple) -> str:
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in ("map", "MapRecode", "KeywordRecode", "BinRecode", "CasesRecode") and parts and parts[-1].startswith("["):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and check a questionnaire YAML file; raise :class:`SpecError` listing every problem."""
+    path = Path(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: a questionnaire must be a YAML mapping (keys such as meta, scales, items)")
+    return questionnaire_from_dict(data, path)
+
+
+def questionnaire_from_dict(data: dict, path: Path | None = None) -> Questionnaire:
+    file = str(path) if path else "<questionnaire>"
+    try:
+        q = Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            # drop pydantic's discriminator tags ('map', 'bins', ...) from the shown path
+            shown = tuple(p for p in loc if p not in ("map", "keywords", "bins", "cases") or p == loc[-1])
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = f"unknown key {loc[-1]!r}"
+            elif err["type"] == "missing":
+                message = f"required key {loc[-1]!r} is missing"
+            elif "input" in err and err["type"] not in ("value_error",):
+                message += f" (got {err['input']!r})" if not isinstance(err["input"], (dict, list)) else ""
+            problems.append(Problem(f"{_format_loc(shown)}: {message}", file=file, line=line_of(data, loc)))
+        raise SpecError(f"{file}: {len(problems)} problem(s) in the questionnaire", problems) from None
+    q = q.model_copy(update={"source_path": path.resolve() if path else None})
+    problems = q._reference_problems()
+    if problems:
+        raise SpecError(f"{file}: {len(problems)} problem(s) in the questionnaire", problems)
+    return q
+
+
+def json_schema() -> dict:
+    """JSON Schema of the questionnaire format, for editors (yaml-language-server) and checks."""
+    schema = Questionnaire.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "surveykit questionnaire"
+    schema.get("properties", {}).pop("source_path", None)
+    return schema

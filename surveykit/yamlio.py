@@ -1,0 +1,126 @@
+"""Safe YAML loading that remembers where every key and list entry stood in the file.
+
+PyYAML's ``SafeLoader`` builds only plain Python objects (no object construction from tags). On top of it
+this loader rejects duplicate keys, which YAML allows silently and which would hide a user's mistake, and
+records line numbers so that schema errors can name the line of the offending value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from surveykit.errors import Problem, SpecError
+
+
+class LineDict(dict):
+    """A dict that knows the line of each of its keys (1-based) and of itself."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    """A list that knows the line of each of its entries (1-based) and of itself."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records lines and collects duplicate keys instead of overwriting."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found an unhashable key", key_node.start_mark
+            ) from None
+        if key in result:
+            loader.duplicates.append((str(key), key_node.start_mark.line + 1))
+            continue
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = value_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Load a YAML file safely, with line numbers; raise :class:`SpecError` naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: questionnaire file not found") from None
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a folder, not a questionnaire file") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); save the questionnaire as UTF-8") from None
+    return load_yaml_text(text, str(path))
+
+
+def load_yaml_text(text: str, filename: str = "<string>") -> Any:
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise SpecError(
+            f"{filename}: the questionnaire is not valid YAML",
+            [Problem(f"YAML syntax error: {reason}", file=filename, line=line)],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{filename}: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        problems = [Problem(f"duplicate key {k!r}", file=filename, line=ln) for k, ln in loader.duplicates]
+        raise SpecError(f"{filename}: {len(problems)} duplicate key(s) in the YAML", problems)
+    return data
+
+
+def line_of(data: Any, loc: tuple) -> int | None:
+    """The line of the deepest node on path ``loc`` (a pydantic error location) that exists in ``data``."""
+    line = getattr(data, "line", None) or None
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineDict) and str(part) in {str(k) for k in node}:
+            key = next(k for k in node if str(k) == str(part))
+            line = node.key_lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            # pydantic adds names of union members or model tags to the location; skip those
+            continue
+    return line
