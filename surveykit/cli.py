@@ -1,0 +1,165 @@
+"""The ``surveykit`` command: a thin layer over the library.
+
+Every user error (a :class:`~surveykit.errors.SurveyError`) is printed as a headline with one line per
+problem, and the command exits with status 2, without a traceback. Heavy libraries are imported inside the
+commands, so that ``surveykit --help`` and ``surveykit validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from surveykit import __version__
+from surveykit.errors import SurveyError
+
+EXIT_USAGE = 2
+
+
+def _load(args) -> tuple:
+    from surveykit.spec import load_questionnaire
+
+    q = load_questionnaire(args.questionnaire)
+    return q
+
+
+def _data_path(q, data: str | None) -> Path:
+    if data:
+        return Path(data)
+    if q.sample is None:
+        from surveykit.errors import SpecError
+
+        raise SpecError(f"{q.source_path}: no DATA given and the questionnaire names no embedded 'sample' file")
+    return q.resolve(q.sample.file)
+
+
+def cmd_validate(args) -> int:
+    q = _load(args)
+    print(f"{args.questionnaire}: questionnaire OK — {len(q.items)} items, {len(q.background)} background "
+          f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
+          f"{len(q.indices)} indices")
+    if args.data or args.sample:
+        from surveykit.prepare import load_and_recode
+
+        prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
+                                   extra_columns="ignore" if args.ignore_extra_columns else "error")
+        print(f"{prepared.path}: data OK — {prepared.n_respondents} respondents, {prepared.frame.shape[1]} variables "
+              "after recoding")
+        for line in prepared.warnings:
+            print(f"  note: {line}")
+    return 0
+
+
+def cmd_describe(args) -> int:
+    from surveykit.codebook import codebook_text
+
+    q = _load(args)
+    prepared = None
+    if args.data or args.sample:
+        from surveykit.prepare import load_and_recode
+
+        prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
+                                   extra_columns="ignore" if args.ignore_extra_columns else "error")
+    print(codebook_text(q, prepared.frame if prepared is not None else None, lang=args.lang))
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from surveykit.spec import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_run(args) -> int:
+    from surveykit.pipeline import run
+
+    q = _load(args)
+    result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
+                 min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
+                 extra_columns="ignore" if args.ignore_extra_columns else "error")
+    if not args.quiet:
+        print(f"report written to {result.out_dir}/report.html")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from surveykit.simulate import simulate_to_file
+
+    q = _load(args)
+    path = simulate_to_file(q, n=args.n, seed=args.seed, out=Path(args.out))
+    print(f"{path}: {args.n} synthetic respondents (seed {args.seed})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="surveykit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"surveykit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(p, data_help="data file (CSV, XLSX, SAV, Parquet)"):
+        p.add_argument("questionnaire", help="questionnaire YAML file")
+        p.add_argument("data", nargs="?", help=data_help)
+        p.add_argument("--out-of-range", choices=["error", "missing"], default="error",
+                       help="treat values outside a scale or code list as errors (default) or as missing")
+        p.add_argument("--ignore-extra-columns", action="store_true",
+                       help="drop data columns the questionnaire does not define (with a note)")
+
+    p = sub.add_parser("validate", help="check a questionnaire, and data against it")
+    data_options(p)
+    p.add_argument("--sample", action="store_true", help="also validate the questionnaire's embedded sample")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("describe", help="print the codebook; with data, frequencies after recoding")
+    data_options(p)
+    p.add_argument("--sample", action="store_true", help="describe the questionnaire's embedded sample")
+    p.add_argument("--lang", choices=["nb", "en"], default="en")
+    p.set_defaults(func=cmd_describe)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the questionnaire format")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("run", help="the whole analysis and its report")
+    data_options(p, "data file; default: the questionnaire's embedded sample")
+    p.add_argument("--out", help="output folder (default reports/<questionnaire id>/)")
+    p.add_argument("--lang", choices=["nb", "en"], default="nb")
+    p.add_argument("--min-group-size", type=int, default=None,
+                   help="smallest group shown in any table or figure (default: the questionnaire's, else 5)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("simulate", help="draw synthetic respondents in the questionnaire's raw format")
+    p.add_argument("questionnaire")
+    p.add_argument("--n", type=int, default=383)
+    p.add_argument("--seed", type=int, default=2012)
+    p.add_argument("--out", required=True, help="output file: .csv, .xlsx, .sav or .parquet")
+    p.set_defaults(func=cmd_simulate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SurveyError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an unexpected failure is a bug: say so plainly
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n(this is a bug in surveykit; rerun with "
+              "--debug for a traceback and report it)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The codebook: every variable of a questionnaire with its labels, and with data, its frequencies.
+
+``codebook(q, frame)`` returns plain records (one per variable); ``codebook_text`` formats them for the
+terminal (``surveykit describe``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from surveykit.spec import Questionnaire, text_in
+
+
+def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> list[dict]:
+    """One record per variable: id, kind, label, value labels, and with data N valid/missing and counts."""
+    names = [*q.raw_variables, *(r.id for r in q.recode_order()), *q.index_map]
+    records = []
+    for name in dict.fromkeys(names):
+        kind = q.kind_of(name)
+        rec: dict = {"id": name, "kind": kind, "label": q.label_of(name, lang)}
+        scale = q.scale_of(name)
+        if kind == "item" and scale is not None:
+            labels = scale.labels.get(lang) or next(iter(scale.labels.values()), {})
+            rec["values"] = {v: labels.get(v, "") for v in scale.values}
+            if q.item_map[name].reverse:
+                rec["reverse"] = True
+        codes = q.codes_of(name)
+        if codes:
+            rec["values"] = {int(k): text_in(v, lang) for k, v in sorted(codes.items())}
+        if kind == "index":
+            index = q.index_map[name]
+            rec["items"] = list(index.items)
+            rec["rule"] = f"mean of {len(index.items)} items, at least {index.min_valid} valid"
+        reference = q.reference_of(name)
+        if reference is not None:
+            rec["reference"] = reference
+        if frame is not None and name in frame.columns:
+            col = frame[name]
+            rec["n_valid"] = int(col.notna().sum())
+            rec["n_missing"] = int(col.isna().sum())
+            if kind == "text":
+                rec["n_answered"] = int((col.astype("string").str.strip().fillna("") != "").sum())
+            elif kind in ("number",) or (kind == "index"):
+                values = col.to_numpy(dtype="float64")
+                if rec["n_valid"]:
+                    rec["mean"] = float(np.nanmean(values))
+                    rec["min"] = float(np.nanmin(values))
+                    rec["max"] = float(np.nanmax(values))
+            else:
+                counts = col.value_counts(dropna=True).sort_index()
+                rec["counts"] = {(int(k) if float(k).is_integer() else float(k)): int(v) for k, v in counts.items()}
+        records.append(rec)
+    return records
+
+
+def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> str:
+    lines = [f"Codebook: {text_in(q.meta.title, lang)} ({q.meta.id})"]
+    if frame is not None:
+        lines.append(f"{len(frame)} respondents; counts after recoding (missing codes set to missing)")
+    lines.append("")
+    for rec in codebook(q, frame, lang):
+        head = f"{rec['id']}  [{rec['kind']}]  {rec['label']}"
+        if "n_valid" in rec:
+            head += f"   N valid {rec['n_valid']}, missing {rec['n_missing']}"
+        lines.append(head)
+        if rec.get("reverse"):
+            lines.append("    reverse-keyed")
+        if "items" in rec:
+            lines.append(f"    {rec['rule']}: {', '.join(rec['items'])}")
+        if "mean" in rec:
+            lines.append(f"    mean {rec['mean']:.2f}, min {rec['min']:g}, max {rec['max']:g}")
+        if "n_answered" in rec:
+            lines.append(f"    {rec['n_answered']} non-empty answers")
+        values = rec.get("values", {})
+        counts = rec.get("counts")
+        total = sum(counts.values()) if counts else 0
+        for value in sorted(set(values) | set(counts or {})):
+            label = values.get(value, "")
+            ref = "  (reference)" if rec.get("reference") == value else ""
+            if counts is not None:
+                n = counts.get(value, 0)
+                pct = 100.0 * n / total if total else 0.0
+                lines.append(f"    {value:>4}  {label:<45} {n:>6}  {pct:5.1f} %{ref}")
+            else:
+                lines.append(f"    {value:>4}  {label}{ref}")
+    return "\n".join(lines)

@@ -1,0 +1,256 @@
+"""Reading raw survey exports: CSV, Excel, SPSS and Parquet, without ever modifying the input.
+
+Everything is read as it stands in the file; turning text into numbers is the validation stage's job, so
+that it can say which cell of which row held what. CSV files are decoded as UTF-8 (with or without BOM),
+UTF-16 with a BOM, or Windows-1252 (what Norwegian Excel writes), and their delimiter is sniffed; a
+semicolon-delimited file is taken to use decimal commas, as Norwegian Excel writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surveykit.errors import DataError, Problem
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
+           ".sav": "spss", ".zsav": "spss", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass
+class RawData:
+    """A data file as read: cells as text (CSV, Excel) or as stored (SPSS, Parquet).
+
+    ``header_rows`` is how many file lines precede the first respondent, so that data row ``i`` (0-based)
+    is file line ``i + header_rows + 1``: messages name that line, as a spreadsheet user sees it.
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str = "."
+    header_rows: int = 1
+    value_labels: dict[str, dict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def line_of(self, row_positions) -> list[int]:
+        return [int(i) + self.header_rows + 1 for i in row_positions]
+
+
+def data_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(
+            f"{path}: unknown data file type {path.suffix!r}; use one of {', '.join(sorted(FORMATS))}"
+        )
+    return fmt
+
+
+def read_data(path: str | Path) -> RawData:
+    """Read a data file of any supported format; raise :class:`DataError` naming the file on failure."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: data file not found")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a data file")
+    fmt = data_format(path)
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the data file is empty (0 bytes)")
+    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss, "parquet": _read_parquet}[fmt]
+    raw = reader(path)
+    if raw.frame.shape[1] == 0:
+        raise DataError(f"{path}: no columns found")
+    if len(raw.frame) == 0:
+        raise DataError(f"{path}: the file has a header but no respondents (0 data rows)")
+    return raw
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})") from None
+    if b"\x00" in data[:4096]:
+        raise DataError(
+            f"{path}: looks binary (NUL bytes), not a text CSV file; "
+            "if it is UTF-16 without a byte-order mark, save it as UTF-8"
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Not UTF-8: Norwegian Excel writes Windows-1252. A file mixing encodings would show valid UTF-8
+    # sequences for æøå (e.g. b'\xc3\xa6') next to single-byte ones; decoding it as 1252 would give 'Ã¦'.
+    text = data.decode("cp1252", errors="replace")
+    if any(seq in text for seq in ("Ã¦", "Ã¸", "Ã¥", "Ã†", "Ã˜", "Ã…")):
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: mixed text encodings (UTF-8 and Windows-1252 in one file); first non-UTF-8 byte on line {line}",
+            [Problem("save the file with a single encoding (UTF-8)", file=str(path), line=line)],
+        )
+    if "\ufffd" in text:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise DataError(f"{path}: cannot decode line {line} as UTF-8 or Windows-1252; save the file as UTF-8")
+    return text, "cp1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path) -> RawData:
+    data = path.read_bytes()
+    text, encoding = _decode(path, data)
+    if not text.strip():
+        raise DataError(f"{path}: the data file is empty (only white space)")
+    delimiter = _sniff_delimiter(text)
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter))]
+    problems = _header_problems(path, header)
+    ragged = _ragged_lines(text, delimiter, len(header))
+    if ragged:
+        first = ragged[:5]
+        problems.append(Problem(
+            f"rows have a different number of fields than the header ({len(header)})",
+            file=str(path), rows=tuple(line for line, _ in first), n_rows=len(ragged),
+            values=tuple(f"line {line}: {n} fields" for line, n in first),
+        ))
+    if problems:
+        raise DataError(f"{path}: the CSV file cannot be read as a table", problems)
+    # pandas' C parser reads the body; cells stay text (converted, with located errors, by validation)
+    frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                        na_values=[""], skip_blank_lines=True, engine="c")
+    frame.columns = header
+    return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter,
+                   decimal="," if delimiter == ";" else ".")
+
+
+def _ragged_lines(text: str, delimiter: str, width: int) -> list[tuple[int, int]]:
+    """(file line, number of fields) of every non-blank row whose field count differs from the header's."""
+    if '"' in text:
+        # quoted fields may hold delimiters and newlines: let the csv module count
+        out = []
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        for row in reader:
+            if len(row) != width and any(c.strip() for c in row):
+                out.append((reader.line_num, len(row)))
+        return out
+    # no quotes: count delimiters per line in one vectorised pass
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 10)
+    line_of_delim = np.searchsorted(newlines, np.flatnonzero(raw == ord(delimiter)))
+    n_lines = len(newlines) + 1
+    fields = np.bincount(line_of_delim, minlength=n_lines) + 1
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(raw)]))
+    blank = (ends - starts) <= 1  # empty line, or a lone '\r'
+    bad = np.flatnonzero((fields != width) & ~blank)
+    return [(int(i) + 1, int(fields[i])) for i in bad]
+
+
+def _header_problems(path: Path, header: list) -> list[Problem]:
+    problems = []
+    names = [str(h).strip() for h in header]
+    if any(n == "" or n.lower().startswith("unnamed:") for n in names):
+        blank = [i + 1 for i, n in enumerate(names) if n == "" or n.lower().startswith("unnamed:")]
+        problems.append(Problem(f"header has empty column names at positions {blank}", file=str(path), line=1))
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    dups = sorted(n for n, c in seen.items() if c > 1 and n)
+    if dups:
+        problems.append(Problem("duplicated column names in the header", file=str(path), line=1, values=tuple(dups)))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------- Excel
+def _read_excel(path: Path) -> RawData:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DataError(f"{path}: cannot read as an Excel workbook ({type(exc).__name__}: {exc})") from None
+    frame = frame.dropna(how="all").dropna(axis=1, how="all")
+    if frame.empty:
+        raise DataError(f"{path}: the first sheet is empty")
+    header = [str(h).strip() if h is not None and not (isinstance(h, float) and np.isnan(h)) else ""
+              for h in frame.iloc[0].tolist()]
+    problems = _header_problems(path, header)
+    # A merged header (two header rows from Excel) shows as a first row with gaps.
+    if any(h == "" for h in header) and len(frame) > 1:
+        problems.append(Problem(
+            "the header looks like merged cells over two rows; use one header row with one name per column",
+            file=str(path), line=1,
+        ))
+    if problems:
+        raise DataError(f"{path}: the sheet cannot be read as a table", problems)
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    body = body.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
+    return RawData(body, path, "excel")
+
+
+# ---------------------------------------------------------------------------------------------- SPSS
+def _read_spss(path: Path) -> RawData:
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    except Exception as exc:
+        raise DataError(f"{path}: cannot read as an SPSS .sav file ({exc})") from None
+    notes = []
+    # Honour user-missing values declared in the file: they become missing, and we say how many.
+    for col, ranges in (meta.missing_ranges or {}).items():
+        if col not in frame:
+            continue
+        mask = np.zeros(len(frame), dtype=bool)
+        values = pd.to_numeric(frame[col], errors="coerce")
+        for rng in ranges:
+            lo, hi = rng.get("lo"), rng.get("hi")
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                mask |= ((values >= lo) & (values <= hi)).to_numpy()
+        if mask.any():
+            frame.loc[mask, col] = np.nan
+            notes.append(f"{col}: {int(mask.sum())} user-missing value(s) set to missing")
+    return RawData(frame, path, "spss", value_labels=dict(meta.variable_value_labels or {}), notes=notes)
+
+
+def _read_parquet(path: Path) -> RawData:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:
+        raise DataError(f"{path}: cannot read as a Parquet file ({exc})") from None
+    return RawData(frame, path, "parquet")
+
+
+# ---------------------------------------------------------------------------------------------- write
+def write_data(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a data frame in the format the extension names (CSV, XLSX, SAV, Parquet)."""
+    path = Path(path)
+    fmt = data_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        frame.to_csv(path, index=False, encoding="utf-8")
+    elif fmt == "excel":
+        frame.to_excel(path, index=False, engine="openpyxl")
+    elif fmt == "spss":
+        import pyreadstat
+
+        pyreadstat.write_sav(frame, str(path))
+    else:
+        frame.to_parquet(path, index=False)
+    return path

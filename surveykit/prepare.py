@@ -1,0 +1,33 @@
+"""The data stage of the pipeline: read, validate, recode. Inputs are only ever read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from surveykit.dataio import read_data
+from surveykit.recode import RecodeLog, recode
+from surveykit.spec import Questionnaire
+from surveykit.validate import validate
+
+
+@dataclass
+class PreparedData:
+    """Recoded analysis data and an account of how it was obtained."""
+
+    frame: pd.DataFrame
+    path: Path
+    n_respondents: int
+    recode_log: RecodeLog
+    out_of_range_set_missing: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "error",
+                    extra_columns: str = "error") -> PreparedData:
+    raw = read_data(path)
+    checked = validate(raw, q, out_of_range=out_of_range, extra_columns=extra_columns)
+    frame, log = recode(checked.frame, q)
+    return PreparedData(frame, Path(path), len(frame), log, checked.out_of_range_set_missing, checked.warnings)

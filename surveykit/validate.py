@@ -1,0 +1,155 @@
+"""Checking raw data against the questionnaire, and typing it.
+
+Every problem is collected before anything is raised, so the user fixes a file in one round: missing or
+unexpected columns, text in numeric columns, codes that are not in a question's list, values outside a
+scale, duplicate respondent ids. Each message names the file, the column, the first few file lines and
+how many lines in all, and the offending values. With ``out_of_range='missing'`` out-of-range values are
+set to missing instead, and counted in the result, never silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from surveykit.dataio import RawData
+from surveykit.errors import DataError, Problem
+from surveykit.spec import Background, FreeText, Item, Questionnaire
+
+SHOW = 5  # rows and values shown per problem
+
+
+@dataclass
+class ValidatedData:
+    """Typed answers: numeric columns as float64 (NaN = empty cell), free text as str; nothing recoded yet."""
+
+    frame: pd.DataFrame
+    raw: RawData
+    n_rows: int
+    out_of_range_set_missing: dict[str, int] = field(default_factory=dict)
+    dropped_empty_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _to_number(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """Numbers from cells as read (text or numbers); the mask marks non-empty cells that are not numbers."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip()
+    if decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = numbers.isna() & text.notna() & (text != "")
+    return numbers, bad.fillna(False).astype(bool)
+
+
+def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
+             extra_columns: str = "error") -> ValidatedData:
+    """Check ``raw`` against ``q`` and return typed data, or raise :class:`DataError` listing every problem.
+
+    Parameters
+    ----------
+    out_of_range : 'error' (default) or 'missing'
+        What to do with codes outside a question's list or a scale: report them as errors, or set them to
+        missing and report how many.
+    extra_columns : 'error' (default) or 'ignore'
+        Columns the questionnaire does not define: an error, or dropped with a warning.
+    """
+    file = str(raw.path)
+    frame = raw.frame.rename(columns={k: v for k, v in q.columns.items() if k in raw.frame.columns})
+    problems: list[Problem] = []
+    warnings: list[str] = []
+
+    expected = list(q.raw_variables)
+    if q.respondent_id:
+        expected = [q.respondent_id, *expected]
+    present = set(frame.columns)
+    missing_cols = [c for c in expected if c not in present]
+    extra_cols = [c for c in frame.columns if c not in set(expected)]
+    if missing_cols:
+        problems.append(Problem(f"{len(missing_cols)} column(s) the questionnaire defines are missing from the data",
+                                file=file, values=tuple(missing_cols)))
+    if extra_cols:
+        if extra_columns == "error":
+            problems.append(Problem(f"{len(extra_cols)} column(s) in the data are not in the questionnaire "
+                                    "(map export headers with 'columns:' in the YAML, or pass --ignore-extra-columns)",
+                                    file=file, values=tuple(map(str, extra_cols))))
+        else:
+            warnings.append(f"ignored {len(extra_cols)} column(s) not in the questionnaire: {', '.join(map(str, extra_cols))}")
+
+    # Rows where every cell is empty are spreadsheet leftovers, not respondents: dropped, and said so.
+    usable = [c for c in expected if c in present]
+    empty_rows = frame[usable].isna().all(axis=1) if usable else pd.Series(False, index=frame.index)
+    n_empty = int(empty_rows.sum())
+    positions = np.flatnonzero(~empty_rows.to_numpy())
+    if n_empty:
+        warnings.append(f"dropped {n_empty} completely empty row(s)")
+        frame = frame.iloc[positions]
+
+    typed: dict[str, pd.Series] = {}
+    set_missing: dict[str, int] = {}
+
+    def located(mask: pd.Series, message: str, column: str, values: pd.Series) -> Problem:
+        idx = np.flatnonzero(mask.to_numpy())
+        shown_values = pd.unique(values.to_numpy()[idx])[:SHOW]
+        return Problem(message, file=file, column=column,
+                       rows=tuple(raw.line_of(positions[idx[:SHOW]])), n_rows=len(idx),
+                       values=tuple(_show(v) for v in shown_values))
+
+    for name, entry in q.raw_variables.items():
+        if name not in frame.columns:
+            continue
+        col = frame[name]
+        if isinstance(entry, FreeText):
+            typed[name] = col.astype("string")
+            continue
+        numbers, not_number = _to_number(col, raw.decimal)
+        if not_number.any():
+            problems.append(located(not_number, "text in a numeric column", name, col))
+        missing = set(q.missing_codes_of(name))
+        valid = numbers.isna() | numbers.isin(list(missing))
+        if isinstance(entry, Item):
+            scale = q.scales[entry.scale]
+            valid |= numbers.isin(scale.values)
+            what = f"outside the scale {scale.min}..{scale.max}"
+        elif entry.type == "number":
+            lo = -np.inf if entry.min is None else entry.min
+            hi = np.inf if entry.max is None else entry.max
+            valid |= numbers.between(lo, hi)
+            what = f"outside the range {entry.min}..{entry.max}"
+        else:
+            codes = sorted(entry.codes or {})
+            valid |= numbers.isin(codes)
+            what = f"not one of the question's codes {codes}"
+        bad = ~valid
+        if bad.any():
+            if out_of_range == "missing":
+                numbers = numbers.mask(bad)
+                set_missing[name] = int(bad.sum())
+            else:
+                problems.append(located(bad, f"value(s) {what}", name, col))
+        typed[name] = numbers
+
+    if q.respondent_id and q.respondent_id in frame.columns:
+        ids = frame[q.respondent_id]
+        dup = ids.duplicated(keep=False) & ids.notna()
+        if dup.any():
+            problems.append(located(dup, "duplicate respondent ids", q.respondent_id, ids))
+        typed = {q.respondent_id: ids.astype("string"), **typed}
+
+    if problems:
+        raise DataError(f"{file}: {len(problems)} problem(s) in the data", problems)
+    out = pd.DataFrame({name: series.reset_index(drop=True) for name, series in typed.items()})
+    if set_missing:
+        warnings.append("set to missing as out of range: " +
+                        ", ".join(f"{k} ({v})" for k, v in set_missing.items()))
+    return ValidatedData(out, raw, len(out), set_missing, n_empty, warnings + raw.notes)
+
+
+def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return repr(text[:40] + "…") if len(text) > 40 else repr(text) if isinstance(value, str) else text
