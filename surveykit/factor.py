@@ -16,12 +16,15 @@ Conventions, and which reference program each one follows
   squares as psych ``fa(fm="minres")``), ``'ml'`` (maximum likelihood as ``factanal`` / psych
   ``fa(fm="ml")``), ``'pca'`` (principal-component loadings, SPSS "Principal components").
   minres and ML bound uniquenesses to [0.005, 1] as psych does.
-* Rotation: gradient-projection (Jennrich 2002; Bernaards & Jennrich 2005, the GPArotation algorithms)
-  for varimax, quartimax and direct oblimin / quartimin; promax as R's ``promax`` (varimax, then power
-  ``kappa`` = 4). ``normalize=True`` (the default) applies Kaiser row normalisation before rotating and
-  undoes it after, as SPSS does for every rotation and R's ``stats::varimax`` does by default. psych's
-  ``fa(rotate="oblimin")`` calls ``GPArotation::oblimin`` *without* normalisation: pass
-  ``normalize=False`` to reproduce psych's oblimin; varimax and promax match psych with the default.
+* Rotation: varimax by R ``stats::varimax``'s SVD algorithm; direct oblimin / quartimin and quartimax by
+  gradient projection (Jennrich 2002; Bernaards & Jennrich 2005: the GPArotation algorithms, identity
+  start); promax as R's ``promax`` (varimax, then power ``kappa`` = 4). The default convergence
+  criterion (``rotation_tol=1e-5``) is R's, so R's rotations are reproduced digit for digit.
+  ``normalize=True`` (the default) applies Kaiser row normalisation before rotating and undoes it after,
+  as SPSS does for every rotation, R's ``stats::varimax`` by default and psych ``fa(rotate="promax")``.
+  psych's ``fa(rotate="oblimin")`` calls ``GPArotation::oblimin`` *without* normalisation: pass
+  ``normalize=False`` to reproduce psych's oblimin (with normalisation it is GPArotation's
+  ``oblimin(normalize=TRUE)``, SPSS's convention).
 * Each factor is sign-standardised so that its largest absolute loading is positive, and factors are
   ordered by decreasing sum of squared loadings (psych's order: ``diag(Phi L'L)`` for oblique solutions),
   consistently for pattern, structure and factor correlations.
@@ -637,6 +640,26 @@ class Rotation:
     converged: bool
 
 
+def _varimax(a: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int, bool]:
+    """Kaiser's varimax by the SVD algorithm of R ``stats::varimax`` (on already normalised rows).
+
+    Stops when the criterion's singular-value sum improves by less than a factor (1 + tol); R's
+    default tol is 1e-5. Returns (T, iterations, converged) with rotated = a @ T.
+    """
+    p, k = a.shape
+    t = np.eye(k)
+    d = 0.0
+    for iteration in range(1, max_iter + 1):
+        z = a @ t
+        b = a.T @ (z**3 - z * (z**2).sum(axis=0) / p)
+        u, sv, vt = np.linalg.svd(b)
+        t = u @ vt
+        d_past, d = d, sv.sum()
+        if d < d_past * (1 + tol):
+            return t, iteration, True
+    return t, max_iter, False
+
+
 def rotate(
     loadings: np.ndarray,
     method: str = "oblimin",
@@ -644,16 +667,22 @@ def rotate(
     gamma: float = 0.0,
     kappa: float = 4.0,
     max_iter: int = 1000,
-    tol: float = 1e-8,
+    tol: float = 1e-5,
 ) -> Rotation:
     """Rotate a loading matrix (items x factors).
 
-    ``'varimax'`` / ``'quartimax'``: orthogonal GPA; ``'oblimin'`` (direct oblimin, ``gamma`` = SPSS's
-    delta, 0 by default, which is quartimin) / ``'quartimin'``: oblique GPA from the identity start, as
-    GPArotation; ``'promax'``: varimax, then the target ``L * |L|^(kappa-1)`` fitted by least squares and
-    columns rescaled, as R ``stats::promax`` / psych ``Promax``. ``normalize`` = Kaiser row normalisation
-    before rotating (SPSS default; also R's ``varimax`` default; GPArotation's oblimin default is no
-    normalisation). With one factor nothing is rotated.
+    * ``'varimax'``: the SVD algorithm of R ``stats::varimax`` (criterion: relative improvement < tol).
+    * ``'quartimax'``: orthogonal gradient projection (GPArotation ``GPForth``).
+    * ``'oblimin'`` (direct oblimin; ``gamma`` is SPSS's delta, 0 by default = quartimin) and
+      ``'quartimin'``: oblique gradient projection from the identity start (GPArotation ``GPFoblq``;
+      converged when the projected gradient norm < tol).
+    * ``'promax'``: varimax, then the target ``X * |X|^(kappa-1)`` fitted by least squares, columns
+      rescaled (R ``stats::promax``). With ``normalize=True`` the whole procedure runs on Kaiser-normalised
+      rows, as psych ``fa(rotate="promax")`` (its ``kaiser(..., rotate="Promax")``) and SPSS.
+
+    ``normalize``: Kaiser row normalisation before rotating, undone afterwards (SPSS default; R's varimax
+    default). ``tol`` = 1e-5 is R's / GPArotation's default, so results reproduce R's digit for digit.
+    With one factor nothing is rotated.
     """
     a = np.asarray(loadings, dtype=float)
     k = a.shape[1]
@@ -666,25 +695,25 @@ def rotate(
         raise AnalysisError("Rotation: an item has zero loadings on every factor (cannot normalise)")
     an = a / weights[:, None]
     if method in ("varimax", "quartimax"):
-        vgq = _vgq_varimax if method == "varimax" else _vgq_quartimax
-        t, its, ok = _gpa_orthogonal(an, vgq, max_iter, tol)
+        if method == "varimax":
+            t, its, ok = _varimax(an, max_iter, tol)
+        else:
+            t, its, ok = _gpa_orthogonal(an, _vgq_quartimax, max_iter, tol)
         return Rotation((an @ t) * weights[:, None], np.eye(k), t, its, ok)
     if method in ("oblimin", "quartimin"):
         g = gamma if method == "oblimin" else 0.0
         t, its, ok = _gpa_oblique(an, lambda lam: _vgq_oblimin(lam, g), max_iter, tol)
         rotmat = np.linalg.inv(t).T
         return Rotation((an @ rotmat) * weights[:, None], t.T @ t, rotmat, its, ok)
-    # promax: varimax (with Kaiser normalisation as R's varimax), then the power target on the
-    # de-normalised varimax loadings (R stats::promax / psych Promax)
-    t_var, its, ok = _gpa_orthogonal(an, _vgq_varimax, max_iter, tol)
-    xv = (an @ t_var) * weights[:, None]
+    # promax
+    t_var, its, ok = _varimax(an, max_iter, tol)
+    xv = an @ t_var
     target = xv * np.abs(xv) ** (kappa - 1)
     u = np.linalg.lstsq(xv, target, rcond=None)[0]
-    d = np.diag(np.linalg.inv(u.T @ u))
-    u = u * np.sqrt(d)
+    u = u * np.sqrt(np.diag(np.linalg.inv(u.T @ u)))
     rotmat = t_var @ u
     inv_rot = np.linalg.inv(rotmat)
-    return Rotation(xv @ u, inv_rot @ inv_rot.T, rotmat, its, ok)
+    return Rotation((xv @ u) * weights[:, None], inv_rot @ inv_rot.T, rotmat, its, ok)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -819,7 +848,7 @@ def _check_n_factors(k: int, p: int, extraction: str) -> None:
 def _standardise(pattern: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flip each factor so its largest |loading| is positive, then order by psych's SS loadings.
 
-    Returns (pattern, phi, order-and-sign matrix M with pattern_new = pattern @ M).
+    Returns (pattern, phi, signs applied to the reordered factors).
     """
     k = pattern.shape[1]
     idx = np.argmax(np.abs(pattern), axis=0)
@@ -841,6 +870,7 @@ def efa(
     normalize: bool = True,
     max_iter: int = 1000,
     tol: float | None = None,
+    rotation_tol: float = 1e-5,
     seed: int | None = 0,
     gamma: float = 0.0,
     kappa: float = 4.0,
@@ -859,6 +889,7 @@ def efa(
     tol : convergence criterion. PAF: largest change of a communality between iterations (default 0.001,
         SPSS's; SPSS also stops after 25 iterations, here ``max_iter``); minres/ML: projected-gradient
         tolerance of L-BFGS-B (default 1e-8).
+    rotation_tol : rotation convergence criterion (see :func:`rotate`); 1e-5 = R's default.
     gamma : oblimin's delta (0 = quartimin, SPSS default). kappa : promax power (4, SPSS and R default).
 
     Formulas
@@ -904,7 +935,9 @@ def efa(
         initial = smc(r)
 
     unrotated = ext.loadings
-    rot = rotate(unrotated, rotation, normalize=normalize, gamma=gamma, kappa=kappa, max_iter=max_iter)
+    rot = rotate(
+        unrotated, rotation, normalize=normalize, gamma=gamma, kappa=kappa, max_iter=max_iter, tol=rotation_tol
+    )
     pattern, phi, _ = _standardise(rot.pattern, rot.phi)
     # the unrotated solution is only sign-standardised (its order is the eigenvalue order)
     unrot_signs = np.sign(unrotated[np.argmax(np.abs(unrotated), axis=0), np.arange(k)])

@@ -29,7 +29,7 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
     """SafeLoader that records lines and collects duplicate keys instead of overwriting."""
 
     def __init__(self, stream):

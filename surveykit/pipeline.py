@@ -1,0 +1,633 @@
+"""The main job: questionnaire + data -> every stage -> results.json and the report.
+
+Flow (one direction): prepare (read, validate, recode) -> confidentiality masks -> measure (index scores,
+factor analyses, reliability) -> compare (descriptives, group comparisons, crosstabs, correlations,
+favourable %) -> regressions -> replication -> report. :func:`build_results` returns the plain ``results``
+dict (the content of results.json); :func:`run` writes everything into a temporary folder and moves it
+into place only when all of it succeeded, so a failed run never leaves half an output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from surveykit import __version__
+from surveykit.confidentiality import mask_cells, mask_small_groups
+from surveykit.errors import AnalysisError, SurveyError
+from surveykit.prepare import PreparedData, load_and_recode
+from surveykit.spec import BinRecode, Questionnaire, text_in
+
+STAGES = ["prepare", "indices", "descriptives", "factor analysis", "reliability", "comparisons",
+          "crosstabs", "correlations", "regressions", "replication", "report"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    lang: str = "nb"
+    alpha: float = 0.05
+    min_group_size: int = 5
+    missing: str = "pairwise"
+    posthoc: str = "bonferroni"
+    seed: int = 0
+
+
+@dataclass
+class RunOutput:
+    out_dir: Path
+    results: dict
+    files: list[Path] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: NaN/inf -> None, numpy scalars -> Python, tuples -> lists, keys -> str."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.Series):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if np.isfinite(value) else None
+    return value
+
+
+def _code(value: Any) -> Any:
+    value = value.item() if isinstance(value, np.generic) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def categorical_variables(q: Questionnaire) -> list[str]:
+    """Every coded background or derived variable (the ones groups are made of)."""
+    names = [b.id for b in q.background if b.type != "number"]
+    names += [r.id for r in q.recode_order()]
+    return list(dict.fromkeys(names))
+
+
+def _labels(q: Questionnaire, variables: list[str], lang: str) -> dict[str, dict]:
+    return {v: {int(c): text_in(t, lang) for c, t in (q.codes_of(v) or {}).items()} for v in variables}
+
+
+# ------------------------------------------------------------------------------------------ measure
+def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """Add one column per index: the mean of its items after reverse-keying, with the index's min_valid."""
+    from surveykit.reliability import score_index
+
+    scores = {}
+    for index in q.indices:
+        scale = q.scales[q.item_map[index.items[0]].scale]
+        reverse = [i for i in index.items if i in index.reverse or q.item_map[i].reverse]
+        scores[index.id] = score_index(frame, index.items, reverse=reverse, scale_min=scale.min,
+                                       scale_max=scale.max, min_valid=index.min_valid)
+    return frame.assign(**scores) if scores else frame
+
+
+def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
+    from surveykit.reliability import reverse_key
+
+    data = frame[items].astype("float64")
+    for item in items:
+        if item in extra_reverse or q.item_map[item].reverse:
+            scale = q.scales[q.item_map[item].scale]
+            data[item] = reverse_key(data[item], scale.min, scale.max)
+    return data
+
+
+def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
+                       label: str | None) -> dict:
+    from surveykit.reliability import cronbach_alpha
+
+    data = _reversed_items(frame, q, items, reverse)
+    rel = cronbach_alpha(data, missing="listwise")
+    stats = rel.item_stats
+    record = {
+        "label": label, "items": list(items),
+        "reverse": [i for i in items if i in reverse or q.item_map[i].reverse],
+        "n": rel.n, "missing": rel.missing,
+        "alpha": rel.alpha, "alpha_std": rel.alpha_std, "alpha_ci": list(rel.alpha_ci),
+        "average_r": rel.average_r, "omega": rel.omega_total,
+        "item_means": stats["mean"].to_dict(), "item_sds": stats["sd"].to_dict(),
+        "item_total_r": stats["r_drop"].to_dict(), "alpha_if_deleted": stats["alpha_if_deleted"].to_dict(),
+        "flags": {"low_item_total": list(rel.low_item_total),
+                  "raises_alpha_if_deleted": list(rel.raises_alpha_if_deleted)},
+        "warnings": list(rel.warnings),
+    }
+    if len(items) == 2:
+        record.update(r=rel.pearson_r, r_p=rel.pearson_p, spearman_brown=rel.spearman_brown)
+    return record
+
+
+def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
+    from surveykit.factor import efa, factorability, parallel_analysis
+
+    data = frame[list(plan.items)].astype("float64")
+    missing = plan.missing or settings.missing
+    fac = factorability(data, missing=missing)
+    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing)
+    result = efa(data, n_factors=plan.n_factors, extraction=plan.extraction, rotation=plan.rotation,
+                 missing=missing, seed=settings.seed)
+    eig = result.eigenvalues.table
+    loadings = result.loadings
+    oblique = result.oblique
+    return {
+        "label": None, "items": list(plan.items), "n": fac.n, "missing": missing,
+        "n_pairwise_min": fac.n_pairwise_min, "n_pairwise_max": fac.n_pairwise_max,
+        "determinant": fac.determinant, "kmo": fac.kmo, "kmo_items": fac.msa.to_dict(),
+        "bartlett": {"chi2": fac.bartlett_chi2, "df": fac.bartlett_df, "p": fac.bartlett_p},
+        "eigenvalues": eig["eigenvalue"].tolist(), "variance_pct": eig["pct_variance"].tolist(),
+        "cumulative_pct": eig["cumulative_pct"].tolist(), "kaiser_n": result.eigenvalues.n_kaiser,
+        "parallel": {"mean": parallel.table["pca_mean"].tolist() if "pca_mean" in parallel.table else None,
+                     "p95": parallel.table["pca_percentile"].tolist() if "pca_percentile" in parallel.table else None,
+                     "n_factors": parallel.n_factors_pca, "n_iter": parallel.n_iter, "seed": parallel.seed},
+        "n_factors": result.n_factors, "n_factors_rule": result.n_factors_rule,
+        "extraction": result.extraction, "rotation": result.rotation, "loading_cutoff": plan.loading_cutoff,
+        "loadings": {item: loadings.loc[item].tolist() for item in loadings.index},
+        "structure": ({item: result.structure.loc[item].tolist() for item in result.structure.index}
+                      if oblique else None),
+        "factor_correlations": result.phi.to_numpy().tolist() if oblique else None,
+        "communalities": result.communalities.iloc[:, -1].to_dict(),
+        "rotated_ss": result.variance.iloc[:, 0].tolist(),
+        "rotated_variance": {str(c): result.variance[c].tolist() for c in result.variance.columns},
+        "primary_factor": {item: int(np.argmax(np.abs(loadings.loc[item].to_numpy()))) for item in loadings.index},
+        "converged": result.converged, "iterations": result.iterations, "warnings": list(result.warnings),
+    }
+
+
+# ------------------------------------------------------------------------------------------ compare
+def sample_record(masked: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str) -> dict:
+    out = {}
+    for name in variables:
+        col = masked[name]
+        counts = col.value_counts(dropna=True).sort_index()
+        valid = int(counts.sum())
+        out[name] = {
+            "label": q.label_of(name, lang), "n": valid, "n_missing_or_hidden": int(col.isna().sum()),
+            "counts": {q.code_label(name, code, lang): {"code": _code(code), "n": int(n),
+                                                       "pct": 100.0 * n / valid if valid else None}
+                       for code, n in counts.items()},
+        }
+    return out
+
+
+def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str,
+                        min_group_size: int) -> dict:
+    from surveykit.compare import describe
+
+    out = {}
+    by_scale: dict[Any, list[str]] = {}
+    for name in variables:
+        scale = q.scale_of(name)
+        key = (scale.min, scale.max, tuple(scale.favourable_values)) if scale and q.kind_of(name) == "item" else None
+        by_scale.setdefault(key, []).append(name)
+    for key, names in by_scale.items():
+        kwargs = {}
+        if key is not None:
+            kwargs = {"scale_values": list(range(key[0], key[1] + 1)), "favourable": list(key[2])}
+        table = describe(frame, names, min_group_size=min_group_size, **kwargs)
+        for name in names:
+            row = table.loc[name]
+            rec = {"label": q.label_of(name, lang), "kind": q.kind_of(name)}
+            for col in ("n", "n_missing", "mean", "sd", "variance", "se", "median", "min", "max"):
+                rec[col] = row[col]
+            rec["modes"] = list(row["modes"]) if isinstance(row.get("modes"), tuple) else None
+            if key is not None:
+                rec["pct"] = {str(v): row[f"pct_{v}"] for v in range(key[0], key[1] + 1)}
+                rec["top2_pct"] = row["pct_top2"]
+                rec["top3_pct"] = row["pct_top3"]
+                rec["favourable_pct"] = row["pct_favourable"]
+            rec["suppressed"] = bool(row.get("suppressed", False))
+            out[name] = rec
+    return out
+
+
+def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[str], lang: str,
+                      min_group_size: int) -> dict:
+    """Share of respondents whose index score is favourable, per index x group (the HR heatmap).
+
+    An index score counts as favourable when it is at least the lowest favourable scale value (on a
+    1-6 scale with favourable 5 and 6: a mean of 5.0 or more).
+    """
+    out: dict = {}
+    for index in q.indices:
+        threshold = min(q.scale_of(index.id).favourable_values)
+        score = masked[index.id]
+        fav = (score >= threshold).where(score.notna())
+        per_var = {}
+        for gv in group_vars:
+            grouped = pd.DataFrame({"g": masked[gv], "f": fav}).dropna()
+            stats = grouped.groupby("g")["f"].agg(["size", "mean"])
+            per_var[gv] = {q.code_label(gv, code, lang): {"code": _code(code), "n": int(row["size"]),
+                                                         "pct": 100.0 * row["mean"]}
+                           for code, row in stats.iterrows() if row["size"] >= min_group_size}
+        out[index.id] = {"threshold": threshold, "overall_pct": 100.0 * float(fav.mean()) if fav.notna().any() else None,
+                         "groups": per_var}
+    return out
+
+
+def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> tuple[list, list]:
+    from surveykit.compare import breakdown
+
+    labels = _labels(q, list(plan.groups), settings.lang)
+    result = breakdown(masked, list(plan.outcomes), list(plan.groups), test="auto",
+                       posthoc=plan.posthoc or settings.posthoc, min_group_size=settings.min_group_size,
+                       labels=labels)
+    records = []
+    for (outcome, gv), res in result.results.items():
+        groups = {}
+        for code, row in res.groups.iterrows():
+            code = _code(code)
+            groups[str(row["label"])] = {"code": code, "n": int(row["n"]), "mean": row["mean"], "sd": row["sd"],
+                                         "se": row.get("se")}
+        is_t = res.__class__.__name__ == "TTestResult"
+        rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
+        if is_t:
+            rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
+                       d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None))
+        else:
+            rec.update(statistic=res.f, df=[res.df_between, res.df_within], p=res.p, effect_r=res.effect_r,
+                       eta_sq=getattr(res, "eta_sq", None), omega_sq=getattr(res, "omega_sq", None))
+            welch = getattr(res, "welch", None)
+            rec["welch"] = ({"statistic": welch.statistic, "df": [welch.df1, welch.df2], "p": welch.p}
+                            if welch is not None else None)
+            posthoc = getattr(res, "posthoc", None)
+            rec["posthoc"] = (posthoc.to_dict(orient="records") if isinstance(posthoc, pd.DataFrame) else None)
+        levene = getattr(res, "levene", None)
+        rec["levene"] = ({"statistic": levene.statistic, "df1": levene.df1, "df2": levene.df2, "p": levene.p}
+                         if levene is not None else None)
+        rec["n"] = int(sum(g["n"] for g in groups.values()))
+        rec["groups"] = groups
+        records.append(rec)
+    skipped = [{"plan": plan.id, **s} for s in result.skipped]
+    return records, [{**s, "where": f"comparison {plan.id}"} for s in result.suppressed] + [
+        {"variable": s.get("group_var", s.get("variable")), "group": None, "n": None, "where": f"comparison {plan.id}",
+         "reason": s.get("reason", "not tested")} for s in skipped]
+
+
+def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings) -> dict:
+    from surveykit.compare import crosstab
+
+    k = settings.min_group_size
+    labels = _labels(q, [row, col], settings.lang)
+    res = crosstab(masked, row, col, min_group_size=k, labels=labels)
+    counts = res.counts
+    hide = mask_cells(counts.to_numpy(), k)
+
+    def table(frame: pd.DataFrame) -> dict:
+        values = frame.to_numpy(dtype="float64")
+        return {q.code_label(row, r, settings.lang): {q.code_label(col, c, settings.lang):
+                                                      (None if hide[i, j] else values[i, j])
+                                                      for j, c in enumerate(frame.columns)}
+                for i, r in enumerate(frame.index)}
+
+    return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": res.chi2, "df": res.df, "p": res.p,
+            "cramers_v": res.cramers_v, "phi": res.phi, "association": res.association,
+            "fisher_p": res.fisher_p_two_sided, "expected_below_5_pct": res.pct_cells_expected_lt5,
+            "expected_warning": res.expected_warning, "min_expected": res.min_expected,
+            "counts": table(counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
+            "hidden_cells": int(hide.sum())}
+
+
+def correlation_record(frame: pd.DataFrame, variables: list[str], method: str) -> dict:
+    from surveykit.compare import correlation_matrix
+
+    res = correlation_matrix(frame, variables, method=method)
+    as_nested = lambda m: {a: {b: m.loc[a, b] for b in variables} for a in variables}  # noqa: E731
+    return {"variables": list(variables), "method": method, "r": as_nested(res.r), "p": as_nested(res.p),
+            "n": as_nested(res.n)}
+
+
+# ------------------------------------------------------------------------------------------ regression
+def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> dict:
+    from surveykit.regression import hierarchical_regression, predictor_correlations
+
+    predictors = [p for b in plan.blocks for p in b.predictors]
+    categorical = [p for p in predictors if q.codes_of(p) and q.kind_of(p) in ("single", "yesno", "derived")
+                   and not _is_ordinal_numeric(q, p)]
+    references = {p: q.reference_of(p) for p in categorical if q.reference_of(p) is not None}
+    # Dummy names are variable=code: stable across languages (labels are for the report).
+    labels = {p: {int(c): str(int(c)) for c in (q.codes_of(p) or {})} for p in categorical}
+    res = hierarchical_regression(masked, plan.outcome, [list(b.predictors) for b in plan.blocks],
+                                  categorical=categorical, references=references, labels=labels)
+    screen = predictor_correlations(masked, [plan.outcome, *[p for p in predictors if p not in categorical]],
+                                    threshold=plan.screen_threshold)
+
+    def term(name: str) -> str:
+        if name == "(Intercept)":
+            return "const"
+        for var in categorical:
+            if name.startswith(f"{var}[") and name.endswith("]"):
+                return f"{var}={name[len(var) + 1:-1]}"
+        return name
+
+    coefs = res.coefficients.copy()
+    coefs["term"] = coefs["term"].map(term)
+    steps = res.steps.copy()
+    diag = res.diagnostics
+    rename = lambda d: {term(k): v for k, v in d.items()}  # noqa: E731
+    return {
+        "label": text_in(plan.label, settings.lang, plan.id) if plan.label else plan.id,
+        "outcome": plan.outcome, "n": res.n, "n_excluded": res.missing.n_excluded, "missing": "listwise",
+        "blocks": [list(b.predictors) for b in plan.blocks],
+        "references": {k: _code(v) for k, v in res.references.items()},
+        "steps": steps.to_dict(orient="records"),
+        "coefficients": coefs.to_dict(orient="records"),
+        "diagnostics": {
+            "vif": rename(diag.vif.to_dict() if hasattr(diag.vif, "to_dict") else diag.vif),
+            "tolerance": rename(diag.tolerance.to_dict() if hasattr(diag.tolerance, "to_dict") else diag.tolerance),
+            "durbin_watson": diag.durbin_watson, "max_cooks_d": diag.max_cooks_d,
+            "n_cooks_d_above_1": diag.n_cooks_d_above_1,
+            "pct_zresid_beyond_2": diag.pct_zresid_beyond_2, "pct_zresid_beyond_2_5": diag.pct_zresid_beyond_2_5,
+            "n_zresid_beyond_3": diag.n_zresid_beyond_3, "max_abs_dfbeta": diag.dfbeta_max,
+            "max_abs_sdbeta": diag.sdbeta_max,
+        },
+        "screen": [{"x": r["x"], "y": r["y"], "r": r["r"], "n": r["n"], "flagged": bool(r["flagged"])}
+                   for r in screen.pairs.to_dict(orient="records")],
+    }
+
+
+def _is_ordinal_numeric(q: Questionnaire, name: str) -> bool:
+    """Derived variables declared without a reference category and coded 0..k ascending (e.g. start year
+    coded 0 = before 2006) enter a regression as numbers, as Schick entered them."""
+    rule = q.recode_map.get(name)
+    return rule is not None and rule.reference is None and not isinstance(rule, BinRecode) and \
+        q.reference_of(name) is None and bool(q.codes_of(name)) and min(q.codes_of(name)) == 0
+
+
+# ------------------------------------------------------------------------------------------ replication
+def resolve_path(results: dict, path: str) -> Any:
+    """Follow a dotted path with optional [k=v,...] selectors (see docs/results-json.md)."""
+    node: Any = results
+    for segment in _split_path(path):
+        name, selector = segment, None
+        if segment.endswith("]") and "[" in segment:
+            name, selector = segment[:-1].split("[", 1)
+        if name:
+            if isinstance(node, dict):
+                if name not in node:
+                    raise KeyError(f"no key {name!r}")
+                node = node[name]
+            elif isinstance(node, list) and name.isdigit() and int(name) < len(node):
+                node = node[int(name)]
+            else:
+                raise KeyError(f"cannot take {name!r}")
+        if selector is not None:
+            wanted = dict(part.split("=", 1) for part in selector.split(","))
+            candidates = node if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else []
+            matches = [c for c in candidates if isinstance(c, dict)
+                       and all(str(_code(c.get(k))) == v for k, v in wanted.items())]
+            if len(matches) != 1:
+                raise KeyError(f"{len(matches)} entries match [{selector}]")
+            node = matches[0]
+    return node
+
+
+def _split_path(path: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in path:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        if char == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return parts
+
+
+def replication_records(results: dict, q: Questionnaire) -> list[dict]:
+    out = []
+    for pv in q.published:
+        try:
+            value = resolve_path(results, pv.path)
+            reproduced = float(value) if value is not None else None
+            note = None
+        except (KeyError, TypeError, ValueError) as exc:
+            reproduced, note = None, f"not in results: {exc}"
+        diff = None if reproduced is None else reproduced - pv.value
+        out.append({"table": pv.table, "quantity": pv.quantity, "path": pv.path, "published": pv.value,
+                    "reproduced": reproduced, "difference": diff, "tolerance": pv.tolerance,
+                    "within": None if diff is None else bool(abs(diff) <= pv.tolerance + 1e-12),
+                    **({"note": note} if note else {})})
+    return out
+
+
+# ------------------------------------------------------------------------------------------ compose
+def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
+                  progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
+    """Run every analysis of the plan; return the results dict and the analysis frame (with index scores)."""
+    step = progress or (lambda name: None)
+    plan = q.analysis
+    k = settings.min_group_size
+
+    step("indices")
+    frame = score_indices(prepared.frame, q)
+    categorical = [c for c in categorical_variables(q) if c in frame.columns]
+    masked, suppressed = mask_small_groups(frame, categorical, k)
+    for s in suppressed:
+        s["where"] = "all tables, figures and tests"
+
+    results: dict = {
+        "surveykit_version": __version__,
+        "questionnaire": {"id": q.meta.id, "title": text_in(q.meta.title, settings.lang), "citation": q.meta.citation,
+                          "synthetic": bool(q.sample and q.sample.synthetic and prepared.path.resolve()
+                                            == q.resolve(q.sample.file))},
+        "data": {"file": prepared.path.name, "n_rows": prepared.n_respondents},
+        "n_respondents": prepared.n_respondents,
+        "settings": {"lang": settings.lang, "alpha": settings.alpha, "min_group_size": k,
+                     "missing": settings.missing, "posthoc": settings.posthoc, "seed": settings.seed},
+        "missing_data": {
+            "rule": settings.missing, "reliability": "listwise", "comparisons": "pairwise (per test)",
+            "regressions": "listwise", "missing_codes": prepared.recode_log.missing_codes,
+            "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
+            "notes": prepared.warnings,
+        },
+        "sample": sample_record(masked, q, categorical, settings.lang),
+    }
+
+    step("descriptives")
+    described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
+    described = [v for v in described if q.kind_of(v) in ("item", "index", "number")]
+    results["descriptives"] = descriptives_record(frame, q, described, settings.lang, k)
+    results["descriptive_plans"] = [{"id": d.id, "label": text_in(d.label, settings.lang, d.id) if d.label else d.id,
+                                     "variables": list(d.variables)} for d in plan.descriptives]
+
+    step("factor analysis")
+    results["factor_analyses"] = {}
+    for fa in plan.factor_analyses:
+        record = factor_record(frame, fa, settings)
+        record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
+        results["factor_analyses"][fa.id] = record
+
+    step("reliability")
+    results["indices"] = {}
+    for index in q.indices:
+        record = reliability_record(frame, q, list(index.items), list(index.reverse), text_in(index.label, settings.lang))
+        scores = frame[index.id]
+        record.update(n_scored=int(scores.notna().sum()), mean=float(scores.mean()), sd=float(scores.std()),
+                      min=float(scores.min()), max=float(scores.max()), min_valid=index.min_valid)
+        results["indices"][index.id] = record
+    results["reliability"] = {
+        rel.id: reliability_record(frame, q, list(rel.items), list(rel.reverse),
+                                   text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
+        for rel in plan.reliability
+    }
+
+    step("comparisons")
+    results["comparisons"], results["comparison_plans"] = [], []
+    for comp in plan.comparisons:
+        records, extra = comparison_records(masked, q, comp, settings)
+        results["comparisons"] += records
+        results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
+                                            if comp.label else comp.id, "outcomes": list(comp.outcomes),
+                                            "groups": list(comp.groups)})
+        suppressed += extra
+    group_vars = list(dict.fromkeys(g for comp in plan.comparisons for g in comp.groups))
+    results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k)
+
+    step("crosstabs")
+    results["crosstabs"] = [crosstab_record(masked, q, x, r, c, settings)
+                            for x in plan.crosstabs for r in x.rows for c in x.cols if r != c]
+
+    step("correlations")
+    corr_vars = list(dict.fromkeys(v for c in plan.correlations for v in c.variables))
+    if corr_vars:
+        from surveykit.compare import correlation_matrix
+
+        allc = correlation_matrix(frame, corr_vars, method="pearson")
+        results["correlations"] = {"variables": corr_vars, "r": allc.r.to_numpy().tolist(),
+                                   "p": allc.p.to_numpy().tolist(), "n": allc.n.to_numpy().tolist()}
+    else:
+        results["correlations"] = {"variables": [], "r": [], "p": [], "n": []}
+    results["correlation_tables"] = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
+                                            **correlation_record(frame, list(c.variables), c.method)}
+                                     for c in plan.correlations}
+
+    step("regressions")
+    results["regressions"] = {reg.id: regression_record(masked, q, reg, settings) for reg in plan.regressions}
+
+    results["suppressed"] = _dedupe(suppressed)
+    step("replication")
+    results["replication"] = replication_records(jsonable(results), q) if q.published else []
+    return jsonable(results), frame
+
+
+def _dedupe(records: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for r in records:
+        key = json.dumps(jsonable(r), sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def results_json(results: dict) -> str:
+    return json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def free_text_answers(frame: pd.DataFrame, q: Questionnaire, seed: int) -> dict[str, list[str]]:
+    """Answers of the free-text questions the YAML shows, shuffled (seeded) and stripped of everything else."""
+    out = {}
+    rng = random.Random(seed)
+    for ft in q.free_text:
+        if not ft.in_report or ft.id not in frame:
+            continue
+        answers = [str(a).strip() for a in frame[ft.id].dropna().tolist() if str(a).strip()]
+        rng.shuffle(answers)
+        out[ft.id] = answers
+    return out
+
+
+class _Progress:
+    """Stage names on a terminal (stderr); silent when not a terminal or when quiet."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.i = 0
+
+    def __call__(self, name: str) -> None:
+        self.i += 1
+        if self.enabled:
+            done = int(20 * self.i / len(STAGES))
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (20 - done)}] {name:<20} {time.perf_counter() - self.start:5.1f}s")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str = "nb",
+        min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
+        extra_columns: str = "error") -> RunOutput:
+    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
+    from surveykit.report import render_report
+
+    plan = q.analysis
+    settings = Settings(lang=lang, alpha=plan.alpha, min_group_size=min_group_size or plan.min_group_size,
+                        missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
+    if settings.min_group_size < 1:
+        raise SurveyError(f"--min-group-size must be at least 1 (got {settings.min_group_size})")
+    out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
+    _check_output_location(out_dir, [data_path, q.source_path])
+
+    progress = _Progress(quiet)
+    progress("prepare")
+    prepared = load_and_recode(q, data_path, out_of_range=out_of_range, extra_columns=extra_columns)
+    results, frame = build_results(q, prepared, settings, progress)
+
+    progress("report")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        (tmp / "results.json").write_text(results_json(results), encoding="utf-8")
+        render_report(results, q, tmp, lang=lang, free_text=free_text_answers(frame, q, settings.seed))
+        if out_dir.exists():
+            backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+            out_dir.rename(backup)
+            tmp.rename(out_dir)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        progress.close()
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    return RunOutput(out_dir, results, files)
+
+
+def _check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
+    """Outputs never overwrite an input: refuse an output folder that holds the data or questionnaire."""
+    target = out_dir.resolve()
+    for path in inputs:
+        if path is None:
+            continue
+        source = Path(path).resolve()
+        if source == target or target in source.parents:
+            raise SurveyError(f"output folder {out_dir} contains the input file {path}; choose another --out "
+                              "(the output folder is replaced as a whole)")
