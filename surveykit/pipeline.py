@@ -341,6 +341,10 @@ def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Se
     coefs = res.coefficients.copy()
     coefs["term"] = coefs["term"].map(term)
     steps = res.steps.copy()
+    # steps are numbered from 0 in results.json (docs/results-json.md), as are all positions there
+    base = int(steps["step"].min())
+    steps["step"] -= base
+    coefs["step"] -= base
     diag = res.diagnostics
     rename = lambda d: {term(k): v for k, v in d.items()}  # noqa: E731
     return {

@@ -82,7 +82,7 @@ class Item(_Model):
     text: Text
     scale: str
     question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
-    reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x wherever the item is used")
+    reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x in every index and reliability analysis")
     missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
 
 
@@ -395,16 +395,25 @@ class Questionnaire(_Model):
             ) else None
         return None
 
-    def codes_of(self, variable: str) -> dict[int, Text] | None:
-        """Code labels of a categorical variable (background question or derived), else None."""
-        if variable in self.recode_map:
-            rule = self.recode_map[variable]
+    def codes_of(self, variable: str, _before: int | None = None) -> dict[int, Text] | None:
+        """Code labels of a categorical variable (background question or derived), else None.
+
+        A derived variable without its own ``codes`` inherits its source's; a rule that replaces a variable
+        (its source is itself) inherits from the earlier definition.
+        """
+        positions = [i for i, r in enumerate(self.recodes) if r.id == variable
+                     and (_before is None or i < _before)]
+        if positions:
+            pos = positions[-1]
+            rule = self.recodes[pos]
             if rule.codes is not None:
                 return rule.codes
             if isinstance(rule, BinRecode):
                 return {b.code: b.label for b in rule.bins}
             source = getattr(rule, "source", None) or getattr(rule, "base", None)
-            return self.codes_of(source) if source else None
+            if not source:
+                return None
+            return self.codes_of(source, _before=pos if source == variable else None)
         entry = self.raw_variables.get(variable)
         if isinstance(entry, Background):
             return entry.codes
@@ -528,99 +537,124 @@ class Questionnaire(_Model):
     def _where(self) -> str:
         return f"{self.source_path}: " if self.source_path else ""
 
-    def _reference_problems(self) -> list[Problem]:
-        file = str(self.source_path) if self.source_path else None
+    def _reference_problems(self, file: str | None = None, locate: Any = None) -> list[Problem]:
+        """Every name used but not defined, and other inconsistencies between parts of the questionnaire.
+
+        ``file`` is the file name shown in messages (default: the resolved source path); ``locate`` maps a
+        location in the YAML (e.g. ``('indices', 0, 'items', 2)``) to its line, when the caller has it.
+        """
+        file = file or (str(self.source_path) if self.source_path else None)
         problems: list[Problem] = []
 
-        def bad(msg: str) -> None:
-            problems.append(Problem(msg, file=file))
+        def bad(msg: str, *loc: Any) -> None:
+            line = locate(loc) if (locate is not None and loc) else None
+            problems.append(Problem(msg, file=file, line=line))
 
         raw = self.raw_variables
         derived = {r.id for r in self.recodes}
-        clash = sorted(set(raw) & derived)
-        for name in clash:
-            bad(f"recode {name!r} has the id of a question; give the derived variable its own id")
+        for pos, rule in enumerate(self.recodes):
+            if rule.id in raw:
+                bad(f"recode {rule.id!r} has the id of a question; give the derived variable its own id",
+                    "recodes", pos, "id")
         known = set(raw) | derived | set(self.index_map)
-        for dup in sorted(set(self.index_map) & (set(raw) | derived)):
-            bad(f"index {dup!r} has the id of another variable")
+        for pos, index in enumerate(self.indices):
+            if index.id in raw or index.id in derived:
+                bad(f"index {index.id!r} has the id of another variable", "indices", pos, "id")
 
-        for item in self.items:
+        for pos, item in enumerate(self.items):
             if item.scale not in self.scales:
-                bad(f"item {item.id!r} uses undefined scale {item.scale!r} (scales: {sorted(self.scales)})")
-        for q in self.background:
+                bad(f"item {item.id!r} uses undefined scale {item.scale!r} (scales: {sorted(self.scales)})",
+                    "items", pos, "scale")
+        for pos, q in enumerate(self.background):
             if q.reference is not None and q.codes and q.reference not in q.codes:
-                bad(f"question {q.id!r}: reference category {q.reference} is not one of its codes {sorted(q.codes)}")
+                bad(f"question {q.id!r}: reference category {q.reference} is not one of its codes {sorted(q.codes)}",
+                    "background", pos, "reference")
 
-        for rule in self.recodes:
+        for pos, rule in enumerate(self.recodes):
             for name in _recode_inputs(rule):
                 if name not in known:
-                    bad(f"recode {rule.id!r} uses undefined variable {name!r}")
+                    bad(f"recode {rule.id!r} uses undefined variable {name!r}", "recodes", pos)
             if isinstance(rule, KeywordRecode) and rule.text in raw and not isinstance(raw[rule.text], FreeText):
-                bad(f"recode {rule.id!r}: 'text' must name a free-text question, {rule.text!r} is not one")
+                bad(f"recode {rule.id!r}: 'text' must name a free-text question, {rule.text!r} is not one",
+                    "recodes", pos, "text")
         _, cycle = self._topological_recodes()
         if cycle:
-            bad("derived variables depend on each other in a circle: " + " -> ".join(cycle))
+            first = next(pos for pos, rule in enumerate(self.recodes) if rule.id == cycle[0])
+            bad("derived variables depend on each other in a circle: " + " -> ".join(cycle), "recodes", first)
         if not cycle and not problems:
-            for rule in self.recodes:
+            for pos, rule in enumerate(self.recodes):
                 if rule.reference is not None:
                     codes = self.codes_of(rule.id) or {}
                     if codes and rule.reference not in codes:
-                        bad(f"recode {rule.id!r}: reference category {rule.reference} is not one of its codes {sorted(codes)}")
+                        bad(f"recode {rule.id!r}: reference category {rule.reference} is not one of its codes "
+                            f"{sorted(codes)}", "recodes", pos, "reference")
 
-        for index in self.indices:
-            for name in index.items:
+        for pos, index in enumerate(self.indices):
+            for j, name in enumerate(index.items):
                 if name not in self.item_map:
-                    bad(f"index {index.id!r} names unknown item {name!r}")
+                    bad(f"index {index.id!r} names unknown item {name!r}", "indices", pos, "items", j)
             scales = {self.item_map[n].scale for n in index.items if n in self.item_map}
             if len(scales) > 1:
-                bad(f"index {index.id!r} mixes items on different scales {sorted(scales)}")
+                bad(f"index {index.id!r} mixes items on different scales {sorted(scales)}", "indices", pos, "items")
 
         plan = self.analysis
-        for fa in plan.factor_analyses:
-            for name in fa.items:
+        for pos, fa in enumerate(plan.factor_analyses):
+            where = ("analysis", "factor_analyses", pos)
+            for j, name in enumerate(fa.items):
                 if name not in self.item_map:
-                    bad(f"factor analysis {fa.id!r} names unknown item {name!r}")
+                    bad(f"factor analysis {fa.id!r} names unknown item {name!r}", *where, "items", j)
             if isinstance(fa.n_factors, int) and fa.n_factors >= len(fa.items):
-                bad(f"factor analysis {fa.id!r} asks for {fa.n_factors} factors from {len(fa.items)} items")
-        for rel in plan.reliability:
+                bad(f"factor analysis {fa.id!r} asks for {fa.n_factors} factors from {len(fa.items)} items "
+                    f"(at most {len(fa.items) - 1})", *where, "n_factors")
+        for pos, rel in enumerate(plan.reliability):
             for name in [*rel.items, *rel.reverse]:
                 if name not in self.item_map:
-                    bad(f"reliability {rel.id!r} names unknown item {name!r}")
+                    bad(f"reliability {rel.id!r} names unknown item {name!r}", "analysis", "reliability", pos)
         numeric = set(self.item_map) | set(self.index_map)
         categorical = derived | {q.id for q in self.background}
-        for d in plan.descriptives:
-            for name in d.variables:
+        for pos, d in enumerate(plan.descriptives):
+            for j, name in enumerate(d.variables):
                 if name not in known:
-                    bad(f"descriptives {d.id!r} names unknown variable {name!r}")
-        for c in plan.comparisons:
-            for name in c.outcomes:
+                    bad(f"descriptives {d.id!r} names unknown variable {name!r}",
+                        "analysis", "descriptives", pos, "variables", j)
+        for pos, c in enumerate(plan.comparisons):
+            for j, name in enumerate(c.outcomes):
                 if name not in numeric and self.kind_of(name) != "number":
-                    bad(f"comparison {c.id!r}: outcome {name!r} is not an item, index or number")
-            for name in c.groups:
+                    bad(f"comparison {c.id!r}: outcome {name!r} is not an item, index or number",
+                        "analysis", "comparisons", pos, "outcomes", j)
+            for j, name in enumerate(c.groups):
                 if name not in categorical:
-                    bad(f"comparison {c.id!r}: group {name!r} is not a categorical variable")
-        for x in plan.crosstabs:
-            for name in [*x.rows, *x.cols]:
-                if name not in categorical:
-                    bad(f"crosstab {x.id!r}: {name!r} is not a categorical variable")
-        for corr in plan.correlations:
-            for name in corr.variables:
+                    bad(f"comparison {c.id!r}: group {name!r} is not a categorical variable",
+                        "analysis", "comparisons", pos, "groups", j)
+        for pos, x in enumerate(plan.crosstabs):
+            for key in ("rows", "cols"):
+                for j, name in enumerate(getattr(x, key)):
+                    if name not in categorical:
+                        bad(f"crosstab {x.id!r}: {name!r} is not a categorical variable",
+                            "analysis", "crosstabs", pos, key, j)
+        for pos, corr in enumerate(plan.correlations):
+            for j, name in enumerate(corr.variables):
                 if name not in known:
-                    bad(f"correlation {corr.id!r} names unknown variable {name!r}")
-        for reg in plan.regressions:
-            for name in [reg.outcome, *(p for b in reg.blocks for p in b.predictors)]:
-                if name not in known:
-                    bad(f"regression {reg.id!r} names unknown variable {name!r}")
+                    bad(f"correlation {corr.id!r} names unknown variable {name!r}",
+                        "analysis", "correlations", pos, "variables", j)
+        for pos, reg in enumerate(plan.regressions):
+            where = ("analysis", "regressions", pos)
+            if reg.outcome not in known:
+                bad(f"regression {reg.id!r} names unknown variable {reg.outcome!r}", *where, "outcome")
             seen: set[str] = set()
-            for block in reg.blocks:
-                for name in block.predictors:
+            for b, block in enumerate(reg.blocks):
+                for j, name in enumerate(block.predictors):
+                    if name not in known:
+                        bad(f"regression {reg.id!r} names unknown variable {name!r}",
+                            *where, "blocks", b, "predictors", j)
                     if name in seen:
-                        bad(f"regression {reg.id!r} enters predictor {name!r} twice")
+                        bad(f"regression {reg.id!r} enters predictor {name!r} twice",
+                            *where, "blocks", b, "predictors", j)
                     seen.add(name)
         ids = [p.id for group in (plan.descriptives, plan.factor_analyses, plan.reliability, plan.comparisons,
                                   plan.crosstabs, plan.correlations, plan.regressions) for p in group]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            bad(f"analysis plan id {dup!r} is used twice")
+            bad(f"analysis plan id {dup!r} is used twice", "analysis")
         return problems
 
 
@@ -651,7 +685,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise SpecError(f"{path}: a questionnaire must be a YAML mapping (keys such as meta, scales, items)")
+        found = ("a list" if isinstance(data, list) else "a single text" if isinstance(data, str)
+                 else "a number" if isinstance(data, (int, float)) else type(data).__name__)
+        raise SpecError(f"{path}: a questionnaire must be a YAML mapping (keys such as meta, scales, items), "
+                        f"found {found}")
     return questionnaire_from_dict(data, path)
 
 
@@ -675,7 +712,7 @@ def questionnaire_from_dict(data: dict, path: Path | None = None) -> Questionnai
             problems.append(Problem(f"{_format_loc(shown)}: {message}", file=file, line=line_of(data, loc)))
         raise SpecError(f"{file}: {len(problems)} problem(s) in the questionnaire", problems) from None
     q = q.model_copy(update={"source_path": path.resolve() if path else None})
-    problems = q._reference_problems()
+    problems = q._reference_problems(file, locate=lambda loc: line_of(data, loc))
     if problems:
         raise SpecError(f"{file}: {len(problems)} problem(s) in the questionnaire", problems)
     return q

@@ -1,0 +1,46 @@
+"""Small groups are never shown, and hidden counts cannot be recovered from totals."""
+
+import numpy as np
+import pandas as pd
+
+from surveykit.confidentiality import hidden_categories, mask_cells, mask_small_groups
+
+
+def test_no_small_group_no_hiding():
+    assert hidden_categories({1: 10, 2: 5, 3: 7}, 5) == set()
+
+
+def test_single_small_group_gets_a_complementary_partner():
+    # hiding only group 3 (n=2) would let anyone compute it as total - 10 - 6
+    assert hidden_categories({1: 10, 2: 6, 3: 2}, 5) == {3, 2}
+
+
+def test_two_small_groups_summing_below_k_need_a_third():
+    assert hidden_categories({1: 20, 2: 9, 3: 1, 4: 2}, 5) == {3, 4, 2}
+
+
+def test_two_small_groups_summing_to_k_suffice():
+    assert hidden_categories({1: 20, 2: 9, 3: 3, 4: 2}, 5) == {3, 4}
+
+
+def test_empty_categories_are_not_groups():
+    assert hidden_categories({1: 20, 2: 0, 3: 9}, 5) == set()
+
+
+def test_mask_small_groups_sets_missing_and_never_publishes_n():
+    frame = pd.DataFrame({"unit": [1.0] * 10 + [2.0] * 6 + [3.0] * 2 + [np.nan], "y": range(19)})
+    masked, suppressed = mask_small_groups(frame, ["unit"], 5)
+    assert masked["unit"].isna().sum() == 1 + 6 + 2
+    assert frame["unit"].isna().sum() == 1  # input untouched
+    assert [(s["group"], s["n"]) for s in suppressed] == [(3, None), (2, None)]
+    assert suppressed[1]["reason"].startswith("complementary")
+
+
+def test_mask_cells_rows_and_columns():
+    counts = np.array([[10, 2, 8], [9, 12, 7], [11, 10, 6]])
+    hide = mask_cells(counts, 5)
+    assert hide[0, 1]
+    for axis in (0, 1):
+        per_line = hide.sum(axis=axis)
+        assert not np.any(per_line == 1), hide  # never exactly one hidden cell in a row or column
+    assert (counts[hide] >= 0).all() and counts[hide].sum() >= 5
