@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from surveykit.errors import AnalysisError, Problem
 
@@ -168,7 +168,7 @@ def anova_from_moments(
         ms_between=ms_b,
         ms_within=ms_w,
         f=f,
-        p=float(stats.f.sf(f, df_b, df_w)),
+        p=float(special.fdtrc(df_b, df_w, f)),
         eta_sq=eta_sq,
         omega_sq=omega_sq,
         effect_r=math.sqrt(eta_sq),
@@ -197,7 +197,7 @@ def _welch_anova(n, mean, var) -> WelchAnova | None:
     b = 1.0 + 2.0 * (k - 2) / (k**2 - 1) * tmp
     f = a / b
     df2 = (k**2 - 1) / (3.0 * tmp)
-    return WelchAnova(statistic=f, df1=float(k - 1), df2=df2, p=float(stats.f.sf(f, k - 1, df2)))
+    return WelchAnova(statistic=f, df1=float(k - 1), df2=df2, p=float(special.fdtrc(k - 1, df2, f)))
 
 
 def anova_oneway(

@@ -11,7 +11,7 @@ from scipy import stats
 
 from surveykit.errors import AnalysisError, Problem
 
-from .groups import check_columns, to_jsonable
+from .groups import check_columns, check_min_group_size, to_jsonable
 
 
 def stars(p):
@@ -121,6 +121,7 @@ def correlation_matrix(
     """
     if method not in ("pearson", "spearman"):
         raise AnalysisError(f"unknown correlation method {method!r}", [Problem("use 'pearson' or 'spearman'")])
+    check_min_group_size(min_group_size)
     variables = list(variables)
     if len(variables) < 2:
         raise AnalysisError("a correlation matrix needs at least two variables", [Problem(f"got {variables}")])

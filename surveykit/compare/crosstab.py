@@ -12,7 +12,7 @@ from scipy import stats
 
 from surveykit.errors import AnalysisError, Problem
 
-from .groups import check_columns, factorize_groups, label_of, labels_for, to_jsonable
+from .groups import check_columns, check_min_group_size, factorize_groups, label_of, labels_for, to_jsonable
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ def crosstab(
     >>> res = crosstab(df, "gender", "unit", labels={"gender": {1: "Women", 2: "Men"}})
     >>> res.chi2, res.df, res.p, res.effect_size, res.association
     """
+    check_min_group_size(min_group_size)
     check_columns(df, [row, col])
     rcodes, rkeys = factorize_groups(df[row])
     ccodes, ckeys = factorize_groups(df[col])

@@ -9,7 +9,7 @@ import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 
-from .groups import as_key, check_columns
+from .groups import as_key, check_columns, check_min_group_size
 
 
 def _modes(col: np.ndarray) -> tuple:
@@ -48,6 +48,7 @@ def describe(
     -------
     >>> describe(df, ["q1", "q2"], scale_values=range(1, 7))
     """
+    check_min_group_size(min_group_size)
     variables = list(variables)
     check_columns(df, variables, numeric=True)
     x = df[variables].to_numpy(dtype=np.float64, na_value=np.nan)

@@ -3,7 +3,7 @@
 The central object is :class:`GroupMoments`: for ONE grouping variable and MANY outcomes it holds,
 per (group, outcome), the valid N, the mean, the sum of squared deviations from the group mean, and
 the same two moments of the absolute deviations (what Levene's test needs). It is computed in one
-vectorised pass over the rows (``np.bincount`` on a flattened group x outcome index), so a table of
+vectorised pass over the rows (sparse group-indicator products, see :func:`group_moments`), so a table of
 20 outcomes x 10 grouping variables over a million respondents costs a few seconds. Every test
 statistic (t, F, Welch, Levene, post hoc) is then computed from these sufficient statistics, which
 is why the single-test functions and :func:`~surveykit.compare.breakdown` give identical numbers.
@@ -12,13 +12,11 @@ Numerical stability (why the passes look the way they do): NIST StRD SmLs07-09 p
 1e12 in front of deviations of 0.1. A one-pass ``sum(y**2) - n*mean**2`` loses every digit there,
 and even differences of group means near 1e12 are quantised to the float spacing (1.2e-4). So:
 
-1. a provisional per-group mean ``m0`` (bincount pass 1);
-2. every outcome is shifted by one value near the data (``m0`` of the largest group). By
-   Sterbenz's lemma ``y - shift`` is exact when both are within a factor two, so the offset is
-   removed without rounding;
-3. the corrected two-pass algorithm (Chan, Golub & LeVeque 1983) on the shifted data: group mean
-   ``m1``, deviations ``d = y - m1``, mean correction ``c = sum(d)/n`` and
-   ``SS = sum(d**2) - n*c**2``.
+1. every outcome is shifted by the mean of its own valid values. By Sterbenz's lemma ``y - shift``
+   is exact when both are within a factor two, so an offset like NIST's is removed without
+   rounding, and what is left has a spread comparable to its size;
+2. the two-pass algorithm on the shifted data: group means, then ``SS = sum((y - mean)**2)``
+   from the deviations.
 
 All between-group quantities use the shifted means, which carry full relative precision.
 """
@@ -141,58 +139,93 @@ class GroupMoments:
         return self.outcomes.index(outcome)
 
 
-def group_moments(df: pd.DataFrame, outcomes: Sequence[str], group_var: str) -> GroupMoments:
+def prepare_outcomes(df: pd.DataFrame, outcomes: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shifted outcome matrix (NaN -> 0), its validity mask (float) and the per-outcome shift.
+
+    The shift of each outcome is the mean of its own valid values, computed on that column alone,
+    so it is the same number whichever other outcomes are analysed alongside.
+    """
+    check_columns(df, outcomes, numeric=True)
+    p = len(outcomes)
+    ys = np.empty((len(df), p), dtype=np.float64)
+    mask = np.empty((len(df), p), dtype=np.float64)
+    shift = np.zeros(p)
+    for j, name in enumerate(outcomes):
+        col = np.ascontiguousarray(df[name].to_numpy(dtype=np.float64, na_value=np.nan))
+        ok = ~np.isnan(col)
+        if ok.any():
+            shift[j] = np.mean(col[ok])
+        # Sterbenz: col - shift is exact when both lie within a factor two (offset-dominated data)
+        ys[:, j] = np.where(ok, col - shift[j], 0.0)
+        mask[:, j] = ok
+    return ys, mask, shift
+
+
+def group_moments(
+    df: pd.DataFrame,
+    outcomes: Sequence[str],
+    group_var: str,
+    *,
+    prepared: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> GroupMoments:
     """Compute :class:`GroupMoments` for ``outcomes`` by ``group_var`` in one vectorised pass.
 
     Missing data are handled pairwise: for each outcome the rows where both the outcome and the
-    group are valid are used.
+    group are valid are used. ``prepared`` (from :func:`prepare_outcomes`) lets a caller reuse
+    the shifted outcome matrix across several grouping variables.
+
+    Group sums are products with a sparse k x N group indicator matrix G (``G @ Y`` sums the rows
+    of each group for all outcomes at once; ``G.T @ M`` gives every row its group's value). Each
+    (group, outcome) sum accumulates its rows in row order whatever the number of outcomes, so a
+    one-outcome call gives the same numbers as a many-outcome call.
+
+    Passes: group sums -> means; deviations d = y - mean (the one gather); SS = sum d^2;
+    sum |d| for Levene. After the shift, a naively summed mean is accurate to ~sqrt(n) eps of
+    the spread, and the SS of deviations from it is off only to second order.
     """
+    from scipy import sparse
+
     outcomes = tuple(outcomes)
     check_columns(df, [group_var])
-    check_columns(df, outcomes, numeric=True)
+    ys, maskf, shift = prepared if prepared is not None else prepare_outcomes(df, outcomes)
     codes, keys = factorize_groups(df[group_var])
     valid_group = codes >= 0
-    c = codes[valid_group]
-    y = df.loc[valid_group, list(outcomes)].to_numpy(dtype=np.float64, na_value=np.nan)
-    k, p = len(keys), len(outcomes)
-    mask = ~np.isnan(y)
-    # Flattened (group, outcome) bin of every cell: one bincount sums all outcomes at once, and
-    # each bin still accumulates its rows in row order, exactly as a one-outcome call would.
-    flat = (c[:, None] * p + np.arange(p)[None, :]).ravel()
-
-    def gsum(values: np.ndarray) -> np.ndarray:
-        return np.bincount(flat, weights=values.ravel(), minlength=k * p).reshape(k, p)
-
-    def spread(per_group: np.ndarray) -> np.ndarray:  # group value for every row, 0 where missing
-        return np.where(mask, per_group[c], 0.0) if len(c) else np.zeros_like(y)
-
-    n = np.bincount(flat[mask.ravel()], minlength=k * p).reshape(k, p).astype(np.int64)
+    rows = np.flatnonzero(valid_group)
+    k = len(keys)
+    g = sparse.csr_matrix((np.ones(len(rows)), (codes[rows], rows)), shape=(k, len(df)))
+    gt = g.T  # CSC view: G.T @ M gives every row its group's value
+    p = len(outcomes)
+    counts = np.bincount(codes[rows], minlength=k).astype(np.float64)
+    n_f = np.repeat(counts[:, None], p, axis=1)
+    holes = np.flatnonzero((maskf == 0).any(axis=0))  # outcomes with missing values
+    if len(holes):
+        n_f[:, holes] = g @ maskf[:, holes]
     with np.errstate(invalid="ignore", divide="ignore"):
-        y0 = np.where(mask, y, 0.0)
-        m0 = gsum(y0) / n
-        # shift: provisional mean of the largest group of each outcome (a value near the data)
-        biggest = np.argmax(n, axis=0) if k else np.zeros(p, dtype=int)
-        shift = m0[biggest, np.arange(p)] if k else np.zeros(p)
-        shift = np.where(np.isfinite(shift), shift, 0.0)
-        ys = np.where(mask, y - shift, 0.0)
-        del y0
-        m1 = gsum(ys) / n
-        d = np.where(mask, ys - spread(m1), 0.0)
-        corr = gsum(d) / n
-        mean_shifted = m1 + corr
-        ss = gsum(d * d) - n * corr**2
-        ss = np.maximum(ss, 0.0)
-        # Levene (center='mean'): absolute deviations from the group mean, and their moments
-        z = np.where(mask, np.abs(d - spread(corr)), 0.0)
-        del d
-        zm1 = gsum(z) / n
-        e = np.where(mask, z - spread(zm1), 0.0)
-        zcorr = gsum(e) / n
-        absdev_mean = zm1 + zcorr
-        absdev_ss = np.maximum(gsum(e * e) - n * zcorr**2, 0.0)
+        mean_shifted = (g @ ys) / n_f
+        d = ys - gt @ np.nan_to_num(mean_shifted, nan=0.0)
+        if len(holes):
+            d[:, holes] *= maskf[:, holes]  # cells with a missing outcome contribute nothing
+        # two-pass SS from deviations (the shift made the group means accurate, see module doc)
+        ss = g @ (d * d)
+        # Levene (center = mean): mean absolute deviation, and the SS of the absolute deviations.
+        # sum(z^2) = sum(d^2) = ss, so SS_z = ss - n zbar^2; where that cancels badly (|d| nearly
+        # constant in a group) it is recomputed from deviations below.
+        z = np.abs(d, out=d)
+        absdev_mean = (g @ z) / n_f
+        absdev_ss = ss - n_f * absdev_mean**2
+        unstable = np.flatnonzero(((absdev_ss < 1e-6 * ss) & (ss > 0)).any(axis=0))
+        if len(unstable):
+            e = z[:, unstable] - gt @ np.nan_to_num(absdev_mean[:, unstable], nan=0.0)
+            if len(holes):
+                e *= maskf[:, unstable]
+            absdev_ss[:, unstable] = g @ (e * e)
+        absdev_ss = np.maximum(absdev_ss, 0.0)
+    n = n_f.astype(np.int64)
     empty = n == 0
     for arr in (mean_shifted, ss, absdev_mean, absdev_ss):
         arr[empty] = np.nan
+    # rows with a valid group but a missing outcome, per outcome
+    n_missing_outcome = (len(rows) - n_f.sum(axis=0)).astype(np.int64)
     return GroupMoments(
         group_var=group_var,
         outcomes=outcomes,
@@ -206,7 +239,7 @@ def group_moments(df: pd.DataFrame, outcomes: Sequence[str], group_var: str) -> 
         absdev_ss=absdev_ss,
         n_rows=len(df),
         n_missing_group=int((~valid_group).sum()),
-        n_missing_outcome=(~mask).sum(axis=0).astype(np.int64),
+        n_missing_outcome=n_missing_outcome,
     )
 
 
@@ -235,14 +268,19 @@ class GroupSelection:
         return int(self.n.sum())
 
 
+def check_min_group_size(min_group_size) -> None:
+    """The confidentiality threshold must be a positive integer."""
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
+        raise AnalysisError("min_group_size must be a positive integer", [Problem(f"got {min_group_size!r}")])
+
+
 def select_groups(m: GroupMoments, outcome: str, min_group_size: int) -> GroupSelection:
     """Keep the groups with at least ``min_group_size`` valid respondents on ``outcome``.
 
     Smaller groups (including groups with no valid answer on this outcome) are listed in
     ``suppressed`` as ``{variable, group, n}``: left out for confidentiality, never silently.
     """
-    if not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
-        raise AnalysisError("min_group_size must be a positive integer", [Problem(f"got {min_group_size!r}")])
+    check_min_group_size(min_group_size)
     j = m.column(outcome)
     n = m.n[:, j]
     keep = n >= min_group_size
@@ -308,7 +346,7 @@ class LeveneResult:
 
 def levene_from_selection(sel: GroupSelection) -> LeveneResult | None:
     """One-way ANOVA on |y - group mean|; None when the absolute deviations have no variance."""
-    from scipy import stats
+    from scipy import special
 
     k, n_total = len(sel.n), sel.n_total
     if k < 2 or n_total - k < 1:
@@ -321,7 +359,7 @@ def levene_from_selection(sel: GroupSelection) -> LeveneResult | None:
         return None
     df1, df2 = k - 1, n_total - k
     f = (between / df1) / (within / df2)
-    return LeveneResult(statistic=float(f), df1=df1, df2=df2, p=float(stats.f.sf(f, df1, df2)))
+    return LeveneResult(statistic=float(f), df1=df1, df2=df2, p=float(special.fdtrc(df1, df2, f)))
 
 
 # ----------------------------------------------------------------------------------------------

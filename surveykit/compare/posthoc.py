@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from surveykit.errors import AnalysisError, Problem
 
@@ -47,6 +47,34 @@ COLUMNS = [
 ]
 
 
+def studentized_range_ppf(confidence: float, k: int, df) -> np.ndarray:
+    """Quantile of the studentized range, by secant iteration on scipy's survival function.
+
+    scipy's generic ``studentized_range.ppf`` brackets from scratch and costs ~0.5 s per value;
+    starting from the Bonferroni bound sqrt(2) t(1 - alpha/(k(k-1)), df) the secant method needs
+    4-6 evaluations of the survival function for 1e-12 relative accuracy.
+    """
+    alpha = 1.0 - confidence
+    out = []
+    for d in np.atleast_1d(np.asarray(df, dtype=np.float64)):
+        f = lambda q: stats.studentized_range.sf(q, k, d) - alpha  # noqa: E731
+        q0 = float(np.sqrt(2.0) * special.stdtrit(d, 1.0 - alpha / (k * (k - 1))))
+        q1 = 0.97 * q0
+        f0, f1 = f(q0), f(q1)
+        for _ in range(40):
+            if f1 == f0:
+                break
+            q2 = q1 - f1 * (q1 - q0) / (f1 - f0)
+            q0, f0, q1 = q1, f1, q2
+            if abs(q1 - q0) <= 1e-12 * abs(q1):
+                break
+            f1 = f(q1)
+        else:  # pragma: no cover - secant did not settle; use scipy's bracketing solver
+            q1 = float(stats.studentized_range.ppf(confidence, k, d))
+        out.append(q1)
+    return np.asarray(out) if np.ndim(df) else np.float64(out[0])
+
+
 def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.triu_indices(k, 1)
     return a, b
@@ -56,8 +84,8 @@ def _frame(keys, labels, mean, a, b, diff, se, stat, df, half, p) -> pd.DataFram
     keys = list(keys)
     return pd.DataFrame(
         {
-            "group_a": pd.array([keys[i] for i in a], dtype=object),
-            "group_b": pd.array([keys[i] for i in b], dtype=object),
+            "group_a": [keys[i] for i in a],
+            "group_b": [keys[i] for i in b],
             "label_a": [label_of(keys[i], labels) for i in a],
             "label_b": [label_of(keys[i], labels) for i in b],
             "mean_a": mean[a],
@@ -94,8 +122,8 @@ def bonferroni_pairs(
     diff = centre[a] - centre[b]
     se = np.sqrt(ms_within * (1.0 / n[a] + 1.0 / n[b]))
     t = diff / se
-    p = np.minimum(1.0, 2.0 * stats.t.sf(np.abs(t), df_within) * m)
-    half = stats.t.ppf(1.0 - (1.0 - confidence) / (2.0 * m), df_within) * se
+    p = np.minimum(1.0, 2.0 * special.stdtr(df_within, -np.abs(t)) * m)
+    half = special.stdtrit(df_within, 1.0 - (1.0 - confidence) / (2.0 * m)) * se
     return _frame(keys, labels or {}, mean, a, b, diff, se, t, df_within, half, p)
 
 
@@ -120,7 +148,7 @@ def tukey_pairs(
     se = np.sqrt(ms_within * (1.0 / n[a] + 1.0 / n[b]))
     q = np.abs(diff) / (se / np.sqrt(2.0))
     p = np.clip(stats.studentized_range.sf(q, k, df_within), 0.0, 1.0)
-    half = stats.studentized_range.ppf(confidence, k, df_within) / np.sqrt(2.0) * se
+    half = studentized_range_ppf(confidence, k, df_within) / np.sqrt(2.0) * se
     return _frame(keys, labels or {}, mean, a, b, diff, se, q, df_within, half, p)
 
 
@@ -152,5 +180,5 @@ def games_howell_pairs(
     df = (va + vb) ** 2 / (va**2 / (n[a] - 1) + vb**2 / (n[b] - 1))
     t = diff / se
     p = np.clip(stats.studentized_range.sf(np.abs(t) * np.sqrt(2.0), k, df), 0.0, 1.0)
-    half = stats.studentized_range.ppf(confidence, k, df) / np.sqrt(2.0) * se
+    half = studentized_range_ppf(confidence, k, df) / np.sqrt(2.0) * se
     return _frame(keys, labels or {}, mean, a, b, diff, se, t, df, half, p)

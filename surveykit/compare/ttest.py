@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from surveykit.errors import AnalysisError, Problem
 
@@ -187,9 +186,9 @@ def ttest_from_moments(
 
 def _tstat(diff: float, se: float, df: float, q: float) -> TStatistic:
     t = diff / se
-    half = stats.t.ppf(q, df) * se
+    half = special.stdtrit(df, q) * se
     return TStatistic(
-        t=t, df=float(df), p=float(2.0 * stats.t.sf(abs(t), df)), se=se, ci_low=diff - half, ci_high=diff + half
+        t=t, df=float(df), p=float(2.0 * special.stdtr(df, -abs(t))), se=se, ci_low=diff - half, ci_high=diff + half
     )
 
 
@@ -228,9 +227,9 @@ def ttest_ind(
     >>> res = ttest_ind(df, "q1", "gender", labels={1: "Women", 2: "Men"})
     >>> res.reported, res.t, res.df, res.p, res.effect_r
     """
-    check = group_moments(df, [outcome], group)
+    moments = group_moments(df, [outcome], group)
     return ttest_from_moments(
-        check,
+        moments,
         outcome,
         equal_var=equal_var,
         alpha=alpha,
