@@ -227,23 +227,30 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
     1-6 scale with favourable 5 and 6: a mean of 5.0 or more).
     """
     out: dict = {}
-    for index in q.indices:
-        threshold = min(q.scale_of(index.id).favourable_values)
-        score = masked[index.id]
-        fav = (score >= threshold).where(score.notna())
-        per_var = {}
-        for gv in group_vars:
-            grouped = pd.DataFrame({"g": masked[gv], "f": fav}).dropna()
-            stats = grouped.groupby("g")["f"].agg(["size", "mean"])
-            per_var[gv] = {q.code_label(gv, code, lang): {"code": _code(code), "n": int(row["size"]),
-                                                         "pct": 100.0 * row["mean"]}
-                           for code, row in stats.iterrows() if row["size"] >= min_group_size}
-        out[index.id] = {"threshold": threshold, "overall_pct": 100.0 * float(fav.mean()) if fav.notna().any() else None,
-                         "groups": per_var}
+    thresholds = {index.id: min(q.scale_of(index.id).favourable_values) for index in q.indices}
+    scores = masked[list(thresholds)].to_numpy(dtype="float64")
+    valid = ~np.isnan(scores)
+    favourable = (scores >= np.array(list(thresholds.values()))) & valid
+    per_index: dict[str, dict] = {name: {} for name in thresholds}
+    for gv in group_vars:
+        codes, keys = pd.factorize(masked[gv], sort=True)  # -1 = missing or hidden group
+        inside = codes >= 0
+        n = np.stack([np.bincount(codes[inside & valid[:, j]], minlength=len(keys)) for j in range(len(thresholds))])
+        fav = np.stack([np.bincount(codes[inside & favourable[:, j]], minlength=len(keys))
+                        for j in range(len(thresholds))])
+        for j, name in enumerate(thresholds):
+            per_index[name][gv] = {q.code_label(gv, code, lang): {"code": _code(code), "n": int(n[j, g]),
+                                                                 "pct": 100.0 * fav[j, g] / n[j, g]}
+                                   for g, code in enumerate(keys) if n[j, g] >= min_group_size}
+    for j, name in enumerate(thresholds):
+        n_valid = int(valid[:, j].sum())
+        out[name] = {"threshold": thresholds[name],
+                     "overall_pct": 100.0 * favourable[:, j].sum() / n_valid if n_valid else None,
+                     "groups": per_index[name]}
     return out
 
 
-def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> tuple[list, list]:
+def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> tuple[list, list, list]:
     from surveykit.compare import breakdown
 
     labels = _labels(q, list(plan.groups), settings.lang)
@@ -253,10 +260,9 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     records = []
     for (outcome, gv), res in result.results.items():
         groups = {}
-        for code, row in res.groups.iterrows():
-            code = _code(code)
-            groups[str(row["label"])] = {"code": code, "n": int(row["n"]), "mean": row["mean"], "sd": row["sd"],
-                                         "se": row.get("se")}
+        for code, row in res.groups.to_dict(orient="index").items():
+            groups[str(row["label"])] = {"code": _code(code), "n": int(row["n"]), "mean": row["mean"],
+                                         "sd": row["sd"], "se": row.get("se")}
         is_t = res.__class__.__name__ == "TTestResult"
         rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
         if is_t:
@@ -276,10 +282,9 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
         rec["n"] = int(sum(g["n"] for g in groups.values()))
         rec["groups"] = groups
         records.append(rec)
-    skipped = [{"plan": plan.id, **s} for s in result.skipped]
-    return records, [{**s, "where": f"comparison {plan.id}"} for s in result.suppressed] + [
-        {"variable": s.get("group_var", s.get("variable")), "group": None, "n": None, "where": f"comparison {plan.id}",
-         "reason": s.get("reason", "not tested")} for s in skipped]
+    skipped = [{"where": f"comparison {plan.id}", **s} for s in result.skipped]
+    suppressed = [{**s, "where": f"comparison {plan.id}"} for s in result.suppressed]
+    return records, suppressed, skipped
 
 
 def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings) -> dict:
@@ -377,8 +382,11 @@ def _is_ordinal_numeric(q: Questionnaire, name: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ replication
-def resolve_path(results: dict, path: str) -> Any:
-    """Follow a dotted path with optional [k=v,...] selectors (see docs/results-json.md)."""
+def resolve_path(results: dict, path: str, _cache: dict | None = None) -> Any:
+    """Follow a dotted path with optional [k=v,...] selectors (see docs/results-json.md).
+
+    ``_cache`` memoises selector look-ups when many paths are resolved in the same results.
+    """
     node: Any = results
     for segment in _split_path(path):
         name, selector = segment, None
@@ -394,10 +402,16 @@ def resolve_path(results: dict, path: str) -> Any:
             else:
                 raise KeyError(f"cannot take {name!r}")
         if selector is not None:
-            wanted = dict(part.split("=", 1) for part in selector.split(","))
-            candidates = node if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else []
-            matches = [c for c in candidates if isinstance(c, dict)
-                       and all(str(_code(c.get(k))) == v for k, v in wanted.items())]
+            key = (id(node), selector)
+            if _cache is not None and key in _cache:
+                matches = _cache[key]
+            else:
+                wanted = dict(part.split("=", 1) for part in selector.split(","))
+                candidates = node if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else []
+                matches = [c for c in candidates if isinstance(c, dict)
+                           and all(str(_code(c.get(k))) == v for k, v in wanted.items())]
+                if _cache is not None:
+                    _cache[key] = matches
             if len(matches) != 1:
                 raise KeyError(f"{len(matches)} entries match [{selector}]")
             node = matches[0]
@@ -421,10 +435,10 @@ def _split_path(path: str) -> list[str]:
 
 
 def replication_records(results: dict, q: Questionnaire) -> list[dict]:
-    out = []
+    out, cache = [], {}
     for pv in q.published:
         try:
-            value = resolve_path(results, pv.path)
+            value = resolve_path(results, pv.path, cache)
             reproduced = float(value) if value is not None else None
             note = None
         except (KeyError, TypeError, ValueError) as exc:
@@ -499,10 +513,11 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     }
 
     step("comparisons")
-    results["comparisons"], results["comparison_plans"] = [], []
+    results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
-        records, extra = comparison_records(masked, q, comp, settings)
+        records, extra, not_tested = comparison_records(masked, q, comp, settings)
         results["comparisons"] += records
+        skipped += not_tested
         results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
                                             if comp.label else comp.id, "outcomes": list(comp.outcomes),
                                             "groups": list(comp.groups)})
@@ -511,8 +526,14 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k)
 
     step("crosstabs")
-    results["crosstabs"] = [crosstab_record(masked, q, x, r, c, settings)
-                            for x in plan.crosstabs for r in x.rows for c in x.cols if r != c]
+    results["crosstabs"], results["skipped"] = [], skipped
+    for x in plan.crosstabs:
+        for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
+            try:
+                results["crosstabs"].append(crosstab_record(masked, q, x, r, c, settings))
+            except AnalysisError as exc:
+                # e.g. only one category left once small groups are hidden: say so, do not stop the run
+                results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})
 
     step("correlations")
     corr_vars = list(dict.fromkeys(v for c in plan.correlations for v in c.variables))
@@ -533,8 +554,9 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
-    results["replication"] = replication_records(jsonable(results), q) if q.published else []
-    return jsonable(results), frame
+    results = jsonable(results)
+    results["replication"] = replication_records(results, q) if q.published else []
+    return results, frame
 
 
 def _dedupe(records: list[dict]) -> list[dict]:
