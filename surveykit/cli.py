@@ -76,6 +76,9 @@ def cmd_schema(args) -> int:
 def cmd_run(args) -> int:
     from surveykit.pipeline import run
 
+    if args.min_group_size is not None and args.min_group_size < 1:
+        # checked here: run() treats 0 as "not given" and would silently use the questionnaire's value
+        raise SurveyError(f"--min-group-size must be at least 1 (got {args.min_group_size})")
     q = _load(args)
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,

@@ -79,7 +79,17 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})") from None
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: ASCII text with a NUL in every other byte (even bytes for
+        # big-endian, odd bytes for little-endian). It cannot be told apart from binary for sure: refuse it.
+        even, odd = head[0::2], head[1::2]
+        for order, zeros, text in (("little-endian", odd, even), ("big-endian", even, odd)):
+            if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) == 0:
+                raise DataError(
+                    f"{path}: looks like UTF-16 ({order}) text without a byte-order mark; save it as UTF-8 "
+                    "(or as UTF-16 with a byte-order mark, as Excel's 'Unicode text' does)"
+                )
         raise DataError(
             f"{path}: looks binary (NUL bytes), not a text CSV file; "
             "if it is UTF-16 without a byte-order mark, save it as UTF-8"
@@ -183,7 +193,8 @@ def _read_excel(path: Path) -> RawData:
     try:
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataError(f"{path}: cannot read as an Excel workbook ({type(exc).__name__}: {exc})") from None
+        raise DataError(f"{path}: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
+                        [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
     frame = frame.dropna(how="all").dropna(axis=1, how="all")
     if frame.empty:
         raise DataError(f"{path}: the first sheet is empty")
@@ -192,9 +203,10 @@ def _read_excel(path: Path) -> RawData:
     problems = _header_problems(path, header)
     # A merged header (two header rows from Excel) shows as a first row with gaps.
     if any(h == "" for h in header) and len(frame) > 1:
+        merged = _merged_header_cells(path)
         problems.append(Problem(
             "the header looks like merged cells over two rows; use one header row with one name per column",
-            file=str(path), line=1,
+            file=str(path), line=1, values=tuple(merged[:8]),
         ))
     if problems:
         raise DataError(f"{path}: the sheet cannot be read as a table", problems)
@@ -204,6 +216,18 @@ def _read_excel(path: Path) -> RawData:
     return RawData(body, path, "excel")
 
 
+def _merged_header_cells(path: Path) -> list[str]:
+    """Ranges of merged cells in the first two rows of the first sheet (e.g. 'B1:G1'), to name them."""
+    try:
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path, read_only=False).worksheets[0]
+        return sorted((str(r) for r in sheet.merged_cells.ranges if r.min_row <= 2),
+                      key=lambda r: (len(r), r))
+    except Exception:  # naming the cells is a courtesy; the error is reported anyway
+        return []
+
+
 # ---------------------------------------------------------------------------------------------- SPSS
 def _read_spss(path: Path) -> RawData:
     import pyreadstat
@@ -211,7 +235,8 @@ def _read_spss(path: Path) -> RawData:
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:
-        raise DataError(f"{path}: cannot read as an SPSS .sav file ({exc})") from None
+        raise DataError(f"{path}: cannot read as an SPSS .sav file (damaged, or not a .sav file)",
+                        [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
     notes = []
     # Honour user-missing values declared in the file: they become missing, and we say how many.
     for col, ranges in (meta.missing_ranges or {}).items():
@@ -233,7 +258,8 @@ def _read_parquet(path: Path) -> RawData:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:
-        raise DataError(f"{path}: cannot read as a Parquet file ({exc})") from None
+        raise DataError(f"{path}: cannot read as a Parquet file (damaged, or not a Parquet file)",
+                        [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
     return RawData(frame, path, "parquet")
 
 

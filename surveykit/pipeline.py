@@ -455,6 +455,21 @@ def replication_records(results: dict, q: Questionnaire) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------ compose
+class _Context:
+    """Prefix an AnalysisError with where it happened: data file and analysis, e.g. "data.csv: index 'x': ..."."""
+
+    def __init__(self, prepared: PreparedData, what: str):
+        self.prefix = f"{prepared.path.name}: {what}: "
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, AnalysisError) and not exc.headline.startswith(self.prefix):
+            raise AnalysisError(self.prefix + exc.headline, exc.problems) from None
+        return False
+
+
 def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                   progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
     """Run every analysis of the plan; return the results dict and the analysis frame (with index scores)."""
@@ -497,28 +512,33 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("factor analysis")
     results["factor_analyses"] = {}
     for fa in plan.factor_analyses:
-        record = factor_record(frame, fa, settings)
+        with _Context(prepared, f"factor analysis {fa.id!r}"):
+            record = factor_record(frame, fa, settings)
         record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
         results["factor_analyses"][fa.id] = record
 
     step("reliability")
     results["indices"] = {}
     for index in q.indices:
-        record = reliability_record(frame, q, list(index.items), list(index.reverse), text_in(index.label, settings.lang))
+        with _Context(prepared, f"index {index.id!r}"):
+            record = reliability_record(frame, q, list(index.items), list(index.reverse),
+                                        text_in(index.label, settings.lang))
         scores = frame[index.id]
         record.update(n_scored=int(scores.notna().sum()), mean=float(scores.mean()), sd=float(scores.std()),
                       min=float(scores.min()), max=float(scores.max()), min_valid=index.min_valid)
         results["indices"][index.id] = record
-    results["reliability"] = {
-        rel.id: reliability_record(frame, q, list(rel.items), list(rel.reverse),
-                                   text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
-        for rel in plan.reliability
-    }
+    results["reliability"] = {}
+    for rel in plan.reliability:
+        with _Context(prepared, f"reliability {rel.id!r}"):
+            results["reliability"][rel.id] = reliability_record(
+                frame, q, list(rel.items), list(rel.reverse),
+                text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
 
     step("comparisons")
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
-        records, extra, not_tested = comparison_records(masked, q, comp, settings)
+        with _Context(prepared, f"comparison {comp.id!r}"):
+            records, extra, not_tested = comparison_records(masked, q, comp, settings)
         results["comparisons"] += records
         skipped += not_tested
         results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
@@ -543,7 +563,8 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     if corr_vars:
         from surveykit.compare import correlation_matrix
 
-        allc = correlation_matrix(frame, corr_vars, method="pearson")
+        with _Context(prepared, "correlations"):
+            allc = correlation_matrix(frame, corr_vars, method="pearson")
         results["correlations"] = {"variables": corr_vars, "r": allc.r.to_numpy().tolist(),
                                    "p": allc.p.to_numpy().tolist(), "n": allc.n.to_numpy().tolist()}
     else:
@@ -553,7 +574,10 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                                      for c in plan.correlations}
 
     step("regressions")
-    results["regressions"] = {reg.id: regression_record(masked, q, reg, settings) for reg in plan.regressions}
+    results["regressions"] = {}
+    for reg in plan.regressions:
+        with _Context(prepared, f"regression {reg.id!r}"):
+            results["regressions"][reg.id] = regression_record(masked, q, reg, settings)
 
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
@@ -616,7 +640,8 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
     from surveykit.report import render_report
 
     plan = q.analysis
-    settings = Settings(lang=lang, alpha=plan.alpha, min_group_size=min_group_size or plan.min_group_size,
+    settings = Settings(lang=lang, alpha=plan.alpha,
+                        min_group_size=plan.min_group_size if min_group_size is None else min_group_size,
                         missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
     if settings.min_group_size < 1:
         raise SurveyError(f"--min-group-size must be at least 1 (got {settings.min_group_size})")

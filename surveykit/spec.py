@@ -685,7 +685,8 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
-        found = ("a list" if isinstance(data, list) else "a single text" if isinstance(data, str)
+        found = ("nothing" if data is None else "a list" if isinstance(data, list)
+                 else "a single text" if isinstance(data, str)
                  else "a number" if isinstance(data, (int, float)) else type(data).__name__)
         raise SpecError(f"{path}: a questionnaire must be a YAML mapping (keys such as meta, scales, items), "
                         f"found {found}")

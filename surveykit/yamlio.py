@@ -7,6 +7,7 @@ records line numbers so that schema errors can name the line of the offending va
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,23 @@ def load_yaml(path: str | Path) -> Any:
     """Load a YAML file safely, with line numbers; raise :class:`SpecError` naming file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SpecError(f"{path}: questionnaire file not found") from None
     except IsADirectoryError:
         raise SpecError(f"{path}: is a folder, not a questionnaire file") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as Windows editors write it
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); save the questionnaire as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError(
+            f"{path}: the questionnaire is not UTF-8 text; save it as UTF-8",
+            [Problem(f"byte 0x{data[exc.start]:02x} (column {column}) is not valid UTF-8", file=str(path), line=line)],
+        ) from None
+    if not text.strip():
+        raise SpecError(f"{path}: the questionnaire file is empty")
     return load_yaml_text(text, str(path))
 
 
@@ -87,10 +98,29 @@ def load_yaml_text(text: str, filename: str = "<string>") -> Any:
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        tag = re.search(r"tag '([^']*)'", str(exc.problem or ""))
+        if tag:
+            # e.g. !!python/object/apply:os.system -- a questionnaire is plain data and never builds objects
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise SpecError(
+                f"{filename}: YAML tag {shown!r} is not allowed (a questionnaire holds plain data only)",
+                [Problem("remove the tag; only mappings, lists, text, numbers, true/false and null are allowed",
+                         file=filename, line=line)],
+            ) from None
+        raise SpecError(
+            f"{filename}: the questionnaire is not valid YAML",
+            [Problem(f"YAML error: {exc.problem}", file=filename, line=line)],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        lines = text.splitlines()
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            reason += " (a tab character: indent YAML with spaces)"
         raise SpecError(
             f"{filename}: the questionnaire is not valid YAML",
             [Problem(f"YAML syntax error: {reason}", file=filename, line=line)],

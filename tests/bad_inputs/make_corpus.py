@@ -1,0 +1,413 @@
+"""Writes the bad-input corpus: one folder per case with its inputs and ``expected.txt``.
+
+Run ``python tests/bad_inputs/make_corpus.py`` from the repository to rebuild it; the folders are committed,
+so the tests need neither this script nor openpyxl/pyreadstat writers at test time.
+
+``expected.txt`` holds one ``key: value`` per line (``#`` starts a comment):
+
+* ``args:``     the command line after ``surveykit`` (split on spaces); ``{mini}`` is tests/data/mini.yaml.
+* ``exit:``     the exit status (default 2).
+* ``headline:`` the exact first line of stderr.
+* ``detail:``   a substring that must occur in a later stderr line (any number of these).
+* ``stdout:``   a substring of stdout (for cases that must succeed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+MINI_HEADER = ["respondent_id", "q1", "q2", "gender", "age", "role", "role_other"]
+MINI_ROWS = [
+    ["1", "3", "4", "1", "34", "1", ""],
+    ["2", "5", "6", "2", "51", "7", "Rådgiver i NAV"],
+    ["3", "0", "2", "2", "45", "7", ""],
+    ["4", "6", "1", "1", "", "2", "Økonom"],
+]
+
+# A questionnaire with a full analysis plan, for the cases that fail in the analysis stage.
+ANALYSIS_YAML = """\
+meta:
+  id: bad-input-case
+  title: {nb: Testskjema, en: Test questionnaire}
+respondent_id: rid
+missing_codes: [9]
+scales:
+  agree5: {min: 1, max: 5, labels: {en: {1: Disagree, 5: Agree}}}
+items:
+  - {id: q1, text: {nb: P1, en: S1}, scale: agree5}
+  - {id: q2, text: {nb: P2, en: S2}, scale: agree5}
+  - {id: q3, text: {nb: P3, en: S3}, scale: agree5}
+  - {id: q4, text: {nb: P4, en: S4}, scale: agree5}
+  - {id: q5, text: {nb: P5, en: S5}, scale: agree5}
+  - {id: q6, text: {nb: P6, en: S6}, scale: agree5, reverse: true}
+background:
+  - {id: gender, type: single, text: {nb: Kjønn, en: Gender}, codes: {1: Man, 2: Woman}, reference: 1}
+  - {id: dept, type: single, text: {nb: Avdeling, en: Department}, codes: {1: North, 2: South, 3: West, 4: East}, reference: 1}
+  - {id: age, type: number, text: {nb: Alder, en: Age}, min: 18, max: 80}
+free_text:
+  - {id: comment, text: {nb: Kommentar, en: Comment}, in_report: true}
+indices:
+  - {id: engagement, label: {nb: Engasjement, en: Engagement}, items: [q1, q2, q3], min_valid: 2}
+  - {id: workload, label: {nb: Arbeidsmengde, en: Workload}, items: [q4, q5, q6], min_valid: 2}
+analysis:
+  min_group_size: 5
+  factor_analyses:
+    - {id: fa, items: [q1, q2, q3, q4, q5, q6], extraction: paf, rotation: oblimin, n_factors: kaiser}
+  comparisons:
+    - {id: cmp, outcomes: [engagement, workload], groups: [gender, dept]}
+  crosstabs:
+    - {id: xt, rows: [gender], cols: [dept]}
+  correlations:
+    - {id: corr, variables: [engagement, workload, age]}
+  regressions:
+    - id: reg
+      outcome: engagement
+      blocks:
+        - {predictors: [gender, age]}
+        - {predictors: [workload]}
+"""
+
+
+def analysis_data(n: int = 80, seed: int = 7) -> pd.DataFrame:
+    """Two-factor Likert data (q1-q3, q4-q6 with q6 reverse-worded) and background answers, as text."""
+    rng = np.random.default_rng(seed)
+    f1, f2 = rng.normal(size=n), rng.normal(size=n)
+
+    def item(f):
+        return np.clip(np.round(3 + 0.9 * f + rng.normal(scale=0.7, size=n)), 1, 5).astype(int)
+
+    frame = pd.DataFrame({"rid": np.arange(1, n + 1), "q1": item(f1), "q2": item(f1), "q3": item(f1),
+                          "q4": item(f2), "q5": item(f2), "q6": 6 - item(f2),
+                          "gender": rng.integers(1, 3, n), "dept": rng.integers(1, 5, n),
+                          "age": rng.integers(20, 66, n), "comment": ""})
+    return frame.astype(str).replace({"": None})
+
+
+def mini_csv(rows=MINI_ROWS, header=MINI_HEADER) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+CASES: dict[str, dict] = {}
+
+
+def case(name: str, expected: str, files: dict[str, str | bytes] | None = None) -> None:
+    CASES[name] = {"expected": textwrap.dedent(expected).strip() + "\n", "files": files or {}}
+
+
+def q_case(name: str, yaml_text: str | bytes, headline: str, *details: str, comment: str = "") -> None:
+    expected = (f"# {comment}\n" if comment else "") + "args: validate questionnaire.yaml\n" + \
+        f"headline: {headline}\n" + "".join(f"detail: {d}\n" for d in details)
+    CASES[name] = {"expected": expected, "files": {"questionnaire.yaml": yaml_text}}
+
+
+def d_case(name: str, filename: str, content: str | bytes, headline: str, *details: str, comment: str = "") -> None:
+    expected = (f"# {comment}\n" if comment else "") + f"args: validate {{mini}} {filename}\n" + \
+        f"headline: {headline}\n" + "".join(f"detail: {d}\n" for d in details)
+    CASES[name] = {"expected": expected, "files": {filename: content}}
+
+
+def run_case(name: str, data: pd.DataFrame | bytes, headline: str, *details: str, yaml_text: str = ANALYSIS_YAML,
+             comment: str = "", extra_args: str = "") -> None:
+    content = data if isinstance(data, bytes) else data.to_csv(index=False, lineterminator="\n")
+    expected = (f"# {comment}\n" if comment else "") + \
+        f"args: run questionnaire.yaml data.csv --out out --quiet{extra_args}\n" + \
+        f"headline: {headline}\n" + "".join(f"detail: {d}\n" for d in details)
+    CASES[name] = {"expected": expected, "files": {"questionnaire.yaml": yaml_text, "data.csv": content}}
+
+
+GOOD_META = "meta: {id: x, title: T}\n"
+GOOD_SCALES = "scales:\n  agree5: {min: 1, max: 5}\n"
+GOOD_ITEMS = "items:\n  - {id: q1, text: a, scale: agree5}\n  - {id: q2, text: b, scale: agree5}\n"
+
+
+def build_cases() -> None:
+    # ------------------------------------------------------------------ questionnaires
+    q_case("q_yaml_syntax_error", GOOD_META + "scales:\n  agree5: {min: 1, max: 5\nitems: []\n",
+           "error: questionnaire.yaml: the questionnaire is not valid YAML",
+           "questionnaire.yaml:4: YAML syntax error", comment="an unclosed flow mapping")
+    q_case("q_yaml_bad_indentation", GOOD_META + GOOD_SCALES + "items:\n  - id: q1\n   text: a\n",
+           "error: questionnaire.yaml: the questionnaire is not valid YAML", "questionnaire.yaml:6: YAML syntax error")
+    q_case("q_yaml_tab_indentation", GOOD_META + "scales:\n\tagree5: {min: 1, max: 5}\n",
+           "error: questionnaire.yaml: the questionnaire is not valid YAML", "questionnaire.yaml:3: YAML syntax error",
+           "a tab character: indent YAML with spaces")
+    q_case("q_duplicate_key", GOOD_META + GOOD_SCALES + GOOD_ITEMS + "scales: {}\n",
+           "error: questionnaire.yaml: 1 duplicate key(s) in the YAML", "questionnaire.yaml:7: duplicate key 'scales'")
+    q_case("q_duplicate_nested_key", GOOD_META + "scales:\n  agree5: {min: 1, max: 5, min: 2}\n" + GOOD_ITEMS,
+           "error: questionnaire.yaml: 1 duplicate key(s) in the YAML", "questionnaire.yaml:3: duplicate key 'min'")
+    q_case("q_python_object_tag", GOOD_META + GOOD_SCALES + "items: !!python/object/apply:os.system ['echo PWNED']\n",
+           "error: questionnaire.yaml: YAML tag '!!python/object/apply:os.system' is not allowed "
+           "(a questionnaire holds plain data only)", "questionnaire.yaml:4: remove the tag",
+           comment="security: a tag that would run a shell command when loaded with yaml.unsafe_load")
+    q_case("q_python_name_tag", "!!python/name:os.system\n",
+           "error: questionnaire.yaml: YAML tag '!!python/name:os.system' is not allowed "
+           "(a questionnaire holds plain data only)", "questionnaire.yaml:1")
+    q_case("q_unknown_key", GOOD_META + GOOD_SCALES + GOOD_ITEMS + "indexes: []\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:7: indexes: unknown key 'indexes'")
+    q_case("q_unknown_nested_key", GOOD_META + GOOD_SCALES +
+           "items:\n  - {id: q1, text: a, scale: agree5, reversed: true}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:5: items[0].reversed: unknown key 'reversed'")
+    q_case("q_wrong_type", GOOD_META + "scales:\n  agree5:\n    min: one\n    max: 5\n" + GOOD_ITEMS,
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:4: scales.agree5.min: Input should be a valid integer", "(got 'one')")
+    q_case("q_wrong_type_list_for_text", GOOD_META + GOOD_SCALES +
+           "items:\n  - {id: q1, text: a, scale: agree5, reverse: maybe}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:5: items[0].reverse: Input should be a valid boolean", "(got 'maybe')")
+    q_case("q_missing_required_key", GOOD_META + GOOD_ITEMS,
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire", "scales: required key 'scales' is missing")
+    q_case("q_index_unknown_item", GOOD_META + GOOD_SCALES + GOOD_ITEMS +
+           "indices:\n  - id: idx\n    label: Idx\n    items: [q1, q2, q3]\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:10: index 'idx' names unknown item 'q3'")
+    q_case("q_item_undefined_scale", GOOD_META + GOOD_SCALES + "items:\n  - {id: q1, text: a, scale: agree7}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:5: item 'q1' uses undefined scale 'agree7'")
+    background = ("background:\n  - {id: role, type: single, text: Rolle, codes: {1: A, 2: B}}\n"
+                  "free_text:\n  - {id: role_other, text: Annet}\n")
+    q_case("q_recode_circular", GOOD_META + GOOD_SCALES + GOOD_ITEMS + background +
+           "recodes:\n  - {id: a, type: map, from: b, map: {1: 1}}\n  - {id: b, type: map, from: a, map: {1: 1}}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:12: derived variables depend on each other in a circle: a -> b -> a")
+    q_case("q_recode_undefined_variable", GOOD_META + GOOD_SCALES + GOOD_ITEMS + background +
+           "recodes:\n  - {id: role2, type: map, from: rolle, map: {1: 1, 2: 1}}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:12: recode 'role2' uses undefined variable 'rolle'")
+    q_case("q_scale_min_above_max", GOOD_META + "scales:\n  agree5: {min: 5, max: 1}\n" + GOOD_ITEMS,
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:3: scales.agree5: scale min (5) must be below max (1)")
+    q_case("q_reference_category_missing", GOOD_META + GOOD_SCALES + GOOD_ITEMS +
+           "background:\n  - id: gender\n    type: single\n    text: Gender\n    codes: {1: Man, 2: Woman}\n"
+           "    reference: 3\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:12: question 'gender': reference category 3 is not one of its codes [1, 2]")
+    q_case("q_recode_reference_missing", GOOD_META + GOOD_SCALES + GOOD_ITEMS + background +
+           "recodes:\n  - {id: role2, type: map, from: role, map: {1: 1, 2: 1}, codes: {1: Alle}, reference: 2}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:12: recode 'role2': reference category 2 is not one of its codes [1]")
+    q_case("q_duplicate_item_id", GOOD_META + GOOD_SCALES +
+           "items:\n  - {id: q1, text: a, scale: agree5}\n  - {id: q1, text: b, scale: agree5}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire", "items: id 'q1' is defined twice")
+    q_case("q_too_many_factors", GOOD_META + GOOD_SCALES + GOOD_ITEMS.replace(
+           "  - {id: q2, text: b, scale: agree5}\n",
+           "  - {id: q2, text: b, scale: agree5}\n  - {id: q3, text: c, scale: agree5}\n") +
+           "analysis:\n  factor_analyses:\n    - {id: fa, items: [q1, q2, q3], n_factors: 3}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:10: factor analysis 'fa' asks for 3 factors from 3 items (at most 2)")
+    q_case("q_top_level_list", "- meta\n- scales\n",
+           "error: questionnaire.yaml: a questionnaire must be a YAML mapping (keys such as meta, scales, items), "
+           "found a list")
+    q_case("q_empty_file", "", "error: questionnaire.yaml: the questionnaire file is empty")
+    q_case("q_only_comments", "# nothing here yet\n\n",
+           "error: questionnaire.yaml: a questionnaire must be a YAML mapping (keys such as meta, scales, items), "
+           "found nothing")
+    q_case("q_not_utf8", (GOOD_META + GOOD_SCALES + "items:\n  - {id: q1, text: 'Kj\u00f8nn', scale: agree5}\n")
+           .encode("cp1252"),
+           "error: questionnaire.yaml: the questionnaire is not UTF-8 text; save it as UTF-8",
+           "questionnaire.yaml:5: byte 0xf8 (column 23) is not valid UTF-8", comment="saved as Windows-1252")
+
+    # ------------------------------------------------------------------ data, read stage
+    d_case("d_empty_file", "data.csv", b"", "error: data.csv: the data file is empty (0 bytes)")
+    d_case("d_whitespace_only", "data.csv", "\n  \n\n", "error: data.csv: the data file is empty (only white space)")
+    d_case("d_header_only", "data.csv", ",".join(MINI_HEADER) + "\n",
+           "error: data.csv: the file has a header but no respondents (0 data rows)")
+    garbage = bytes(np.random.default_rng(1).integers(0, 256, 512, dtype=np.uint8)) + b"\x00\x00\x01"
+    d_case("d_binary_garbage", "data.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + garbage,
+           "error: data.csv: looks binary (NUL bytes), not a text CSV file; if it is UTF-16 without a byte-order "
+           "mark, save it as UTF-8", comment="a PNG renamed to .csv")
+    d_case("d_utf16_without_bom", "data.csv", mini_csv().encode("utf-16-le"),
+           "error: data.csv: looks like UTF-16 (little-endian) text without a byte-order mark; save it as UTF-8 "
+           "(or as UTF-16 with a byte-order mark, as Excel's 'Unicode text' does)",
+           comment="UTF-16 WITH a BOM is read fine (tests/test_dataio.py); without one it is refused")
+    d_case("d_utf16be_without_bom", "data.csv", mini_csv().encode("utf-16-be"),
+           "error: data.csv: looks like UTF-16 (big-endian) text without a byte-order mark; save it as UTF-8 "
+           "(or as UTF-16 with a byte-order mark, as Excel's 'Unicode text' does)")
+    text = mini_csv()
+    lines = text.splitlines(keepends=True)
+    mixed = "".join(lines[:3]).encode("utf-8") + "".join(lines[3:]).encode("cp1252")
+    d_case("d_mixed_encodings", "data.csv", mixed,
+           "error: data.csv: mixed text encodings (UTF-8 and Windows-1252 in one file); first non-UTF-8 byte on line 5",
+           "data.csv:5: save the file with a single encoding (UTF-8)",
+           comment="line 3 has 'Rådgiver' in UTF-8, line 5 'Økonom' in Windows-1252")
+    ragged = mini_csv().splitlines()
+    ragged[2] = "2,5,6,2,51"
+    ragged[4] = ragged[4] + ",extra"
+    d_case("d_ragged_rows", "data.csv", "\n".join(ragged) + "\n",
+           "error: data.csv: the CSV file cannot be read as a table",
+           "data.csv, rows 3, 5: rows have a different number of fields than the header (7)",
+           "line 3: 5 fields, line 5: 8 fields")
+    d_case("d_duplicated_headers", "data.csv",
+           mini_csv(header=["respondent_id", "q1", "q1", "gender", "age", "role", "role_other"]),
+           "error: data.csv: the CSV file cannot be read as a table",
+           "data.csv:1: duplicated column names in the header [values: q1]")
+    d_case("d_blank_header_name", "data.csv",
+           mini_csv(header=["respondent_id", "q1", "", "gender", "age", "role", "role_other"]),
+           "error: data.csv: the CSV file cannot be read as a table",
+           "data.csv:1: header has empty column names at positions [3]")
+    d_case("d_excel_merged_header", "data.xlsx", _merged_header_xlsx(),
+           "error: data.xlsx: the sheet cannot be read as a table",
+           "data.xlsx:1: the header looks like merged cells over two rows", "B1:C1",
+           comment="a real workbook: 'Statements' merged over q1..q2 above a second header row")
+    d_case("d_corrupt_xlsx", "data.xlsx", _good_xlsx()[:700],
+           "error: data.xlsx: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
+           "data.xlsx: BadZipFile: File is not a zip file", comment="a valid workbook cut after 700 bytes")
+    d_case("d_xlsx_is_csv", "data.xlsx", mini_csv(),
+           "error: data.xlsx: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
+           "data.xlsx: BadZipFile: File is not a zip file", comment="a CSV file renamed to .xlsx")
+    d_case("d_corrupt_sav", "data.sav", _good_sav()[:300],
+           "error: data.sav: cannot read as an SPSS .sav file (damaged, or not a .sav file)",
+           "data.sav: ReadstatError", comment="a valid .sav cut after 300 bytes")
+    d_case("d_parquet_not_parquet", "data.parquet", mini_csv(),
+           "error: data.parquet: cannot read as a Parquet file (damaged, or not a Parquet file)",
+           "Parquet magic bytes not found")
+    d_case("d_unknown_extension", "data.json", '{"q1": [1, 2]}\n',
+           "error: data.json: unknown data file type '.json'; use one of .csv, .parquet, .pq, .sav, .tsv, .txt, "
+           ".xlsm, .xlsx, .zsav")
+
+    # ------------------------------------------------------------------ data, validation stage
+    rows = [r[:] for r in MINI_ROWS]
+    rows[1][1], rows[3][5] = "9", "5"
+    d_case("d_out_of_range_codes", "data.csv", mini_csv(rows), "error: data.csv: 2 problem(s) in the data",
+           "data.csv, column 'q1', row 3: value(s) outside the scale 1..6 [values: '9']",
+           "data.csv, column 'role', row 5: value(s) not one of the question's codes [1, 2, 3, 7] [values: '5']")
+    rows = [r[:] for r in MINI_ROWS]
+    rows[0][1], rows[2][4] = "tre", "45 år"
+    d_case("d_text_in_numeric", "data.csv", mini_csv(rows), "error: data.csv: 2 problem(s) in the data",
+           "data.csv, column 'q1', row 2: text in a numeric column [values: 'tre']",
+           "data.csv, column 'age', row 4: text in a numeric column [values: '45 år']")
+    rows = [r[:] for r in MINI_ROWS]
+    rows[3][0] = "2"
+    d_case("d_duplicate_ids", "data.csv", mini_csv(rows), "error: data.csv: 1 problem(s) in the data",
+           "data.csv, column 'respondent_id', rows 3, 5: duplicate respondent ids [values: '2']")
+    keep = [0, 1, 3, 4, 6]
+    d_case("d_missing_columns", "data.csv",
+           mini_csv([[r[i] for i in keep] for r in MINI_ROWS], [MINI_HEADER[i] for i in keep]),
+           "error: data.csv: 1 problem(s) in the data",
+           "data.csv: 2 column(s) the questionnaire defines are missing from the data [values: q2, role]")
+    d_case("d_extra_columns", "data.csv", mini_csv([r + ["x"] for r in MINI_ROWS], MINI_HEADER + ["Tidsstempel"]),
+           "error: data.csv: 1 problem(s) in the data",
+           "data.csv: 1 column(s) in the data are not in the questionnaire", "[values: Tidsstempel]")
+
+    # ------------------------------------------------------------------ analysis stage (surveykit run)
+    good = analysis_data()
+    bad = good.copy()
+    bad["q2"] = None
+    run_case("run_all_missing_item", bad, "error: data.csv: factor analysis 'fa': Correlation matrix cannot be computed: unusable items",
+             "column 'q2': item has no valid answers (all missing)", comment="q2 left empty by every respondent")
+    bad = good.copy()
+    bad["q2"] = "9"
+    run_case("run_item_all_missing_codes", bad, "error: data.csv: factor analysis 'fa': Correlation matrix cannot be computed: unusable items",
+             "column 'q2': item has no valid answers (all missing)", comment="every answer is the missing code 9")
+    bad = good.copy()
+    bad["q2"] = "3"
+    run_case("run_constant_item", bad, "error: data.csv: factor analysis 'fa': Correlation matrix cannot be computed: unusable items",
+             "column 'q2': item has zero variance (every respondent gave the same answer)")
+    bad = good.copy()
+    bad["q5"] = bad["q4"]
+    run_case("run_singular_correlation_matrix", bad,
+             "error: data.csv: factor analysis 'fa': KMO and Bartlett's test: the correlation matrix is singular (smallest eigenvalue",
+             "items involved in the linear dependency:", "q4", "q5",
+             comment="q5 is a copy of q4: the headline is matched up to the eigenvalue, which is ~1e-16")
+    run_case("run_too_many_factors_for_ml", good,
+             "error: data.csv: factor analysis 'fa': EFA: 3 factors are too many for maximum likelihood with 4 items",
+             "degrees of freedom ((p-k)^2 - (p+k))/2 = -3 < 0",
+             yaml_text=ANALYSIS_YAML.replace(
+                 "{id: fa, items: [q1, q2, q3, q4, q5, q6], extraction: paf, rotation: oblimin, n_factors: kaiser}",
+                 "{id: fa, items: [q1, q2, q3, q4], extraction: ml, rotation: varimax, n_factors: 3}"))
+    bad = good.copy()
+    bad["age"] = (bad["gender"].astype(int) * 10 + 20).astype(str)
+    run_case("run_collinear_regression_block", bad,
+             "error: data.csv: regression 'reg': Perfectly collinear predictors: their separate effects cannot be estimated",
+             "column 'age': is a linear combination of gender[2] (and the intercept)",
+             comment="age is 30 for every man and 40 for every woman")
+    bad = good.copy()
+    bad.loc[3, "q3"] = "7"
+    run_case("run_bad_data_writes_nothing", bad, "error: data.csv: 1 problem(s) in the data",
+             "data.csv, column 'q3', row 5: value(s) outside the scale 1..5 [values: '7']")
+    CASES["run_out_contains_inputs"] = {
+        "expected": "# the output folder would be replaced as a whole: refuse it when it holds an input\n"
+                    "args: run questionnaire.yaml data.csv --out . --quiet\n"
+                    "headline: error: output folder . contains the input file data.csv; choose another --out "
+                    "(the output folder is replaced as a whole)\n",
+        "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": good.to_csv(index=False, lineterminator="\n")}}
+    run_case("run_min_group_size_zero", good, "error: --min-group-size must be at least 1 (got 0)",
+             extra_args=" --min-group-size 0")
+    # A single person in a department is suppressed (with a complementary department), never an error.
+    one = good.copy()
+    one["dept"] = one["dept"].replace("4", "3")
+    one.loc[0, "dept"] = "4"
+    CASES["run_group_of_one_is_suppressed"] = {
+        "expected": "# one respondent in department 4: hidden with the next smallest department, not an error\n"
+                    "args: run questionnaire.yaml data.csv --out out --quiet\nexit: 0\n",
+        "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": one.to_csv(index=False, lineterminator="\n")}}
+
+
+def _merged_header_xlsx() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["respondent_id", "Statements", None, "gender", "age", "role", "role_other"])
+    ws.append([None, "q1", "q2", None, None, None, None])
+    ws.merge_cells("B1:C1")
+    for col in "ADEFG":
+        ws.merge_cells(f"{col}1:{col}2")
+    for row in MINI_ROWS:
+        ws.append([int(v) if v.isdigit() else (v or None) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _good_xlsx() -> bytes:
+    buf = io.BytesIO()
+    pd.DataFrame(MINI_ROWS, columns=MINI_HEADER).to_excel(buf, index=False, engine="openpyxl")
+    return buf.getvalue()
+
+
+def _good_sav() -> bytes:
+    import tempfile
+
+    import pyreadstat
+
+    frame = pd.DataFrame(MINI_ROWS, columns=MINI_HEADER)
+    for col in MINI_HEADER[:-1]:
+        frame[col] = pd.to_numeric(frame[col])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "good.sav"
+        pyreadstat.write_sav(frame, str(path))
+        return path.read_bytes()
+
+
+def main() -> None:
+    build_cases()
+    for old in HERE.iterdir():
+        if old.is_dir() and (old / "expected.txt").exists():
+            shutil.rmtree(old)
+    for name, spec in CASES.items():
+        folder = HERE / name
+        folder.mkdir()
+        (folder / "expected.txt").write_text(spec["expected"], encoding="utf-8")
+        for filename, content in spec["files"].items():
+            if isinstance(content, str):
+                (folder / filename).write_bytes(content.encode("utf-8"))
+            else:
+                (folder / filename).write_bytes(content)
+    print(f"{len(CASES)} cases written to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
