@@ -92,6 +92,7 @@ class Background(_Model):
     id: str
     type: Literal["single", "number", "yesno"]
     text: Text
+    label: Text | None = Field(None, description="Short name for tables (default: the question text)")
     question: str | int | None = None
     codes: dict[Code, Text] | None = Field(None, description="Answer codes and their labels (single, yesno)")
     min: float | None = Field(None, description="Smallest valid number (type number)")
@@ -433,7 +434,7 @@ class Questionnaire(_Model):
             return text_in(self.recode_map[variable].label, lang, variable)
         entry = self.raw_variables.get(variable)
         if entry is not None:
-            return text_in(entry.text, lang, variable)
+            return text_in(getattr(entry, "label", None) or entry.text, lang, variable)
         if variable in self.recode_map:
             rule = self.recode_map[variable]
             source = getattr(rule, "source", None) or getattr(rule, "base", None)
