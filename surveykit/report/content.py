@@ -600,24 +600,43 @@ class Builder:
         return Table(f"posthoc-{slug(plan_id)}", title, header, rows, [s["stars_note"]])
 
     def _means_figures(self, plan_id: str, name: str, entries: list[dict]) -> list[Figure]:
+        """One figure per comparison plan (Schick's Graf 1-3: mean bars by group, 95% CI error bars).
+
+        One grouping variable: a row per outcome, a bar per group. Several: the groups of each grouping
+        variable under its heading, a bar per outcome (so a one-outcome plan such as "job satisfaction by
+        gender, employer, education ..." is one compact chart, not one chart per grouping variable)."""
         from scipy import stats  # the t quantile for the 95% CI half-width of each bar
 
         lang = self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
-        out = []
-        for gv, labels in groups.items():
+        axis = self.s["means_axis"]
+
+        def cell(o: str, gv: str, label: str) -> tuple[float | None, float | None]:
+            g = (by_key.get((o, gv)) or {}).get("groups") or {}
+            return _as_float(_get(g, label, "mean")), _ci_half(_get(g, label, "sd"), _get(g, label, "n"), stats)
+
+        if len(groups) == 1:
+            (gv, labels), = groups.items()
             shown = [o for o in outcomes if (o, gv) in by_key]
-            means, halves = [], []
-            for o in shown:
-                g = by_key[(o, gv)].get("groups") or {}
-                means.append([_as_float(_get(g, lab, "mean")) for lab in labels])
-                halves.append([_ci_half(_get(g, lab, "sd"), _get(g, lab, "n"), stats) for lab in labels])
-            draw = partial(figs.group_means, [self.label(o) for o in shown], labels, means, halves,
-                                     lambda x: fmt.number(x, 1, lang), self.s["means_axis"], self.label(gv))
-            out.append(Figure(f"means-{slug(plan_id)}-{slug(gv)}",
-                              self.f("means_fig", group=self.label(gv).lower(), name=name), draw))
-        return out
+            pairs = [[cell(o, gv, lab) for lab in labels] for o in shown]
+            blocks = [("", [self.label(o) for o in shown])]
+            series, legend_title = labels, self.label(gv)
+            title = self.f("means_fig", group=self.label(gv).lower(), name=name)
+        else:
+            pairs = [[cell(o, gv, lab) for o in outcomes] for gv, labels in groups.items() for lab in labels]
+            blocks = [(self.label(gv), labels) for gv, labels in groups.items()]
+            series, legend_title = [self.label(o) for o in outcomes], ""
+            title = self.f("means_fig_groups", name=name)
+            if len(outcomes) == 1:  # no legend: the axis says what the bars are
+                axis = f"{axis}: {series[0]}"
+        if not pairs:
+            return []
+        means = [[m for m, _ in row] for row in pairs]
+        halves = [[h for _, h in row] for row in pairs]
+        draw = partial(figs.group_means, blocks, series, means, halves, lambda x: fmt.number(x, 1, lang), axis,
+                       legend_title)
+        return [Figure(f"means-{slug(plan_id)}", title, draw)]
 
     # crosstabs -------------------------------------------------------------------------------
     def crosstabs(self) -> Section:
@@ -685,10 +704,12 @@ class Builder:
             notes = [self.f("corr_note", method=method, n=n_text), s["stars_note"]]
             header = [head(s["variable"], *[str(j + 1) for j in range(len(variables))])]
             sec.blocks.append(Table(f"corr-{slug(cid)}", self.f("corr_title", name=name), header, rows, notes))
+            if len(variables) < 3:  # a 2 x 2 heatmap would picture the single r in the table above
+                continue
             matrix = [[_get(c, "r", v, w) for w in variables] for v in variables]
-            draw = partial(figs.heatmap, [f"{i + 1}. {self.label(v)}" for i, v in enumerate(variables)],
-                                 [str(j + 1) for j in range(len(variables))], matrix,
-                                 lambda x: fmt.bounded(x, 2, lang), vmin=-1, vmax=1, cmap="RdBu_r")
+            draw = partial(figs.heatmap, [("", [f"{i + 1}. {self.label(v)}" for i, v in enumerate(variables)])],
+                           [str(j + 1) for j in range(len(variables))], matrix,
+                           lambda x: fmt.bounded(x, 2, lang), vmin=-1, vmax=1, palette="RdBu_r")
             sec.blocks.append(Figure(f"corr-{slug(cid)}", self.f("corr_fig", name=name), draw))
         return sec
 
@@ -808,6 +829,10 @@ class Builder:
             for gv, cells in per_group.items():
                 if isinstance(cells, dict):
                     by_group.setdefault(gv, {})[index] = cells
+        fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
+        heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn",
+                       colorbar_label=self.s["fav_axis"])
+        shown: list[tuple[str, list[str], list[str]]] = []  # (grouping variable, indices, units) with a table
         for gv, per_index in by_group.items():
             indices = list(per_index)
             units = list(dict.fromkeys(u for cells in per_index.values() for u in cells))
@@ -823,10 +848,18 @@ class Builder:
             notes = [self.s["fav_note"]] if thresholds else []
             sec.blocks.append(Table(f"fav-{slug(gv)}", self.f("fav_title", group=group.lower()), header, rows,
                                     notes + [self.f("method_min_group", k=self.min_group)]))
-            matrix = [[_as_float(_get(per_index, i, u, "pct")) for u in units] for i in indices]
-            draw = partial(figs.heatmap, [self.label(i) for i in indices], units, matrix, lambda x: fmt.number(x, 0, lang),
-                                 vmin=0, vmax=100, cmap="RdYlGn", colorbar_label=self.s["fav_axis"])
-            sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
+            if not shown:  # the HR heatmap: index x unit, for the first grouping variable (the units)
+                matrix = [[_as_float(_get(per_index, i, u, "pct")) for u in units] for i in indices]
+                draw = partial(heat, [("", [self.label(i) for i in indices])], units, matrix)
+                sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
+            shown.append((gv, indices, units))
+        if len(shown) > 1:  # every grouping variable in one picture: its groups as rows, under its name
+            indices = list(dict.fromkeys(i for _, idx, _ in shown for i in idx))
+            blocks = [(self.label(gv), units) for gv, _, units in shown]
+            matrix = [[_as_float(_get(by_group, gv, i, u, "pct")) for i in indices] for gv, _, units in shown
+                      for u in units]
+            draw = partial(heat, blocks, [self.label(i) for i in indices], matrix)
+            sec.blocks.append(Figure("fav-all", self.s["fav_fig_all"], draw))
         return sec
 
     # confidentiality -------------------------------------------------------------------------

@@ -156,6 +156,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "p_adj": "Justert p",
         "ci95": "95 % KI",
         "means_fig": "Gjennomsnitt med 95 % konfidensintervall etter {group}: {name}",
+        "means_fig_groups": "Gjennomsnitt med 95 % konfidensintervall per gruppe: {name}",
         "means_axis": "Gjennomsnitt",
         # crosstabs
         "xt_title": "{row} etter {col}",
@@ -197,6 +198,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "coef_axis": "β",
         # favourable
         "fav_fig": "Andel positive svar per indeks og {group}",
+        "fav_fig_all": "Andel positive svar per indeks og gruppe, alle grupperingsvariabler",
         "fav_note": "Andel respondenter med indeksskår på eller over den laveste positive skalaverdien "
                     "(på en skala 1–6: 5 eller mer).",
         "fav_axis": "% positive",
@@ -366,6 +368,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "p_adj": "Adjusted p",
         "ci95": "95% CI",
         "means_fig": "Means with 95% confidence intervals by {group}: {name}",
+        "means_fig_groups": "Means with 95% confidence intervals by group: {name}",
         "means_axis": "Mean",
         "xt_title": "{row} by {col}",
         "xt_note_suppressed": "– = cell hidden because it has fewer than {k} respondents (or could be worked out "
@@ -403,6 +406,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "coef_fig": "Standardised coefficients (β) with 95% confidence intervals, final step: {outcome}",
         "coef_axis": "β",
         "fav_fig": "Favourable answers by index and {group}",
+        "fav_fig_all": "Favourable answers by index and group, all grouping variables",
         "fav_note": "Share of respondents whose index score is at or above the lowest favourable scale value "
                     "(on a 1–6 scale: 5 or more).",
         "fav_axis": "% favourable",
