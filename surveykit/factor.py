@@ -109,21 +109,53 @@ def validate_items(df: pd.DataFrame, *, min_items: int, what: str) -> pd.DataFra
             [Problem(f"items given: {', '.join(map(str, df.columns)) or 'none'}")],
         )
     problems = []
-    for col in df.columns:
-        if not (pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])):
-            problems.append(Problem(f"item is not numeric (dtype {df[col].dtype})", column=str(col)))
+    for col, dtype in df.dtypes.items():
+        if not (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+            problems.append(Problem(f"item is not numeric (dtype {dtype})", column=str(col)))
     if problems:
         raise AnalysisError(f"{what}: items must be numeric", problems)
-    x = df.astype(float)
-    counts = x.notna().sum()
-    for col in x.columns[counts.to_numpy() == 0]:
+    values = df.to_numpy(dtype="float64", na_value=np.nan)
+    x = pd.DataFrame(values, index=df.index, columns=df.columns, copy=False)
+    valid = ~np.isnan(values)
+    counts = valid.sum(axis=0)
+    for col in x.columns[counts == 0]:
         problems.append(Problem("item has no valid answers (all missing)", column=str(col)))
-    sd = x.std(ddof=1)
-    for col in x.columns[(counts.to_numpy() > 0) & ~(sd.to_numpy() > 0)]:
+    # zero variance: every valid answer equals the item's first valid answer (exact, no rounding)
+    first = values[valid.argmax(axis=0), np.arange(values.shape[1])]
+    constant = ~((values != first) & valid).any(axis=0)
+    for col in x.columns[(counts > 0) & constant]:
         problems.append(Problem("item has zero variance (every respondent gave the same answer)", column=str(col)))
     if problems:
         raise AnalysisError(f"{what} cannot be computed: unusable items", problems)
     return x
+
+
+def pairwise_moments(values: np.ndarray, *, cov: bool = True, corr: bool = True) -> tuple:
+    """Pairwise-complete covariance matrix, the N behind each entry, and the correlation matrix.
+
+    For every pair of columns only rows where both are present count (R ``cov(use="pairwise")``,
+    pandas ``DataFrame.cov()``/``corr()``). Data without any missing value (e.g. after listwise deletion)
+    take one matrix product of the centred data, much faster than pandas' loop over pairs; otherwise
+    pandas computes them. Returns ``(cov, n, r)`` as float arrays (None for what was not asked for).
+    """
+    values = np.asarray(values, dtype="float64")
+    valid = ~np.isnan(values)
+    if valid.all():
+        n_obs = values.shape[0]
+        centred = values - values.mean(axis=0)
+        cross = centred.T @ centred
+        n = np.full(cross.shape, float(n_obs))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sd = np.sqrt(np.diag(cross))
+            c = cross / (n_obs - 1) if cov else None
+            r = cross / np.outer(sd, sd) if corr else None
+        return c, n, r
+    present = valid.astype("float64")
+    n = present.T @ present
+    frame = pd.DataFrame(values, copy=False)
+    c = frame.cov().to_numpy() if cov else None
+    r = frame.corr().to_numpy() if corr else None
+    return c, n, r
 
 
 def _check_missing(missing: str) -> None:
@@ -155,10 +187,10 @@ def correlation_matrix(df: pd.DataFrame, missing: str = "pairwise") -> tuple[pd.
             )
         # zero variance after listwise deletion makes the correlation undefined
         x = validate_items(x, min_items=2, what="Correlation matrix (listwise)")
-    valid = x.notna().to_numpy(dtype=float)
-    n = pd.DataFrame(valid.T @ valid, index=x.columns, columns=x.columns).astype(int)
-    r = x.corr(method="pearson")  # pandas computes pairwise-complete correlations
-    bad = ~np.isfinite(r.to_numpy()) | (n.to_numpy() < 3)
+    _, n_values, r_values = pairwise_moments(x.to_numpy(), cov=False)
+    n = pd.DataFrame(n_values.astype(int), index=x.columns, columns=x.columns)
+    r = pd.DataFrame(r_values, index=x.columns, columns=x.columns)
+    bad = ~np.isfinite(r_values) | (n_values < 3)
     if bad.any():
         rows, cols = np.nonzero(np.triu(bad, 1))
         problems = [
@@ -388,6 +420,42 @@ def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh(reduced)[..., ::-1]
 
 
+# Above this many simulated numbers (n x p x n_iter) parallel analysis draws the random correlation
+# matrices from their exact sampling distribution instead of simulating raw data (see
+# _random_correlations_wishart); below it, raw data are simulated as psych's fa.parallel does.
+_PARALLEL_RAW_LIMIT = 5_000_000
+
+
+def _random_correlations_raw(rng: np.random.Generator, n: int, p: int, n_iter: int):
+    """Correlation matrices of ``n_iter`` simulated n x p standard normal data sets, in batches."""
+    batch = max(1, int(4_000_000 // (n * p)))  # about 4 million numbers per batch bounds memory
+    done = 0
+    while done < n_iter:
+        b = min(batch, n_iter - done)
+        x = rng.standard_normal((b, n, p))
+        x -= x.mean(axis=1, keepdims=True)
+        x /= np.sqrt((x**2).sum(axis=1, keepdims=True))
+        yield np.einsum("bni,bnj->bij", x, x)
+        done += b
+
+
+def _random_correlations_wishart(rng: np.random.Generator, n: int, p: int, n_iter: int):
+    """The same random correlation matrices without simulating n x p data (cost independent of n).
+
+    The centred cross-product matrix of n independent N(0, I_p) rows is Wishart(n - 1, I_p); by
+    Bartlett's decomposition it equals T T' with T lower triangular, T_ii^2 ~ chi-square(n - 1 - i)
+    (i = 0..p-1) and T_ij ~ N(0, 1) below the diagonal, all independent (Anderson 2003, Theorem 7.2.1).
+    Scaling T T' to unit diagonal gives a correlation matrix with exactly the distribution of the one
+    computed from simulated data, for O(p^3) instead of O(n p^2) work per draw.
+    """
+    t = np.tril(rng.standard_normal((n_iter, p, p)), -1)
+    idx = np.arange(p)
+    t[:, idx, idx] = np.sqrt(rng.chisquare(n - 1 - idx, size=(n_iter, p)))
+    s = t @ np.swapaxes(t, 1, 2)
+    d = 1.0 / np.sqrt(s[:, idx, idx])
+    yield s * d[:, :, None] * d[:, None, :]
+
+
 def parallel_analysis(
     df: pd.DataFrame,
     n_iter: int = 100,
@@ -402,6 +470,10 @@ def parallel_analysis(
     and the ``percentile`` of the random eigenvalues: for principal components (eigenvalues of R) and for
     common factors (eigenvalues of R with SMCs on the diagonal, as psych ``fa.parallel``). The suggested
     number is the count of leading observed eigenvalues above the random percentile.
+
+    Large samples (n x p x n_iter above 5 million numbers) draw the random correlation matrices directly
+    from their sampling distribution (Bartlett's decomposition of the Wishart matrix) instead of
+    simulating the data: the same distribution, in time independent of n.
 
     Example
     -------
@@ -420,20 +492,13 @@ def parallel_analysis(
     _require_nonsingular(mat, list(r.columns), "Parallel analysis")
     n = _effective_n(n_mat)
     rng = np.random.default_rng(seed)
-    # simulate in batches to bound memory (about 4 million numbers per batch)
-    batch = max(1, int(4_000_000 // (n * p)))
-    pca_vals, fa_vals = [], []
-    done = 0
-    while done < n_iter:
-        b = min(batch, n_iter - done)
-        x = rng.standard_normal((b, n, p))
-        x -= x.mean(axis=1, keepdims=True)
-        x /= np.sqrt((x**2).sum(axis=1, keepdims=True))
-        sim_r = np.einsum("bni,bnj->bij", x, x)
-        pca_vals.append(np.linalg.eigvalsh(sim_r)[:, ::-1])
-        fa_vals.append(_reduced_eigenvalues(sim_r))
-        done += b
-    pca_sim, fa_sim = np.concatenate(pca_vals), np.concatenate(fa_vals)
+    if n * p * n_iter <= _PARALLEL_RAW_LIMIT:
+        sims = _random_correlations_raw(rng, n, p, n_iter)
+    else:
+        sims = _random_correlations_wishart(rng, n, p, n_iter)
+    sims = list(sims)
+    pca_sim = np.concatenate([np.linalg.eigvalsh(sim_r)[:, ::-1] for sim_r in sims])
+    fa_sim = np.concatenate([_reduced_eigenvalues(sim_r) for sim_r in sims])
     obs_pca = np.sort(np.linalg.eigvalsh(mat))[::-1]
     obs_fa = _reduced_eigenvalues(mat)
     table = pd.DataFrame(

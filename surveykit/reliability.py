@@ -31,7 +31,14 @@ import pandas as pd
 from scipy import stats
 
 from surveykit.errors import AnalysisError, Problem
-from surveykit.factor import MISSING_OPTIONS, _extract_optim, _require_nonsingular, to_jsonable, validate_items
+from surveykit.factor import (
+    MISSING_OPTIONS,
+    _extract_optim,
+    _require_nonsingular,
+    pairwise_moments,
+    to_jsonable,
+    validate_items,
+)
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 
@@ -185,15 +192,16 @@ def cronbach_alpha(
     k = len(items)
     n_total = len(x)
     if missing == "listwise":
-        x = x.dropna()
+        values = x.to_numpy()
+        x = x.loc[~np.isnan(values).any(axis=1)]
         if len(x) < 3:
             raise AnalysisError(f"Cronbach's alpha: only {len(x)} respondents answered every item")
         x = validate_items(x, min_items=2, what="Cronbach's alpha (listwise)")
-    valid = x.notna().to_numpy(dtype=float)
-    n_pair = valid.T @ valid
+    values = x.to_numpy()
+    # pairwise-complete covariances (= complete cases after listwise deletion), one matrix product
+    c, n_pair, _ = pairwise_moments(values, corr=False)
     if n_pair.min() < 3:
         raise AnalysisError("Cronbach's alpha: some pairs of items have fewer than 3 joint answers")
-    c = x.cov().to_numpy()  # pandas: pairwise-complete covariances (= complete cases after dropna)
     if not np.all(np.isfinite(c)):
         raise AnalysisError("Cronbach's alpha: some item covariances are undefined")
     r = _cov2cor(c)
@@ -208,9 +216,9 @@ def cronbach_alpha(
     if_deleted = _alpha_if_deleted(c)
     item_stats = pd.DataFrame(
         {
-            "n": x.notna().sum().to_numpy(),
-            "mean": x.mean().to_numpy(),
-            "sd": x.std(ddof=1).to_numpy(),
+            "n": (~np.isnan(values)).sum(axis=0),
+            "mean": np.nanmean(values, axis=0),
+            "sd": np.nanstd(values, axis=0, ddof=1),
             "r_drop": r_drop,
             "alpha_if_deleted": if_deleted,
             "alpha_std_if_deleted": _alpha_if_deleted(r),
@@ -234,8 +242,8 @@ def cronbach_alpha(
         warnings.append("alpha is negative: items correlate negatively on average (reverse-keying missing?)")
     pearson_r = pearson_p = spearman_brown = None
     if k == 2:
-        pair = x.dropna()
-        res = stats.pearsonr(pair.iloc[:, 0], pair.iloc[:, 1])
+        pair = values[~np.isnan(values).any(axis=1)]
+        res = stats.pearsonr(pair[:, 0], pair[:, 1])
         pearson_r, pearson_p = float(res.statistic), float(res.pvalue)
         spearman_brown = 2 * pearson_r / (1 + pearson_r)
 
@@ -330,5 +338,9 @@ def score_index(
         if scale_min is None or scale_max is None:
             raise AnalysisError("score_index: scale_min and scale_max are needed to reverse-key items")
         x[reverse] = reverse_key(x[reverse], scale_min, scale_max)
-    n_valid = x.notna().sum(axis=1)
-    return x.mean(axis=1).where(n_valid >= min_valid)
+    values = x.to_numpy()
+    valid = ~np.isnan(values)
+    n_valid = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, values, 0.0).sum(axis=1) / n_valid
+    return pd.Series(np.where(n_valid >= min_valid, mean, np.nan), index=df.index)

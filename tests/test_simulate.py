@@ -91,6 +91,7 @@ def test_cli_simulate(ext, tmp_path, monkeypatch, capsys):
     from surveykit.cli import main
 
     monkeypatch.chdir(QUESTIONNAIRE.parents[1])
+    monkeypatch.setattr("surveykit.simulate.DEFAULT_REFINE", 2)  # the CLI plumbing, not the selection
     out = tmp_path / f"tmp{ext}"
     assert main(["simulate", "questionnaires/schick2012.yaml", "--n", "50", "--seed", "1", "--out", str(out)]) == 0
     assert out.exists()
@@ -113,14 +114,18 @@ def test_item_distributions(q, targets, committed):
         assert abs(len(x) - spec["n"]) <= 2, item
 
 
-def test_factor_structure(targets, committed):
+@pytest.mark.parametrize("fa_id", ["mrs", "arbeidshverdag"])
+def test_factor_structure(targets, committed, fa_id):
+    """Table 2 (q18: KMO .923, 2 factors by Kaiser's criterion) and Table 3 (q13: 2 factors, second
+    eigenvalue 1.032): PAF + oblimin, every item loading highest on its published factor."""
     from surveykit.factor import efa, factorability
 
-    fa = targets["factor_analysis"]
+    fa = next(f for f in targets["factor_analyses"] if f["id"] == fa_id)
     data = committed[fa["items"]]
-    assert factorability(data).kmo == pytest.approx(fa["kmo"], abs=0.02)
+    if fa_id == "mrs":
+        assert factorability(data).kmo == pytest.approx(fa["kmo"], abs=0.02)
     res = efa(data, n_factors="kaiser", extraction="paf", rotation="oblimin")
-    assert res.n_factors == 2
+    assert res.n_factors == len(fa["eigenvalues"]) == 2
     pattern = res.loadings.abs()
     primary = pattern.idxmax(axis=1)
     # name each extracted factor after the published factor most of its items belong to
@@ -190,3 +195,22 @@ def test_regression_r2(targets, committed):
     res = hierarchical_regression(committed, spec["outcome"], spec["blocks"], categorical=list(cats),
                                   references=cats)
     assert res.steps["r2"].iloc[-1] == pytest.approx(spec["r2"], abs=0.04)
+
+
+def test_cut_exact_counts():
+    """Answers cut from a continuous latent variable have exactly the largest-remainder counts of the
+    target %, empty categories (first, middle, last) included, whatever the missing pattern."""
+    from surveykit.simulate import _cut_exact, _largest_remainder
+
+    rng = np.random.default_rng(0)
+    pct = np.array([[0, 10, 0, 40, 50, 0], [5.7, 3.0, 8.1, 13.0, 32.7, 37.6], [100, 0, 0, 0, 0, 0]], float)
+    ystar = rng.standard_normal((997, 3))
+    valid = rng.random((997, 3)) > 0.1
+    x = _cut_exact(ystar, valid, pct)
+    for i in range(3):
+        got = np.bincount(x[valid[:, i], i].astype(int), minlength=7)[1:]
+        assert got.tolist() == _largest_remainder(pct[i], int(valid[:, i].sum())).tolist()
+        assert np.isnan(x[~valid[:, i], i]).all()
+        # answers are monotone in the latent variable
+        order = np.argsort(ystar[valid[:, i], i])
+        assert np.all(np.diff(x[valid[:, i], i][order]) >= 0)
