@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +55,12 @@ def data_format(path: Path) -> str:
     return fmt
 
 
-def read_data(path: str | Path) -> RawData:
-    """Read a data file of any supported format; raise :class:`DataError` naming the file on failure."""
+def read_data(path: str | Path, text_columns: Iterable[str] = ()) -> RawData:
+    """Read a data file of any supported format; raise :class:`DataError` naming the file on failure.
+
+    ``text_columns`` name CSV columns to keep as text (free text, respondent ids); the others are parsed
+    as numbers where every cell is one.
+    """
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: data file not found")
@@ -63,8 +69,10 @@ def read_data(path: str | Path) -> RawData:
     fmt = data_format(path)
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the data file is empty (0 bytes)")
-    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss, "parquet": _read_parquet}[fmt]
-    raw = reader(path)
+    if fmt == "csv":
+        raw = _read_csv(path, text_columns)
+    else:
+        raw = {"excel": _read_excel, "spss": _read_spss, "parquet": _read_parquet}[fmt](path)
     if raw.frame.shape[1] == 0:
         raise DataError(f"{path}: no columns found")
     if len(raw.frame) == 0:
@@ -124,15 +132,24 @@ def _sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path) -> RawData:
+def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     data = path.read_bytes()
-    text, encoding = _decode(path, data)
-    if not text.strip():
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError(f"{path}: the data file is empty (only white space)")
-    delimiter = _sniff_delimiter(text)
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter))]
+    text, encoding = _decode(path, data)
+    delimiter = _sniff_delimiter(text[:200_000])
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))]
     problems = _header_problems(path, header)
-    ragged = _ragged_lines(text, delimiter, len(header))
+    # pandas and the field count work on UTF-8 bytes (a str would cost 4 bytes per character)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data if encoding == "utf-8" else text.encode("utf-8")
+    del text
+    ragged = _ragged_lines(body, delimiter, len(header))
+    frame = None
+    if not ragged and not problems:
+        try:
+            frame = _parse_csv(body, delimiter, text_columns, header)
+        except pd.errors.ParserError:
+            ragged = _ragged_lines(body, delimiter, len(header), exhaustive=True)
     if ragged:
         first = ragged[:5]
         problems.append(Problem(
@@ -142,33 +159,47 @@ def _read_csv(path: Path) -> RawData:
         ))
     if problems:
         raise DataError(f"{path}: the CSV file cannot be read as a table", problems)
-    # pandas' C parser reads the body; cells stay text (converted, with located errors, by validation)
-    frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                        na_values=[""], skip_blank_lines=True, engine="c")
+    decimal = "," if delimiter == ";" else "."
+    return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+def _parse_csv(body: bytes, delimiter: str, text_columns: Iterable[str], header: list[str]) -> pd.DataFrame:
+    """pandas' C parser reads the body and infers numeric columns; free text and ids stay text (leading
+    zeros kept). A numeric column holding text arrives as text, and validation says where."""
+    as_text = {name: str for name in text_columns if name in header}
+    frame = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8", dtype=as_text or None,
+                        keep_default_na=False, na_values=[""], skip_blank_lines=True,
+                        decimal="," if delimiter == ";" else ".", engine="c")
     frame.columns = header
-    return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter,
-                   decimal="," if delimiter == ";" else ".")
+    return frame
 
 
-def _ragged_lines(text: str, delimiter: str, width: int) -> list[tuple[int, int]]:
+_QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _ragged_lines(body: bytes, delimiter: str, width: int, exhaustive: bool = False) -> list[tuple[int, int]]:
     """(file line, number of fields) of every non-blank row whose field count differs from the header's."""
-    if '"' in text:
-        # quoted fields may hold delimiters and newlines: let the csv module count
+    unquoted = _QUOTED.sub(b"", body) if b'"' in body else body
+    newlines = unquoted.count(b"\n")
+    if unquoted is not body and newlines != body.count(b"\n"):
+        # quoted fields hold line breaks: let the csv module count fields row by row
         out = []
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
         for row in reader:
             if len(row) != width and any(c.strip() for c in row):
                 out.append((reader.line_num, len(row)))
         return out
-    # no quotes: count delimiters per line in one vectorised pass
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    newlines = np.flatnonzero(raw == 10)
-    line_of_delim = np.searchsorted(newlines, np.flatnonzero(raw == ord(delimiter)))
-    n_lines = len(newlines) + 1
-    fields = np.bincount(line_of_delim, minlength=n_lines) + 1
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(raw)]))
-    blank = (ends - starts) <= 1  # empty line, or a lone '\r'
+    # delimiters inside quotes are gone. When every line holds exactly width-1 of them the total says so at
+    # once; otherwise count them line by line to name the lines.
+    sep = delimiter.encode()
+    n_lines = newlines + (0 if unquoted.endswith(b"\n") else 1)
+    if (not exhaustive and unquoted.count(sep) == n_lines * (width - 1)
+            and b"\n\n" not in unquoted and b"\n\r\n" not in unquoted):
+        return []  # a short row balanced by a long one is caught by pandas below, then counted exhaustively
+    lines = unquoted.split(b"\n")
+    fields = np.fromiter((line.count(sep) for line in lines), dtype=np.int64, count=len(lines)) + 1
+    length = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    blank = length <= 1  # empty line, or a lone '\r'
     bad = np.flatnonzero((fields != width) & ~blank)
     return [(int(i) + 1, int(fields[i])) for i in bad]
 

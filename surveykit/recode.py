@@ -8,11 +8,13 @@ recoding did. Recoding never adds or removes respondents.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from surveykit.codes import in_codes
 from surveykit.spec import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
 
 
@@ -24,56 +26,60 @@ class RecodeLog:
     rules: list[dict] = field(default_factory=list)
 
 
-def _condition(frame: pd.DataFrame, when: dict) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
+def _condition(frame, when: dict, n: int) -> np.ndarray:
+    mask = np.ones(n, dtype=bool)
     for name, codes in when.items():
         wanted = codes if isinstance(codes, list) else [codes]
-        mask &= frame[name].isin(wanted).to_numpy()
+        mask &= in_codes(frame[name], wanted)
     return mask
 
 
 def apply_missing_codes(frame: pd.DataFrame, q: Questionnaire) -> tuple[pd.DataFrame, dict[str, int]]:
     """Set each variable's missing codes (e.g. Schick's 0 = unanswered) to NaN; count them per variable."""
-    out = frame.copy()
+    changed: dict[str, np.ndarray] = {}
     counts: dict[str, int] = {}
     for name, entry in q.raw_variables.items():
-        if name not in out or isinstance(entry, FreeText):
+        if name not in frame or isinstance(entry, FreeText):
             continue
         codes = q.missing_codes_of(name)
         if not codes:
             continue
-        hit = out[name].isin(codes)
+        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
+        hit = in_codes(values, codes)
         n = int(hit.sum())
         if n:
-            out[name] = out[name].mask(hit)
+            changed[name] = np.where(hit, np.nan, values)
             counts[name] = n
-    return out, counts
+    # copy-on-write: the caller's frame is not modified, and unchanged columns are not copied
+    return (frame.assign(**changed) if changed else frame.copy(deep=False)), counts
 
 
-def apply_rule(frame: pd.DataFrame, rule) -> np.ndarray:
-    """The values (float64, NaN = missing) of the variable one rule defines."""
-    n = len(frame)
+def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
+    """The values (float64, NaN = missing) of the variable one rule defines.
+
+    ``frame`` is anything that gives a column (a pandas Series) by name: a DataFrame, or a dict of Series.
+    """
+    n = len(frame) if n is None else n
     if isinstance(rule, MapRecode):
-        source = frame[rule.source]
-        mapping = {float(k): (np.nan if v is None else float(v)) for k, v in rule.map.items()}
-        mapped = source.map(mapping)
-        if rule.unmapped == "keep":
-            mapped = mapped.where(source.isin(list(mapping)), source)
-        return mapped.to_numpy(dtype="float64")
+        source = frame[rule.source].to_numpy(dtype="float64", na_value=np.nan)
+        out = source.copy() if rule.unmapped == "keep" else np.full(len(source), np.nan)
+        for old, new in rule.map.items():
+            out[source == old] = np.nan if new is None else new
+        return out
     if isinstance(rule, KeywordRecode):
         out = (frame[rule.base].to_numpy(dtype="float64", copy=True) if rule.base
                else np.full(n, np.nan))
-        rows = _condition(frame, rule.when) if rule.when else np.ones(n, dtype=bool)
-        text = frame[rule.text].astype("string").str.lower()
-        decided = np.zeros(n, dtype=bool)
+        rows = np.flatnonzero(_condition(frame, rule.when, n)) if rule.when else np.arange(n)
+        # only the rows the rule applies to are searched, one case-insensitive pattern per keyword rule
+        text = frame[rule.text].iloc[rows].astype("string").str.lower()
+        decided = np.zeros(len(rows), dtype=bool)
         for keyword_rule in rule.rules:
-            hit = np.zeros(n, dtype=bool)
-            for keyword in keyword_rule.keywords:
-                hit |= text.str.contains(keyword.lower(), regex=False).fillna(False).to_numpy(dtype=bool)
-            take = rows & hit & ~decided
-            out[take] = np.nan if keyword_rule.value is None else keyword_rule.value
+            pattern = "|".join(re.escape(k.lower()) for k in keyword_rule.keywords)
+            hit = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+            take = hit & ~decided
+            out[rows[take]] = np.nan if keyword_rule.value is None else keyword_rule.value
             decided |= take
-        rest = rows & ~decided
+        rest = rows[~decided]
         if rule.otherwise == "missing":
             out[rest] = np.nan
         elif rule.otherwise != "keep":
@@ -90,7 +96,7 @@ def apply_rule(frame: pd.DataFrame, rule) -> np.ndarray:
         out[inside] = codes[position[inside]]
         return out
     if isinstance(rule, CasesRecode):
-        conditions = [_condition(frame, case.when) for case in rule.cases]
+        conditions = [_condition(frame, case.when, n) for case in rule.cases]
         choices = [np.nan if case.value is None else float(case.value) for case in rule.cases]
         default = np.nan if rule.default is None else float(rule.default)
         return np.select(conditions, choices, default=default).astype("float64")
@@ -101,13 +107,15 @@ def recode(frame: pd.DataFrame, q: Questionnaire) -> tuple[pd.DataFrame, RecodeL
     """Apply missing codes and every recode rule; return the analysis frame and a log of what changed."""
     out, missing_counts = apply_missing_codes(frame, q)
     log = RecodeLog(missing_codes=missing_counts)
+    columns: dict[str, pd.Series] = {name: out[name] for name in out.columns}
     derived: dict[str, np.ndarray] = {}
     for rule in q.recode_order():
-        view = out.assign(**derived) if derived else out
-        values = apply_rule(view, rule)
+        values = apply_rule(columns, rule, len(out))
         derived[rule.id] = values
+        columns[rule.id] = pd.Series(values, index=out.index, name=rule.id)
         log.rules.append({"id": rule.id, "type": rule.type, "n_valid": int(np.count_nonzero(~np.isnan(values))),
                           "n_missing": int(np.count_nonzero(np.isnan(values)))})
     if derived:
-        out = out.assign(**derived)
+        out = pd.concat([out.drop(columns=[c for c in derived if c in out.columns]),
+                         pd.DataFrame(derived, index=out.index)], axis=1)
     return out, log

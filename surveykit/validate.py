@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from surveykit.codes import in_codes
 from surveykit.dataio import RawData
 from surveykit.errors import DataError, Problem
 from surveykit.spec import Background, FreeText, Item, Questionnaire
@@ -92,7 +93,7 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
     set_missing: dict[str, int] = {}
 
     def located(mask: pd.Series, message: str, column: str, values: pd.Series) -> Problem:
-        idx = np.flatnonzero(mask.to_numpy())
+        idx = np.flatnonzero(np.asarray(mask))
         shown_values = pd.unique(values.to_numpy()[idx])[:SHOW]
         return Problem(message, file=file, column=column,
                        rows=tuple(raw.line_of(positions[idx[:SHOW]])), n_rows=len(idx),
@@ -109,19 +110,20 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
         if not_number.any():
             problems.append(located(not_number, "text in a numeric column", name, col))
         missing = set(q.missing_codes_of(name))
-        valid = numbers.isna() | numbers.isin(list(missing))
+        x = numbers.to_numpy()
+        valid = np.isnan(x) | in_codes(x, missing)
         if isinstance(entry, Item):
             scale = q.scales[entry.scale]
-            valid |= numbers.isin(scale.values)
+            valid |= in_codes(x, scale.values)
             what = f"outside the scale {scale.min}..{scale.max}"
         elif entry.type == "number":
             lo = -np.inf if entry.min is None else entry.min
             hi = np.inf if entry.max is None else entry.max
-            valid |= numbers.between(lo, hi)
+            valid |= (x >= lo) & (x <= hi)
             what = f"outside the range {entry.min}..{entry.max}"
         else:
             codes = sorted(entry.codes or {})
-            valid |= numbers.isin(codes)
+            valid |= in_codes(x, codes)
             what = f"not one of the question's codes {codes}"
         bad = ~valid
         if bad.any():

@@ -281,8 +281,8 @@ def build_cases() -> None:
     rows = [r[:] for r in MINI_ROWS]
     rows[1][1], rows[3][5] = "9", "5"
     d_case("d_out_of_range_codes", "data.csv", mini_csv(rows), "error: data.csv: 2 problem(s) in the data",
-           "data.csv, column 'q1', row 3: value(s) outside the scale 1..6 [values: '9']",
-           "data.csv, column 'role', row 5: value(s) not one of the question's codes [1, 2, 3, 7] [values: '5']")
+           "data.csv, column 'q1', row 3: value(s) outside the scale 1..6 [values: 9]",
+           "data.csv, column 'role', row 5: value(s) not one of the question's codes [1, 2, 3, 7] [values: 5]")
     rows = [r[:] for r in MINI_ROWS]
     rows[0][1], rows[2][4] = "tre", "45 år"
     d_case("d_text_in_numeric", "data.csv", mini_csv(rows), "error: data.csv: 2 problem(s) in the data",
@@ -336,7 +336,7 @@ def build_cases() -> None:
     bad = good.copy()
     bad.loc[3, "q3"] = "7"
     run_case("run_bad_data_writes_nothing", bad, "error: data.csv: 1 problem(s) in the data",
-             "data.csv, column 'q3', row 5: value(s) outside the scale 1..5 [values: '7']")
+             "data.csv, column 'q3', row 5: value(s) outside the scale 1..5 [values: 7]")
     CASES["run_out_contains_inputs"] = {
         "expected": "# the output folder would be replaced as a whole: refuse it when it holds an input\n"
                     "args: run questionnaire.yaml data.csv --out . --quiet\n"
