@@ -26,3 +26,23 @@ def in_codes(values, codes: Iterable[float]) -> np.ndarray:
     for code in codes:
         hit |= x == code
     return hit
+
+
+def code_counts(values) -> dict[float, int]:
+    """{code: number of respondents} over the non-missing ``values``, codes in ascending order.
+
+    Small non-negative-offset integer codes (the usual case) are counted with one ``np.bincount``;
+    anything else with ``np.unique``.
+    """
+    x = values.to_numpy(dtype="float64", na_value=np.nan) if isinstance(values, pd.Series) else \
+        np.asarray(values, dtype="float64")
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return {}
+    lo, hi = x.min(), x.max()
+    if hi - lo < 10_000 and np.all(x == np.floor(x)):
+        counts = np.bincount((x - lo).astype(np.int64))
+        present = np.flatnonzero(counts)
+        return {float(lo + i): int(counts[i]) for i in present}
+    codes, counts = np.unique(x, return_counts=True)
+    return {float(c): int(n) for c, n in zip(codes, counts)}

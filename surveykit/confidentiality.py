@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from surveykit.codes import code_counts, in_codes
+
 
 def hidden_categories(counts: dict, k: int) -> set:
     """Categories to hide among ``counts`` ({category: n}) so that no hidden count can be recovered.
@@ -32,32 +34,35 @@ def hidden_categories(counts: dict, k: int) -> set:
     return hidden
 
 
-def mask_small_groups(frame: pd.DataFrame, variables: list[str], k: int) -> tuple[pd.DataFrame, list[dict]]:
+def mask_small_groups(frame: pd.DataFrame, variables: list[str], k: int,
+                      counts: dict[str, dict] | None = None) -> tuple[pd.DataFrame, list[dict]]:
     """A copy of ``frame`` where hidden categories of each variable are set to missing, and the list of them.
 
     Rows of a hidden group drop out of every table, test, figure and regression that uses the variable;
-    the returned records say which groups, and why, for the report.
+    the returned records say which groups, and why, for the report. ``counts`` ({variable: {code: n}})
+    may be passed when already known.
     """
-    out = frame.copy()
+    changed: dict[str, np.ndarray] = {}
     suppressed: list[dict] = []
     for name in variables:
-        if name not in out.columns:
+        if name not in frame.columns:
             continue
-        col = out[name]
-        counts = col.value_counts(dropna=True)
-        hidden = hidden_categories({k_: int(v) for k_, v in counts.items()}, k)
+        var_counts = counts[name] if counts is not None else code_counts(frame[name])
+        hidden = hidden_categories(var_counts, k)
         if not hidden:
             continue
-        out[name] = col.where(~col.isin(list(hidden)))
-        for code in sorted(hidden, key=lambda c: (counts[c], str(c))):
-            n = int(counts[code])
+        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
+        changed[name] = np.where(in_codes(values, hidden), np.nan, values)
+        for code in sorted(hidden, key=lambda c: (var_counts[c], str(c))):
             suppressed.append({
                 "variable": name,
                 "group": int(code) if float(code).is_integer() else code,
                 "n": None,  # never published: it is the small number being protected
-                "reason": f"fewer than {k} respondents" if n < k else "complementary: protects a smaller group",
+                "reason": f"fewer than {k} respondents" if var_counts[code] < k
+                else "complementary: protects a smaller group",
             })
-    return out, suppressed
+    # copy-on-write: unchanged columns are shared with ``frame``, which is not modified
+    return (frame.assign(**changed) if changed else frame.copy(deep=False)), suppressed
 
 
 def mask_cells(counts: np.ndarray, k: int) -> np.ndarray:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit import __version__
+from surveykit.codes import code_counts
 from surveykit.confidentiality import mask_cells, mask_small_groups
 from surveykit.errors import AnalysisError, SurveyError
 from surveykit.prepare import PreparedData, load_and_recode
@@ -176,17 +177,18 @@ def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ compare
-def sample_record(masked: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str) -> dict:
+def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, q: Questionnaire,
+                  lang: str) -> dict:
+    """Counts and % per category of each background variable; hidden groups are left out."""
     out = {}
-    for name in variables:
-        col = masked[name]
-        counts = col.value_counts(dropna=True).sort_index()
-        valid = int(counts.sum())
+    for name, var_counts in counts.items():
+        shown = {code: n for code, n in var_counts.items() if code not in hidden.get(name, set())}
+        valid = sum(shown.values())
         out[name] = {
-            "label": q.label_of(name, lang), "n": valid, "n_missing_or_hidden": int(col.isna().sum()),
-            "counts": {q.code_label(name, code, lang): {"code": _code(code), "n": int(n),
+            "label": q.label_of(name, lang), "n": valid, "n_missing_or_hidden": n_rows - valid,
+            "counts": {q.code_label(name, code, lang): {"code": _code(code), "n": n,
                                                        "pct": 100.0 * n / valid if valid else None}
-                       for code, n in counts.items()},
+                       for code, n in shown.items()},
         }
     return out
 
@@ -480,7 +482,11 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("indices")
     frame = score_indices(prepared.frame, q)
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
-    masked, suppressed = mask_small_groups(frame, categorical, k)
+    counts = {name: code_counts(frame[name]) for name in categorical}
+    masked, suppressed = mask_small_groups(frame, categorical, k, counts)
+    hidden: dict[str, set] = {}
+    for s in suppressed:
+        hidden.setdefault(s["variable"], set()).add(float(s["group"]))
     for s in suppressed:
         s["where"] = "all tables, figures and tests"
 
@@ -499,7 +505,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
             "notes": prepared.warnings,
         },
-        "sample": sample_record(masked, q, categorical, settings.lang),
+        "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
 
     step("descriptives")
