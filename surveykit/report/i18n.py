@@ -72,9 +72,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "rule_kaiser": "etter Kaisers kriterium (egenverdier over 1)",
         "rule_parallel": "ved parallellanalyse",
         "rule_fixed": "på forhånd",
-        "method_reliability": "Indre konsistens er målt med Cronbachs α med 95 % konfidensintervall (Feldt); "
+        "method_reliability": "Indre konsistens er målt med Cronbachs α med 95 % konfidensintervall (Feldt), "
+                              "beregnet på dem som har svart på alle påstandene i skalaen (listevis utelatelse); "
                               "for skalaer med to påstander vises også korrelasjonen r og "
-                              "Spearman–Brown-koeffisienten.",
+                              "Spearman–Brown-koeffisienten. En indeksskåre er gjennomsnittet av påstandene "
+                              "(etter eventuell snuing av skalaen) for dem som har svart på minst det antall "
+                              "påstander spørreskjemaet krever.",
         "method_compare": "To grupper er sammenlignet med t-test for uavhengige utvalg (Welchs t når Levenes test "
                           "er signifikant), tre eller flere med enveis variansanalyse og {posthoc} post hoc-test. "
                           "Effektstørrelsen er r.",
@@ -289,8 +292,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "rule_kaiser": "by Kaiser's criterion (eigenvalues above 1)",
         "rule_parallel": "by parallel analysis",
         "rule_fixed": "in advance",
-        "method_reliability": "Internal consistency is Cronbach's α with a 95% confidence interval (Feldt); for "
-                              "two-item scales the correlation r and the Spearman–Brown coefficient are shown too.",
+        "method_reliability": "Internal consistency is Cronbach's α with a 95% confidence interval (Feldt), "
+                              "computed on the respondents who answered every item of the scale (listwise "
+                              "deletion); for two-item scales the correlation r and the Spearman–Brown "
+                              "coefficient are shown too. An index score is the mean of its items (after "
+                              "reverse-keying) for respondents who answered at least the number of items the "
+                              "questionnaire requires.",
         "method_compare": "Two groups are compared with an independent-samples t-test (Welch's t when Levene's test "
                           "is significant), three or more with one-way ANOVA and {posthoc} post hoc tests. The "
                           "effect size is r.",
