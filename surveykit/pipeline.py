@@ -255,13 +255,14 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
     return out
 
 
-def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> tuple[list, list, list]:
+def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings,
+                       cache=None) -> tuple[list, list, list]:
     from surveykit.compare import breakdown
 
     labels = _labels(q, list(plan.groups), settings.lang)
     result = breakdown(masked, list(plan.outcomes), list(plan.groups), test="auto",
                        posthoc=plan.posthoc or settings.posthoc, min_group_size=settings.min_group_size,
-                       labels=labels)
+                       labels=labels, cache=cache)
     records = []
     for (outcome, gv), res in result.results.items():
         groups = {}
@@ -292,12 +293,13 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     return records, suppressed, skipped
 
 
-def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings) -> dict:
+def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings,
+                    cache=None) -> dict:
     from surveykit.compare import crosstab
 
     k = settings.min_group_size
     labels = _labels(q, [row, col], settings.lang)
-    res = crosstab(masked, row, col, min_group_size=k, labels=labels)
+    res = crosstab(masked, row, col, min_group_size=k, labels=labels, cache=cache)
     counts = res.counts
     hide = mask_cells(counts.to_numpy(), k)
 
@@ -541,10 +543,13 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                 text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
 
     step("comparisons")
+    from surveykit.compare import FrameCache
+
+    cache = FrameCache(masked)  # group codes and outcome columns shared by every comparison and crosstab
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
         with _Context(prepared, f"comparison {comp.id!r}"):
-            records, extra, not_tested = comparison_records(masked, q, comp, settings)
+            records, extra, not_tested = comparison_records(masked, q, comp, settings, cache)
         results["comparisons"] += records
         skipped += not_tested
         results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
@@ -559,11 +564,12 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     for x in plan.crosstabs:
         for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
             try:
-                results["crosstabs"].append(crosstab_record(masked, q, x, r, c, settings))
+                results["crosstabs"].append(crosstab_record(masked, q, x, r, c, settings, cache))
             except AnalysisError as exc:
                 # e.g. only one category left once small groups are hidden: say so, do not stop the run
                 results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})
 
+    del cache
     step("correlations")
     corr_vars = list(dict.fromkeys(v for c in plan.correlations for v in c.variables))
     if corr_vars:

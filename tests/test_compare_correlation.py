@@ -96,3 +96,25 @@ def test_saq_pearson(saq):
     assert int(res.n.to_numpy().min()) == 2571
     # Field's published determinant of this correlation matrix: 5.271E-04 (SAQ README)
     assert round(np.linalg.det(res.r.to_numpy()), 7) == 0.0005271
+
+
+def test_mostly_missing_partner_against_scipy():
+    """A column missing in most rows (its valid rows are summed directly) and one never missing."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    base = rng.normal(size=n)
+    df = pd.DataFrame(
+        {
+            "full": 1e4 + base + rng.normal(size=n),
+            "sparse": np.where(rng.random(n) < 0.8, np.nan, base + rng.normal(size=n)),
+            "some": np.where(rng.random(n) < 0.1, np.nan, np.round(3 + base)),
+        }
+    )
+    res = correlation_matrix(df, list(df.columns))
+    for x in df.columns:
+        for y in df.columns:
+            if x != y:
+                ok = df[[x, y]].dropna()
+                assert res.n.loc[x, y] == len(ok)
+                np.testing.assert_allclose(res.r.loc[x, y], stats.pearsonr(ok[x], ok[y]).statistic, rtol=1e-12)
+    assert res.missing["n_missing"]["full"] == 0 and res.missing["n_complete_all"] == len(df.dropna())

@@ -64,3 +64,38 @@ def test_suppression_and_errors():
         describe(df, ["q2"], scale_values=[1, 2, 3], favourable=[9])
     out = describe(df, ["q2"], scale_values=[1, 2, 3])
     assert out.loc["q2", "n_out_of_scale"] == 2
+
+
+def test_value_counts_equal_pandas_path():
+    """The counting path (integer columns) gives pandas' numbers, on random data with missing values."""
+    rng = np.random.default_rng(7)
+    n = 5001  # odd: a single middle value for complete columns
+    df = pd.DataFrame(
+        {
+            "likert": rng.integers(1, 7, n).astype(float),
+            "skewed": rng.choice([1.0, 2.0, 6.0], n, p=[0.1, 0.1, 0.8]),
+            "out_of_scale": rng.integers(0, 9, n).astype(float),  # 0, 7, 8 are not on the 1-6 scale
+            "age": rng.integers(23, 73, n).astype(float),
+            "offset": 1e12 + rng.integers(0, 6, n),
+            "index": np.round(rng.integers(3, 19, n) / 3, 12),  # few non-integer values
+            "continuous": rng.normal(3, 1, n),
+            "bimodal": np.repeat([2.0, 5.0], [n // 2, n - n // 2]),
+            "one_answer": np.where(np.arange(n) == 3, 4.0, np.nan),
+            "empty": np.full(n, np.nan),
+        }
+    )
+    for col in list(df.columns)[:7]:
+        df.loc[rng.random(n) < 0.1, col] = np.nan
+    df.loc[n - 1, "bimodal"] = np.nan  # 2500 x 2 and 2500 x 5: median between them, two modes
+    for kwargs in ({}, {"scale_values": range(1, 7), "favourable": [4, 5, 6]}):
+        fast = describe(df, list(df.columns), min_group_size=1, **kwargs)
+        slow = describe(df, list(df.columns), min_group_size=1, value_counts=False, **kwargs)
+        assert fast.columns.tolist() == slow.columns.tolist()
+        pd.testing.assert_series_equal(fast.dtypes, slow.dtypes)
+        close = ["sd", "variance", "se"]  # sum(count * square) vs a sum of n squares: a few ulp
+        pd.testing.assert_frame_equal(fast.drop(columns=close), slow.drop(columns=close), check_exact=True)
+        pd.testing.assert_frame_equal(fast[close], slow[close], check_exact=False, rtol=1e-14)
+    assert fast.loc["bimodal", "median"] == 3.5 and fast.loc["bimodal", "modes"] == (2, 5)
+    assert fast.loc["out_of_scale", "n_out_of_scale"] == slow.loc["out_of_scale", "n_out_of_scale"] > 0
+    assert fast.loc["one_answer", "n"] == 1 and np.isnan(fast.loc["one_answer", "sd"])
+    assert fast.loc["empty", "n"] == 0 and fast.loc["empty", "modes"] == ()

@@ -12,7 +12,7 @@ from .breakdown import BreakdownResult, breakdown
 from .correlation import CorrelationResult, correlation_matrix, stars
 from .crosstab import CrosstabResult, crosstab
 from .descriptives import describe
-from .groups import GroupMoments, LeveneResult, group_moments
+from .groups import FrameCache, GroupMoments, LeveneResult, group_moments
 from .posthoc import bonferroni_pairs, games_howell_pairs, tukey_pairs
 from .ttest import TStatistic, TTestResult, ttest_from_moments, ttest_ind
 
@@ -21,6 +21,7 @@ __all__ = [
     "BreakdownResult",
     "CorrelationResult",
     "CrosstabResult",
+    "FrameCache",
     "GroupMoments",
     "LeveneResult",
     "TStatistic",

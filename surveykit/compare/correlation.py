@@ -75,20 +75,44 @@ class CorrelationResult:
         return f"{self.method.title()} correlations (pairwise N {int(self.n.values.min())}-{int(self.n.values.max())})\n" + self.r.to_string()
 
 
-def _pearson_pairwise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pearson_pairwise(x: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise-complete Pearson r and N for all column pairs by masked matrix algebra.
 
     With M the validity mask and X the data zero-filled, for columns i, j over rows valid in
     both: n = M'M, sum_i = X'M, sum_ij = X'X, sum_ii = (X^2)'M. Columns are centred by their
     own mean first so the one-pass covariance formula loses no precision on offset data.
+
+    Only X'X needs a pass over all rows (one matrix product). The products with M are column
+    totals minus the rows where the partner column is missing, which are few in survey data
+    (where a partner is missing in most rows, its valid rows are summed directly instead, so
+    no subtraction ever cancels more than half of a total).
     """
-    mask = ~np.isnan(x)
-    m = mask.astype(np.float64)
-    centred = np.where(mask, x - np.nanmean(x, axis=0), 0.0)
-    n = m.T @ m
-    s = centred.T @ m  # s[i, j] = sum of x_i over rows where i and j are valid
+    if mask is None:
+        mask = ~np.isnan(x)
+    n_rows, p = x.shape
+    n_own = mask.sum(axis=0)
+    centred = np.where(mask, x, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centred -= centred.sum(axis=0) / n_own  # the columns' own means (as np.nanmean)
+    np.copyto(centred, 0.0, where=~mask)  # missing cells back to zero
     sxy = centred.T @ centred
-    sxx = (centred**2).T @ m
+    total, total_sq = centred.sum(axis=0), np.diag(sxy).copy()
+    n = np.empty((p, p))
+    s = np.empty((p, p))  # s[i, j] = sum of x_i over rows where i and j are valid
+    sxx = np.empty((p, p))  # the same for x_i^2
+    for j in range(p):
+        gone = np.flatnonzero(~mask[:, j])
+        if len(gone) <= n_rows // 2:
+            part, valid = centred[gone], mask[gone]
+            n[:, j] = n_own - valid.sum(axis=0)
+            s[:, j] = total - part.sum(axis=0)
+            sxx[:, j] = total_sq - (part * part).sum(axis=0)
+        else:
+            kept = np.flatnonzero(mask[:, j])
+            part, valid = centred[kept], mask[kept]
+            n[:, j] = valid.sum(axis=0)
+            s[:, j] = part.sum(axis=0)
+            sxx[:, j] = (part * part).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = sxy - s * s.T / n
         var_i = sxx - s**2 / n
@@ -127,18 +151,19 @@ def correlation_matrix(
         raise AnalysisError("a correlation matrix needs at least two variables", [Problem(f"got {variables}")])
     check_columns(df, variables, numeric=True)
     x = df[variables].to_numpy(dtype=np.float64, na_value=np.nan)
-    sd = np.nanstd(x, axis=0)
-    flat = [v for v, s in zip(variables, sd) if not (s > 0)]
+    valid = ~np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        spread = np.fmax.reduce(x, axis=0) - np.fmin.reduce(x, axis=0)  # NaN when all missing
+    flat = [v for v, s in zip(variables, spread) if not (s > 0)]
     if flat:
         raise AnalysisError(
             "correlation undefined for variables without variance", [Problem("zero variance", column=v) for v in flat]
         )
     if method == "pearson":
-        r, n = _pearson_pairwise(x)
+        r, n = _pearson_pairwise(x, valid)
     else:
         ranks = pd.DataFrame(x).rank(method="average").to_numpy()
-        r, n = _pearson_pairwise(ranks)
-        valid = ~np.isnan(x)
+        r, n = _pearson_pairwise(ranks, valid)
         n_own = valid.sum(axis=0)
         p_ = len(variables)
         for i in range(p_):
@@ -168,7 +193,7 @@ def correlation_matrix(
     missing = {
         "method": "pairwise",
         "n_rows": len(df),
-        "n_missing": {v: int(c) for v, c in zip(variables, np.isnan(x).sum(axis=0))},
-        "n_complete_all": int((~np.isnan(x)).all(axis=1).sum()),
+        "n_missing": {v: int(len(x) - c) for v, c in zip(variables, valid.sum(axis=0))},
+        "n_complete_all": int(valid.all(axis=1).sum()),
     }
     return CorrelationResult(method=method, r=frame(r), p=frame(p), n=frame(n), suppressed=suppressed, missing=missing)

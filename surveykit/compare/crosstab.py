@@ -12,7 +12,7 @@ from scipy import stats
 
 from surveykit.errors import AnalysisError, Problem
 
-from .groups import check_columns, check_min_group_size, factorize_groups, label_of, labels_for, to_jsonable
+from .groups import FrameCache, check_columns, check_min_group_size, label_of, labels_for, to_jsonable
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ def crosstab(
     *,
     min_group_size: int = 5,
     labels: Mapping | None = None,
+    cache: FrameCache | None = None,
 ) -> CrosstabResult:
     """Crosstab ``row`` x ``col`` with Pearson and likelihood-ratio chi-square and association.
 
@@ -131,6 +132,9 @@ def crosstab(
     cells with 0 < n < min_group_size so the report layer can mask them. Rows where either
     variable is missing are left out (counted in ``missing``).
 
+    ``cache``: a :class:`~surveykit.compare.groups.FrameCache` of ``df`` shared with other
+    calls, so each variable is coded once.
+
     Example
     -------
     >>> res = crosstab(df, "gender", "unit", labels={"gender": {1: "Women", 2: "Men"}})
@@ -138,12 +142,16 @@ def crosstab(
     """
     check_min_group_size(min_group_size)
     check_columns(df, [row, col])
-    rcodes, rkeys = factorize_groups(df[row])
-    ccodes, ckeys = factorize_groups(df[col])
-    both = (rcodes >= 0) & (ccodes >= 0)
+    if cache is None:
+        cache = FrameCache(df)
+    cache.check(df)
+    rcodes, rkeys, _ = cache.group_codes(row)  # codes 0..R-1, R = missing
+    ccodes, ckeys, _ = cache.group_codes(col)
     R, C = len(rkeys), len(ckeys)
-    flat = rcodes[both] * C + ccodes[both]
-    counts_all = np.bincount(flat, minlength=R * C).reshape(R, C)
+    # one bincount gives the table with a "missing" row and column: (R + 1) x (C + 1)
+    cell = rcodes.astype(np.intp) * (C + 1) + ccodes
+    full = np.bincount(cell, minlength=(R + 1) * (C + 1)).reshape(R + 1, C + 1)
+    counts_all = full[:R, :C]
     rkeep, ckeep, suppressed = _suppress(counts_all, rkeys, ckeys, row, col, min_group_size)
     rk = [k for k, kp in zip(rkeys, rkeep) if kp]
     ck = [k for k, kp in zip(ckeys, ckeep) if kp]
@@ -151,9 +159,9 @@ def crosstab(
     missing = {
         "method": "pairwise",
         "n_rows": len(df),
-        "n_missing_row": int((rcodes < 0).sum()),
-        "n_missing_col": int((ccodes < 0).sum()),
-        "n_missing_either": int((~both).sum()),
+        "n_missing_row": int(full[R, :].sum()),
+        "n_missing_col": int(full[:, C].sum()),
+        "n_missing_either": int(full.sum() - counts_all.sum()),
         "n_suppressed": int(counts_all.sum() - obs.sum()),
     }
     if obs.shape[0] < 2 or obs.shape[1] < 2:

@@ -2,23 +2,106 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 
-from .groups import as_key, check_columns, check_min_group_size
+from .codes import ValueCodes, as_key, few_value_codes, small_int_codes
+from .groups import check_columns, check_min_group_size
 
 
-def _modes(col: np.ndarray) -> tuple:
-    """All modes of the valid values of one column, ascending (SPSS shows the smallest)."""
-    values = col[~np.isnan(col)]
-    if not len(values):
-        return ()
-    uniq, counts = np.unique(values, return_counts=True)
-    return tuple(as_key(v) for v in uniq[counts == counts.max()])
+@dataclass(frozen=True)
+class _ColumnStats:
+    """Descriptives of one column, and a counter of how often a value occurs."""
+
+    n: int
+    n_missing: int
+    mean: float
+    median: float
+    sd: float
+    variance: float
+    min: float
+    max: float
+    modes: tuple
+    count: Callable[[float], int]
+
+
+def _distribution(counted: ValueCodes) -> dict:
+    """n, median, modes, minimum, maximum and a value counter, read off a column's value counts.
+
+    The same numbers pandas gives from the rows: the median is the middle value or the mean of
+    the two middle values, the modes are the values counted most often.
+    """
+    counts = counted.counts()
+    n_missing = int(counts[-1])
+    counts = counts[:-1]
+    values = counted.values
+    n = int(counts.sum())
+    below = np.cumsum(counts)  # below[i] = number of valid values <= values[i]
+    lower, upper = values[np.searchsorted(below, [(n - 1) // 2, n // 2], side="right")]
+    seen = np.flatnonzero(counts)
+
+    def count(v: float) -> int:
+        i = int(np.searchsorted(values, v))
+        return int(counts[i]) if i < len(values) and values[i] == v else 0
+
+    return {
+        "n": n,
+        "n_missing": n_missing,
+        "median": (lower + upper) / 2.0,
+        "min": float(values[seen[0]]),
+        "max": float(values[seen[-1]]),
+        "modes": tuple(as_key(v) for v in values[counts == counts.max()]),
+        "count": count,
+        "counts": counts,
+    }
+
+
+def _stats_from_counts(ints: ValueCodes) -> _ColumnStats:
+    """Descriptives of a small-integer column from its value counts (one ``np.bincount``).
+
+    Identical to the per-row path: the mean's sum of integers is exact (as pandas' pairwise sum
+    of the same integers is, below 2**53), the variance is the same two-pass sum
+    ``sum(count * (value - mean)**2)``, and median, modes, minimum and maximum are read off the
+    counts.
+    """
+    dist = _distribution(ints)
+    counts, values, n = dist.pop("counts"), ints.values, dist["n"]
+    mean = math.fsum(counts * values) / n
+    variance = float((counts * (values - mean) ** 2).sum()) / (n - 1) if n > 1 else np.nan
+    return _ColumnStats(mean=mean, sd=math.sqrt(variance) if n > 1 else np.nan, variance=variance, **dist)
+
+
+def _stats_from_rows(col: np.ndarray, counted: ValueCodes | None) -> _ColumnStats:
+    """Descriptives of any numeric column: mean and variance by pandas' reductions (NaN skipped).
+
+    Median, modes, minimum and maximum come from the value counts when the column has few
+    distinct values (``counted``), else from pandas too.
+    """
+    s = pd.Series(col, copy=False)
+    variance = s.var(ddof=1)
+    moments = {"mean": s.mean(), "variance": variance, "sd": math.sqrt(variance) if variance >= 0 else np.nan}
+    if counted is not None:
+        dist = _distribution(counted)
+        dist.pop("counts")
+        return _ColumnStats(**moments, **dist)
+    n = int(s.count())
+    freq = s.value_counts(dropna=True)
+    return _ColumnStats(
+        **moments,
+        n=n,
+        n_missing=len(col) - n,
+        median=s.median(),
+        min=s.min(),
+        max=s.max(),
+        modes=tuple(sorted(as_key(v) for v in freq.index[freq == freq.max()])) if n else (),
+        count=lambda v: int(np.count_nonzero(col == v)),
+    )
 
 
 def describe(
@@ -28,8 +111,16 @@ def describe(
     favourable: Sequence[float] | None = None,
     *,
     min_group_size: int = 5,
+    value_counts: bool = True,
 ) -> pd.DataFrame:
-    """Descriptive statistics per variable (one row each), vectorised over variables.
+    """Descriptive statistics per variable (one row each).
+
+    A variable whose valid values are all integers on a small range (answers 1-6, ages) is
+    described from its value counts, one ``np.bincount`` (see :mod:`surveykit.compare.codes`);
+    any other numeric variable by pandas' reductions (with median, modes and scale shares from
+    value counts when it has few distinct values, e.g. index scores). Both give the same
+    numbers (the counting path sums the same integers exactly); ``value_counts=False`` forces
+    pandas' reductions for every variable.
 
     Columns: ``n`` (valid), ``n_missing``, ``mean``, ``median``, ``mode`` (the smallest mode, as
     SPSS prints it), ``modes`` (tuple of all modes), ``n_modes``, ``sd`` and ``variance``
@@ -51,26 +142,32 @@ def describe(
     check_min_group_size(min_group_size)
     variables = list(variables)
     check_columns(df, variables, numeric=True)
-    x = df[variables].to_numpy(dtype=np.float64, na_value=np.nan)
-    valid = ~np.isnan(x)
-    n = valid.sum(axis=0)
-    frame = pd.DataFrame(x, columns=variables)
+    stats = []
+    for name in variables:
+        col = df[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        ints = small_int_codes(col) if value_counts else None
+        if ints is not None:
+            stats.append(_stats_from_counts(ints))
+        else:
+            stats.append(_stats_from_rows(col, few_value_codes(col) if value_counts else None))
+    n = np.array([st.n for st in stats], dtype=np.int64)
+    modes = [st.modes for st in stats]
+    column = lambda field: [getattr(st, field) for st in stats]  # noqa: E731
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame(
             {
-                "n": n.astype(np.int64),
-                "n_missing": (~valid).sum(axis=0).astype(np.int64),
-                "mean": frame.mean(),
-                "median": frame.median(),
-                "sd": frame.std(ddof=1),
-                "variance": frame.var(ddof=1),
-                "min": frame.min(),
-                "max": frame.max(),
+                "n": n,
+                "n_missing": np.array(column("n_missing"), dtype=np.int64),
+                "mean": np.array(column("mean"), dtype=np.float64),
+                "median": np.array(column("median"), dtype=np.float64),
+                "sd": np.array(column("sd"), dtype=np.float64),
+                "variance": np.array(column("variance"), dtype=np.float64),
+                "min": np.array(column("min"), dtype=np.float64),
+                "max": np.array(column("max"), dtype=np.float64),
             },
             index=pd.Index(variables, name="variable"),
         )
         out["se"] = out["sd"] / np.sqrt(out["n"])
-    modes = [_modes(x[:, j]) for j in range(len(variables))]
     out.insert(4, "mode", [m[0] if m else np.nan for m in modes])
     out.insert(5, "modes", pd.Series(modes, index=out.index, dtype=object))
     out.insert(6, "n_modes", [len(m) for m in modes])
@@ -82,7 +179,7 @@ def describe(
             on_scale = np.zeros(len(variables), dtype=np.int64)
             pct = {}
             for v in scale:
-                count = (x == v).sum(axis=0)
+                count = np.array([st.count(v) for st in stats], dtype=np.int64)
                 on_scale += count
                 pct[v] = 100.0 * count / n
             for v in scale:

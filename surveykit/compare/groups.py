@@ -2,9 +2,10 @@
 
 The central object is :class:`GroupMoments`: for ONE grouping variable and MANY outcomes it holds,
 per (group, outcome), the valid N, the mean, the sum of squared deviations from the group mean, and
-the same two moments of the absolute deviations (what Levene's test needs). It is computed in one
-vectorised pass over the rows (sparse group-indicator products, see :func:`group_moments`), so a table of
-20 outcomes x 10 grouping variables over a million respondents costs a few seconds. Every test
+the same two moments of the absolute deviations (what Levene's test needs). It is computed by
+vectorised passes over the rows (``np.bincount`` over integer group codes, see
+:func:`group_moments`): a table of 20 outcomes x 10 grouping variables over a million respondents
+takes about a second. Every test
 statistic (t, F, Welch, Levene, post hoc) is then computed from these sufficient statistics, which
 is why the single-test functions and :func:`~surveykit.compare.breakdown` give identical numbers.
 
@@ -19,6 +20,10 @@ and even differences of group means near 1e12 are quantised to the float spacing
    from the deviations.
 
 All between-group quantities use the shifted means, which carry full relative precision.
+
+Small-integer outcomes (Likert answers, ages) are first counted by value per group (one
+``np.bincount``, see :mod:`surveykit.compare.codes`); the same shifted two-pass formulas are then
+evaluated on the group x value table, each cell weighted by its exact count.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
+
+from .codes import ValueCodes, as_key, count_codes, few_value_codes, group_codes, small_int_codes
 
 MISSING_METHOD = "pairwise"
 
@@ -59,19 +66,6 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str], *, numeric: bool = F
             )
 
 
-def as_key(value: Any) -> Any:
-    """A group code as a plain Python scalar; integral floats become ints (1.0 -> 1).
-
-    Numeric group columns holding NaN are float in pandas, but the codes are integers; results are
-    keyed by the code the user wrote in the questionnaire.
-    """
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def labels_for(labels: Mapping | None, variable: str) -> dict:
     """The ``{code: label}`` mapping that applies to ``variable``.
 
@@ -93,19 +87,6 @@ def labels_for(labels: Mapping | None, variable: str) -> dict:
 def label_of(key: Any, mapping: Mapping) -> str:
     """Label for a group code, falling back to the code itself."""
     return mapping.get(key, str(key))
-
-
-def factorize_groups(series: pd.Series) -> tuple[np.ndarray, list]:
-    """Integer codes (-1 = missing) and the sorted group keys of a grouping variable.
-
-    Categoricals keep their category order; numeric and string codes are sorted. Categories
-    without any respondent do not become groups.
-    """
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.cat.remove_unused_categories()
-    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    keys = [as_key(u) for u in (uniques.tolist() if hasattr(uniques, "tolist") else list(uniques))]
-    return np.asarray(codes, dtype=np.int64), keys
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,26 +120,88 @@ class GroupMoments:
         return self.outcomes.index(outcome)
 
 
-def prepare_outcomes(df: pd.DataFrame, outcomes: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shifted outcome matrix (NaN -> 0), its validity mask (float) and the per-outcome shift.
+@dataclass(frozen=True)
+class PreparedOutcome:
+    """One outcome column made ready for :func:`group_moments` (see :func:`prepare_outcome`).
 
-    The shift of each outcome is the mean of its own valid values, computed on that column alone,
-    so it is the same number whichever other outcomes are analysed alongside.
+    ``shift`` is the mean of the column's valid values. An outcome with few distinct values
+    (answers 1-6, ages, index scores) carries its value codes ``counted`` and is summarised
+    through a group x value table; any other carries the shifted values ``ys`` (0 where
+    missing) and, when values are missing, the validity mask ``ok``.
     """
-    check_columns(df, outcomes, numeric=True)
-    p = len(outcomes)
-    ys = np.empty((len(df), p), dtype=np.float64)
-    mask = np.empty((len(df), p), dtype=np.float64)
-    shift = np.zeros(p)
-    for j, name in enumerate(outcomes):
-        col = np.ascontiguousarray(df[name].to_numpy(dtype=np.float64, na_value=np.nan))
-        ok = ~np.isnan(col)
-        if ok.any():
-            shift[j] = np.mean(col[ok])
-        # Sterbenz: col - shift is exact when both lie within a factor two (offset-dominated data)
-        ys[:, j] = np.where(ok, col - shift[j], 0.0)
-        mask[:, j] = ok
-    return ys, mask, shift
+
+    name: str
+    shift: float
+    n_valid: int
+    counted: ValueCodes | None = None
+    ys: np.ndarray | None = None
+    ok: np.ndarray | None = None
+
+
+def prepare_outcome(name: str, col: np.ndarray, *, value_counts: bool = True) -> PreparedOutcome:
+    """Shift one outcome column by the mean of its own valid values (see the module doc).
+
+    The shift depends on this column alone, so it is the same number whichever other outcomes
+    are analysed alongside. ``value_counts=False`` forces the per-row path for every column.
+    """
+    col = np.asarray(col, dtype=np.float64)
+    counted = None
+    if value_counts:
+        counted = small_int_codes(col)
+        if counted is None:
+            counted = few_value_codes(col)
+    if counted is not None and counted.n_missing < len(col):
+        n_valid = len(col) - counted.n_missing
+        # exact counts times exact values, summed without rounding (fsum), one division: for
+        # integers (sum below 2**53) the same number as np.mean of the valid values
+        shift = math.fsum(counted.counts()[:-1] * counted.values) / n_valid
+        return PreparedOutcome(name=name, shift=shift, n_valid=n_valid, counted=counted)
+    ok = ~np.isnan(col)
+    n_valid = int(np.count_nonzero(ok))
+    holes = n_valid < len(col)
+    shift = float(np.mean(col[ok] if holes else col)) if n_valid else 0.0
+    # Sterbenz: col - shift is exact when both lie within a factor two (offset-dominated data)
+    ys = col - shift
+    if holes:
+        ys[~ok] = 0.0
+    return PreparedOutcome(name=name, shift=shift, n_valid=n_valid, ys=ys, ok=ok if holes else None)
+
+
+class FrameCache:
+    """Per-column work shared by the comparisons of ONE data frame: group codes, prepared outcomes.
+
+    :func:`breakdown`, :func:`group_moments` and :func:`crosstab` accept ``cache=``; a pipeline
+    that runs many comparison plans on the same frame creates one ``FrameCache(df)`` and passes
+    it to every call, so each grouping variable is coded and each outcome prepared once instead
+    of once per plan. Without it, each call makes its own. The frame must not be modified while
+    its cache is in use (a changed column would not be seen). Memory: about one byte per row per
+    cached small-integer column (compact codes), nine per other outcome.
+    """
+
+    def __init__(self, df: pd.DataFrame, *, value_counts: bool = True):
+        self.df = df
+        self.value_counts = value_counts
+        self._groups: dict = {}
+        self._outcomes: dict = {}
+
+    def check(self, df: pd.DataFrame) -> None:
+        if df is not self.df:
+            raise ValueError("this FrameCache was made for another DataFrame")
+
+    def group_codes(self, name: str) -> tuple[np.ndarray, list, np.ndarray]:
+        """:func:`~surveykit.compare.codes.group_codes` of column ``name`` (computed once)."""
+        if name not in self._groups:
+            check_columns(self.df, [name])
+            self._groups[name] = group_codes(self.df[name])
+        return self._groups[name]
+
+    def outcome(self, name: str) -> PreparedOutcome:
+        """:func:`prepare_outcome` of column ``name`` (validated as numeric, computed once)."""
+        if name not in self._outcomes:
+            check_columns(self.df, [name], numeric=True)
+            col = self.df[name].to_numpy(dtype=np.float64, na_value=np.nan)
+            self._outcomes[name] = prepare_outcome(name, col, value_counts=self.value_counts)
+        return self._outcomes[name]
 
 
 def group_moments(
@@ -166,66 +209,57 @@ def group_moments(
     outcomes: Sequence[str],
     group_var: str,
     *,
-    prepared: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    cache: FrameCache | None = None,
+    value_counts: bool = True,
 ) -> GroupMoments:
-    """Compute :class:`GroupMoments` for ``outcomes`` by ``group_var`` in one vectorised pass.
+    """Compute :class:`GroupMoments` for ``outcomes`` by ``group_var``, vectorised over the rows.
 
     Missing data are handled pairwise: for each outcome the rows where both the outcome and the
-    group are valid are used. ``prepared`` (from :func:`prepare_outcomes`) lets a caller reuse
-    the shifted outcome matrix across several grouping variables.
+    group are valid are used. ``cache`` (a :class:`FrameCache` of ``df``) lets a caller reuse
+    the group codes and prepared outcomes across calls; ``value_counts=False`` (without a
+    cache) forces the per-row path for every outcome.
 
-    Group sums are products with a sparse k x N group indicator matrix G (``G @ Y`` sums the rows
-    of each group for all outcomes at once; ``G.T @ M`` gives every row its group's value). Each
-    (group, outcome) sum accumulates its rows in row order whatever the number of outcomes, so a
-    one-outcome call gives the same numbers as a many-outcome call.
+    The group variable becomes codes 0..k-1 with k for a missing group
+    (:func:`~surveykit.compare.codes.group_codes`); rows whose outcome is missing are moved to
+    code k as well, so every per-group sum is one ``np.bincount`` and the last bin is dropped.
+    Each outcome is computed on its own, in row order, so a one-outcome call gives bitwise the
+    same numbers as a many-outcome call.
 
-    Passes: group sums -> means; deviations d = y - mean (the one gather); SS = sum d^2;
-    sum |d| for Levene. After the shift, a naively summed mean is accurate to ~sqrt(n) eps of
-    the spread, and the SS of deviations from it is off only to second order.
+    * Outcomes with few distinct values (answers 1-6, ages, index scores; see
+      :mod:`surveykit.compare.codes`): one ``np.bincount`` of ``group * (V + 1) + value code``
+      gives the group x value table, and the two-pass formulas below are evaluated on the table
+      (value - group mean per cell, weighted by the cell's exact count).
+    * Other outcomes, per row: group sums -> means; deviations d = y - mean (gathered by code);
+      SS = sum d^2; sum |d| for Levene. After the shift, a naively summed mean is accurate to
+      ~sqrt(n) eps of the spread, and the SS of deviations from it is off only to second order.
     """
-    from scipy import sparse
-
     outcomes = tuple(outcomes)
-    check_columns(df, [group_var])
-    ys, maskf, shift = prepared if prepared is not None else prepare_outcomes(df, outcomes)
-    codes, keys = factorize_groups(df[group_var])
-    valid_group = codes >= 0
-    rows = np.flatnonzero(valid_group)
-    k = len(keys)
-    g = sparse.csr_matrix((np.ones(len(rows)), (codes[rows], rows)), shape=(k, len(df)))
-    gt = g.T  # CSC view: G.T @ M gives every row its group's value
-    p = len(outcomes)
-    counts = np.bincount(codes[rows], minlength=k).astype(np.float64)
-    n_f = np.repeat(counts[:, None], p, axis=1)
-    holes = np.flatnonzero((maskf == 0).any(axis=0))  # outcomes with missing values
-    if len(holes):
-        n_f[:, holes] = g @ maskf[:, holes]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_shifted = (g @ ys) / n_f
-        d = ys - gt @ np.nan_to_num(mean_shifted, nan=0.0)
-        if len(holes):
-            d[:, holes] *= maskf[:, holes]  # cells with a missing outcome contribute nothing
-        # two-pass SS from deviations (the shift made the group means accurate, see module doc)
-        ss = g @ (d * d)
-        # Levene (center = mean): mean absolute deviation, and the SS of the absolute deviations.
-        # sum(z^2) = sum(d^2) = ss, so SS_z = ss - n zbar^2; where that cancels badly (|d| nearly
-        # constant in a group) it is recomputed from deviations below.
-        z = np.abs(d, out=d)
-        absdev_mean = (g @ z) / n_f
-        absdev_ss = ss - n_f * absdev_mean**2
-        unstable = np.flatnonzero(((absdev_ss < 1e-6 * ss) & (ss > 0)).any(axis=0))
-        if len(unstable):
-            e = z[:, unstable] - gt @ np.nan_to_num(absdev_mean[:, unstable], nan=0.0)
-            if len(holes):
-                e *= maskf[:, unstable]
-            absdev_ss[:, unstable] = g @ (e * e)
-        absdev_ss = np.maximum(absdev_ss, 0.0)
-    n = n_f.astype(np.int64)
+    if cache is None:
+        cache = FrameCache(df, value_counts=value_counts)
+    cache.check(df)
+    check_columns(df, [*outcomes, group_var])
+    prepared = [cache.outcome(name) for name in outcomes]
+    codes, keys, group_n = cache.group_codes(group_var)
+    k, p = len(keys), len(outcomes)
+    n = np.zeros((k, p), dtype=np.int64)
+    mean_shifted, ss, absdev_mean, absdev_ss = (np.empty((k, p)) for _ in range(4))
+    spread: dict[int, np.ndarray] = {}  # codes * table width, shared by outcomes on the same scale
+    for j, out in enumerate(prepared):
+        if out.counted is not None:
+            width = out.counted.n_values + 1
+            if width not in spread:
+                # group * width + value code: in uint8 when all (k + 1) x width cells fit
+                small = (k + 1) * width <= 256 and codes.dtype == np.uint8
+                spread[width] = codes * np.uint8(width) if small else codes.astype(np.intp) * width
+            cols = _moments_by_value(spread[width], k, out.counted, out.shift)
+        else:
+            cols = _moments_by_row(codes, k, group_n, out.ys, out.ok)
+        n[:, j], mean_shifted[:, j], ss[:, j], absdev_mean[:, j], absdev_ss[:, j] = cols
     empty = n == 0
     for arr in (mean_shifted, ss, absdev_mean, absdev_ss):
         arr[empty] = np.nan
-    # rows with a valid group but a missing outcome, per outcome
-    n_missing_outcome = (len(rows) - n_f.sum(axis=0)).astype(np.int64)
+    shift = np.array([o.shift for o in prepared], dtype=np.float64)
+    n_valid_group = len(df) - int(group_n[k])
     return GroupMoments(
         group_var=group_var,
         outcomes=outcomes,
@@ -238,9 +272,60 @@ def group_moments(
         absdev_mean=absdev_mean,
         absdev_ss=absdev_ss,
         n_rows=len(df),
-        n_missing_group=int((~valid_group).sum()),
-        n_missing_outcome=n_missing_outcome,
+        n_missing_group=int(group_n[k]),
+        # rows with a valid group but a missing outcome, per outcome
+        n_missing_outcome=(n_valid_group - n.sum(axis=0)).astype(np.int64),
     )
+
+
+def _moments_by_row(codes: np.ndarray, k: int, group_n: np.ndarray, ys: np.ndarray, ok: np.ndarray | None):
+    """n, shifted mean, SS, mean |d| and SS of |d| per group from the rows of one outcome."""
+    if ok is None:
+        cj, n = codes, group_n[:k].astype(np.float64)
+    else:
+        cj = np.where(ok, codes, k)  # a missing outcome leaves the row out, like a missing group
+        n = np.bincount(cj, minlength=k + 1)[:k].astype(np.float64)
+
+    def group_sum(w: np.ndarray) -> np.ndarray:
+        return np.bincount(cj, weights=w, minlength=k + 1)[:k]
+
+    def per_row(values: np.ndarray) -> np.ndarray:  # each row's group value (0 outside the groups)
+        ext = np.zeros(k + 1)
+        ext[:k] = np.nan_to_num(values, nan=0.0)
+        return ext[cj]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = group_sum(ys) / n
+        d = ys - per_row(mean)
+        # two-pass SS from deviations (the shift made the group means accurate, see module doc)
+        ss = group_sum(d * d)
+        # Levene (center = mean): mean absolute deviation, and the SS of the absolute deviations.
+        # sum(z^2) = sum(d^2) = ss, so SS_z = ss - n zbar^2; where that cancels badly (|d| nearly
+        # constant in a group) it is recomputed from deviations.
+        z = np.abs(d, out=d)
+        absdev_mean = group_sum(z) / n
+        absdev_ss = ss - n * absdev_mean**2
+        if ((absdev_ss < 1e-6 * ss) & (ss > 0)).any():
+            e = z - per_row(absdev_mean)
+            absdev_ss = group_sum(e * e)
+    return n, mean, ss, absdev_mean, np.maximum(absdev_ss, 0.0)
+
+
+def _moments_by_value(spread_codes: np.ndarray, k: int, counted: ValueCodes, shift: float):
+    """The same five statistics from the group x value table of an outcome with few values."""
+    width = counted.n_values + 1
+    table = count_codes(spread_codes + counted.codes, (k + 1) * width).reshape(k + 1, width)
+    count = table[:k, :-1].astype(np.float64)  # valid group and valid value
+    n = count.sum(axis=1)
+    dv = counted.values - shift  # each value minus the shift: exact for offset data (Sterbenz)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (count * dv).sum(axis=1) / n
+        dev = dv[None, :] - mean[:, None]  # value - group mean, per (group, value) cell
+        ss = (count * dev**2).sum(axis=1)
+        adev = np.abs(dev)
+        absdev_mean = (count * adev).sum(axis=1) / n
+        absdev_ss = (count * (adev - absdev_mean[:, None]) ** 2).sum(axis=1)
+    return n, mean, ss, absdev_mean, absdev_ss
 
 
 @dataclass(frozen=True)
