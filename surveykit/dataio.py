@@ -166,7 +166,8 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
 def _parse_csv(body: bytes, delimiter: str, text_columns: Iterable[str], header: list[str]) -> pd.DataFrame:
     """pandas' C parser reads the body and infers numeric columns; free text and ids stay text (leading
     zeros kept). A numeric column holding text arrives as text, and validation says where."""
-    as_text = {name: str for name in text_columns if name in header}
+    # object, not pandas' Arrow-backed str: converting a million answers to Arrow costs more than parsing them
+    as_text = {name: object for name in text_columns if name in header}
     frame = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8", dtype=as_text or None,
                         keep_default_na=False, na_values=[""], skip_blank_lines=True,
                         decimal="," if delimiter == ";" else ".", engine="c")

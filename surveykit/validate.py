@@ -104,7 +104,8 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             continue
         col = frame[name]
         if isinstance(entry, FreeText):
-            typed[name] = col.astype("string")
+            # text as read (object or str); numbers in a free-text column (Excel, SPSS) become text
+            typed[name] = col if col.dtype == object or isinstance(col.dtype, pd.StringDtype) else col.astype("string")
             continue
         numbers, not_number = _to_number(col, raw.decimal)
         if not_number.any():
