@@ -58,8 +58,9 @@ def data_format(path: Path) -> str:
 def read_data(path: str | Path, text_columns: Iterable[str] = ()) -> RawData:
     """Read a data file of any supported format; raise :class:`DataError` naming the file on failure.
 
-    ``text_columns`` name CSV columns to keep as text (free text, respondent ids); the others are parsed
-    as numbers where every cell is one.
+    ``text_columns`` name CSV columns to keep as text even when every cell is a number (respondent ids:
+    leading zeros); the others are parsed as numbers where every cell is one. (Free text is left to pandas'
+    own inference, its fastest path; validation turns a free-text column of numbers into text.)
     """
     path = Path(path)
     if not path.exists():
@@ -166,8 +167,7 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
 def _parse_csv(body: bytes, delimiter: str, text_columns: Iterable[str], header: list[str]) -> pd.DataFrame:
     """pandas' C parser reads the body and infers numeric columns; free text and ids stay text (leading
     zeros kept). A numeric column holding text arrives as text, and validation says where."""
-    # object, not pandas' Arrow-backed str: converting a million answers to Arrow costs more than parsing them
-    as_text = {name: object for name in text_columns if name in header}
+    as_text = {name: str for name in text_columns if name in header}
     frame = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8", dtype=as_text or None,
                         keep_default_na=False, na_values=[""], skip_blank_lines=True,
                         decimal="," if delimiter == ";" else ".", engine="c")

@@ -27,7 +27,7 @@ class PreparedData:
 
 def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "error",
                     extra_columns: str = "error") -> PreparedData:
-    text_ids = {f.id for f in q.free_text} | ({q.respondent_id} if q.respondent_id else set())
+    text_ids = {q.respondent_id} if q.respondent_id else set()
     text_columns = text_ids | {header for header, name in q.columns.items() if name in text_ids}
     raw = read_data(path, text_columns=text_columns)
     checked = validate(raw, q, out_of_range=out_of_range, extra_columns=extra_columns)
