@@ -306,10 +306,12 @@ def bartlett_sphericity(r: pd.DataFrame | np.ndarray, n: int) -> tuple[float, in
     return float(chi2), int(dof), float(stats.chi2.sf(chi2, dof))
 
 
-def factorability(df: pd.DataFrame, missing: str = "pairwise") -> Factorability:
+def factorability(df: pd.DataFrame, missing: str = "pairwise",
+                  correlation: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Factorability:
     """Determinant of R, KMO (overall and per item) and Bartlett's test of sphericity.
 
     N for Bartlett's test: the listwise N, or with ``missing='pairwise'`` the smallest pairwise N.
+    ``correlation`` is ``correlation_matrix(df, missing)`` when the caller has it already.
 
     Example (Field's SAQ, no missing data)
     --------------------------------------
@@ -317,7 +319,7 @@ def factorability(df: pd.DataFrame, missing: str = "pairwise") -> Factorability:
     >>> round(f.kmo, 3), round(f.bartlett_chi2, 3)       # doctest: +SKIP
     (0.93, 19334.492)
     """
-    r, n_mat = correlation_matrix(df, missing)
+    r, n_mat = correlation if correlation is not None else correlation_matrix(df, missing)
     items = [str(c) for c in r.columns]
     if len(items) < 3:
         raise AnalysisError("Factorability needs at least 3 items", [Problem(f"items: {', '.join(items)}")])
@@ -462,6 +464,7 @@ def parallel_analysis(
     seed: int | None = 0,
     percentile: float = 95,
     missing: str = "pairwise",
+    correlation: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> ParallelAnalysis:
     """Horn's (1965) parallel analysis, seeded and reproducible.
 
@@ -484,7 +487,7 @@ def parallel_analysis(
         raise AnalysisError(f"parallel analysis needs n_iter >= 1, got {n_iter}")
     if not 0 < percentile < 100:
         raise AnalysisError(f"percentile must be between 0 and 100, got {percentile}")
-    r, n_mat = correlation_matrix(df, missing)
+    r, n_mat = correlation if correlation is not None else correlation_matrix(df, missing)
     mat = r.to_numpy()
     p = mat.shape[0]
     if p < 3:
@@ -884,12 +887,13 @@ class EFAResult:
         return "\n".join(lines)
 
 
-def _choose_n_factors(n_factors, r: np.ndarray, df, missing, seed) -> tuple[int, str, ParallelAnalysis | None]:
+def _choose_n_factors(n_factors, r: np.ndarray, df, missing, seed,
+                      correlation=None) -> tuple[int, str, ParallelAnalysis | None]:
     eig = eigen_analysis(r)
     if n_factors is None or n_factors == "kaiser":
         return eig.n_kaiser, "Kaiser: eigenvalues > 1", None
     if n_factors == "parallel":
-        pa = parallel_analysis(df, seed=seed, missing=missing)
+        pa = parallel_analysis(df, seed=seed, missing=missing, correlation=correlation)
         return pa.n_factors_pca, f"parallel analysis ({pa.percentile:g}th percentile, PCA eigenvalues)", pa
     if isinstance(n_factors, (int, np.integer)) and not isinstance(n_factors, bool):
         return int(n_factors), "fixed by the user", None
@@ -939,6 +943,7 @@ def efa(
     seed: int | None = 0,
     gamma: float = 0.0,
     kappa: float = 4.0,
+    correlation: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> EFAResult:
     """Exploratory factor analysis with extraction and rotation implemented in numpy/scipy.
 
@@ -956,6 +961,7 @@ def efa(
         tolerance of L-BFGS-B (default 1e-8).
     rotation_tol : rotation convergence criterion (see :func:`rotate`); 1e-5 = R's default.
     gamma : oblimin's delta (0 = quartimin, SPSS default). kappa : promax power (4, SPSS and R default).
+    correlation : ``correlation_matrix(df, missing)`` when the caller has it already.
 
     Formulas
     --------
@@ -976,7 +982,7 @@ def efa(
         raise AnalysisError(f"unknown extraction {extraction!r}; choose one of {EXTRACTIONS}")
     if rotation not in ROTATIONS:
         raise AnalysisError(f"unknown rotation {rotation!r}; choose one of {ROTATIONS}")
-    r_df, n_mat = correlation_matrix(df, missing)
+    r_df, n_mat = correlation if correlation is not None else correlation_matrix(df, missing)
     items = [str(c) for c in r_df.columns]
     p = len(items)
     if p < 3:
@@ -984,7 +990,7 @@ def efa(
     r = r_df.to_numpy()
     if extraction != "pca":
         _require_nonsingular(r, items, f"EFA ({extraction} extraction)")
-    k, rule, pa = _choose_n_factors(n_factors, r, df, missing, seed)
+    k, rule, pa = _choose_n_factors(n_factors, r, df, missing, seed, (r_df, n_mat))
     _check_n_factors(k, p, extraction)
     if tol is None:
         tol = 1e-3 if extraction == "paf" else 1e-8

@@ -138,14 +138,15 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
 
 
 def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
-    from surveykit.factor import efa, factorability, parallel_analysis
+    from surveykit.factor import correlation_matrix, efa, factorability, parallel_analysis
 
     data = frame[list(plan.items)].astype("float64")
     missing = plan.missing or settings.missing
-    fac = factorability(data, missing=missing)
-    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing)
+    correlation = correlation_matrix(data, missing)  # once, for all three analyses
+    fac = factorability(data, missing=missing, correlation=correlation)
+    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing, correlation=correlation)
     result = efa(data, n_factors=plan.n_factors, extraction=plan.extraction, rotation=plan.rotation,
-                 missing=missing, seed=settings.seed)
+                 missing=missing, seed=settings.seed, correlation=correlation)
     eig = result.eigenvalues.table
     loadings = result.loadings
     oblique = result.oblique
@@ -225,7 +226,7 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
 
 
 def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[str], lang: str,
-                      min_group_size: int) -> dict:
+                      min_group_size: int, cache=None) -> dict:
     """Share of respondents whose index score is favourable, per index x group (the HR heatmap).
 
     An index score counts as favourable when it is at least the lowest favourable scale value (on a
@@ -238,8 +239,13 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
     favourable = (scores >= np.array(list(thresholds.values()))) & valid
     per_index: dict[str, dict] = {name: {} for name in thresholds}
     for gv in group_vars:
-        codes, keys = pd.factorize(masked[gv], sort=True)  # -1 = missing or hidden group
-        inside = codes >= 0
+        if cache is not None:  # the comparisons' group codes: 0..k-1, k = missing or hidden group
+            codes, keys, _ = cache.group_codes(gv)
+            codes = codes.astype(np.intp)
+            inside = codes < len(keys)
+        else:
+            codes, keys = pd.factorize(masked[gv], sort=True)  # -1 = missing or hidden group
+            inside = codes >= 0
         n = np.stack([np.bincount(codes[inside & valid[:, j]], minlength=len(keys)) for j in range(len(thresholds))])
         fav = np.stack([np.bincount(codes[inside & favourable[:, j]], minlength=len(keys))
                         for j in range(len(thresholds))])
@@ -557,7 +563,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                                             "groups": list(comp.groups)})
         suppressed += extra
     group_vars = list(dict.fromkeys(g for comp in plan.comparisons for g in comp.groups))
-    results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k)
+    results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k, cache)
 
     step("crosstabs")
     results["crosstabs"], results["skipped"] = [], skipped

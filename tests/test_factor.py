@@ -323,3 +323,15 @@ def test_too_many_factors_and_too_few_items_raise(birthwt):
         efa(birthwt, 2, extraction="alpha")
     with pytest.raises(AnalysisError, match="numeric"):
         efa(birthwt.assign(race=birthwt["race"].astype(str)), 2)
+
+
+def test_precomputed_correlation_gives_identical_results(saq):
+    from surveykit.factor import correlation_matrix, efa, factorability, parallel_analysis
+
+    corr = correlation_matrix(saq, "pairwise")
+    fa, fb = factorability(saq, correlation=corr), factorability(saq)
+    assert (fa.kmo, fa.bartlett_chi2, fa.determinant) == (fb.kmo, fb.bartlett_chi2, fb.determinant)
+    a, b = efa(saq, n_factors=4, correlation=corr), efa(saq, n_factors=4)
+    assert np.array_equal(a.loadings.to_numpy(), b.loadings.to_numpy())
+    pa, pb = parallel_analysis(saq, n_iter=5, seed=3, correlation=corr), parallel_analysis(saq, n_iter=5, seed=3)
+    assert pa.table.equals(pb.table)
