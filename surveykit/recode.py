@@ -70,16 +70,20 @@ def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
         out = (frame[rule.base].to_numpy(dtype="float64", copy=True) if rule.base
                else np.full(n, np.nan))
         rows = np.flatnonzero(_condition(frame, rule.when, n)) if rule.when else np.arange(n)
-        # only the rows the rule applies to are searched, one case-insensitive pattern per keyword rule
-        text = frame[rule.text].iloc[rows].astype("string").str.lower()
-        decided = np.zeros(len(rows), dtype=bool)
+        # only answered texts on the rows the rule applies to are searched, one pattern per keyword rule
+        column = frame[rule.text]
+        answered = rows[column.iloc[rows].notna().to_numpy()]
+        text = column.iloc[answered].astype("string").str.lower()
+        decided = np.zeros(len(answered), dtype=bool)
         for keyword_rule in rule.rules:
             pattern = "|".join(re.escape(k.lower()) for k in keyword_rule.keywords)
             hit = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
             take = hit & ~decided
-            out[rows[take]] = np.nan if keyword_rule.value is None else keyword_rule.value
+            out[answered[take]] = np.nan if keyword_rule.value is None else keyword_rule.value
             decided |= take
-        rest = rows[~decided]
+        matched = np.zeros(n, dtype=bool)
+        matched[answered[decided]] = True
+        rest = rows[~matched[rows]]
         if rule.otherwise == "missing":
             out[rest] = np.nan
         elif rule.otherwise != "keep":
