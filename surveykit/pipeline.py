@@ -516,6 +516,16 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
 
+    # Regressions need nothing the other analyses produce, and their heavy parts (QR, matrix products)
+    # run in numpy without the GIL: start them on a second thread while the rest is computed. The
+    # results are collected in plan order below, so the output does not depend on timing.
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
+                          for reg in plan.regressions]
+    pool.shutdown(wait=False)
+
     step("descriptives")
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
     described = [v for v in described if q.kind_of(v) in ("item", "index", "number")]
@@ -593,9 +603,9 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     step("regressions")
     results["regressions"] = {}
-    for reg in plan.regressions:
+    for reg, future in regression_futures:
         with _Context(prepared, f"regression {reg.id!r}"):
-            results["regressions"][reg.id] = regression_record(masked, q, reg, settings)
+            results["regressions"][reg.id] = future.result()
 
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
