@@ -135,7 +135,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     data = path.read_bytes()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError(f"{path}: the data file is empty (only white space)")
     text, encoding = _decode(path, data)
     delimiter = _sniff_delimiter(text[:200_000])
@@ -181,7 +181,7 @@ _QUOTED = re.compile(rb'"[^"]*"')
 def _ragged_lines(body: bytes, delimiter: str, width: int, exhaustive: bool = False) -> list[tuple[int, int]]:
     """(file line, number of fields) of every non-blank row whose field count differs from the header's."""
     unquoted = _QUOTED.sub(b"", body) if b'"' in body else body
-    newlines = unquoted.count(b"\n")
+    newlines = int(np.count_nonzero(np.frombuffer(unquoted, dtype=np.uint8) == 10))
     if unquoted is not body and newlines != body.count(b"\n"):
         # quoted fields hold line breaks: let the csv module count fields row by row
         out = []
@@ -194,8 +194,10 @@ def _ragged_lines(body: bytes, delimiter: str, width: int, exhaustive: bool = Fa
     # once; otherwise count them line by line to name the lines.
     sep = delimiter.encode()
     n_lines = newlines + (0 if unquoted.endswith(b"\n") else 1)
-    if (not exhaustive and unquoted.count(sep) == n_lines * (width - 1)
-            and b"\n\n" not in unquoted and b"\n\r\n" not in unquoted):
+    raw = np.frombuffer(unquoted, dtype=np.uint8)
+    n_separators = int(np.count_nonzero(raw == ord(delimiter)))
+    if not exhaustive and n_separators == n_lines * (width - 1):
+        # no blank lines either: they hold no separator, so the total would fall short
         return []  # a short row balanced by a long one is caught by pandas below, then counted exhaustively
     lines = unquoted.split(b"\n")
     fields = np.fromiter((line.count(sep) for line in lines), dtype=np.int64, count=len(lines)) + 1
