@@ -50,6 +50,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from surveykit.errors import AnalysisError, Problem
+from surveykit.jsonsafe import to_jsonable as _to_jsonable
 
 MISSING_OPTIONS = ("pairwise", "listwise")
 EXTRACTIONS = ("paf", "minres", "ml", "pca")
@@ -64,32 +65,8 @@ _SINGULAR_EIGENVALUE = 1e-10
 # JSON helpers (shared with reliability.py)
 # --------------------------------------------------------------------------------------------------
 def to_jsonable(value: Any) -> Any:
-    """Convert numbers, arrays, Series and DataFrames to plain JSON-safe Python (NaN -> None)."""
-    if isinstance(value, pd.DataFrame):
-        return {
-            "index": [to_jsonable(i) for i in value.index],
-            "columns": [to_jsonable(c) for c in value.columns],
-            "data": [[to_jsonable(v) for v in row] for row in value.itertuples(index=False)],
-        }
-    if isinstance(value, pd.Series):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(float(value)) else float(value)
-    if value is None or isinstance(value, str):
-        return value
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return str(value)
+    """JSON-safe plain Python; DataFrames (loadings and other matrices) as ``{index, columns, data}``."""
+    return _to_jsonable(value, frames="split")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from surveykit import __version__
 from surveykit.codes import code_counts
 from surveykit.confidentiality import mask_cells, mask_small_groups
 from surveykit.errors import AnalysisError, SurveyError
+from surveykit.jsonsafe import to_jsonable
 from surveykit.prepare import PreparedData, load_and_recode
 from surveykit.spec import BinRecode, Questionnaire, text_in
 
@@ -52,26 +53,6 @@ class RunOutput:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def jsonable(value: Any) -> Any:
-    """Plain JSON values: NaN/inf -> None, numpy scalars -> Python, tuples -> lists, keys -> str."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, pd.Series):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if np.isfinite(value) else None
-    return value
-
-
 def _code(value: Any) -> Any:
     value = value.item() if isinstance(value, np.generic) else value
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -609,7 +590,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
-    results = jsonable(results)
+    results = to_jsonable(results)
     results["replication"] = replication_records(results, q) if q.published else []
     return results, frame
 
@@ -617,7 +598,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 def _dedupe(records: list[dict]) -> list[dict]:
     seen, out = set(), []
     for r in records:
-        key = json.dumps(jsonable(r), sort_keys=True)
+        key = json.dumps(to_jsonable(r), sort_keys=True)
         if key not in seen:
             seen.add(key)
             out.append(r)

@@ -56,6 +56,7 @@ import pandas as pd
 from scipy import linalg, stats
 
 from surveykit.errors import AnalysisError, Problem
+from surveykit.jsonsafe import to_jsonable
 
 __all__ = [
     "INTERCEPT",
@@ -82,28 +83,8 @@ _COLLINEAR_TOL = 1e-7
 # --------------------------------------------------------------------------------------------------
 
 
-def _json_safe(value: Any) -> Any:
-    """Plain Python for JSON: numpy scalars -> float/int, NaN/inf -> None, containers recursively."""
-    if isinstance(value, Mapping):
-        return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, str):
-        return value
-    return str(value)
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_json_safe(row) for row in frame.to_dict(orient="records")]
+    return [to_jsonable(row) for row in frame.to_dict(orient="records")]
 
 
 def _category_text(value: Hashable) -> str:
@@ -204,7 +185,7 @@ class MissingInfo:
     by_variable: dict[str, int]  # missing values per variable (a case may be missing on several)
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_safe(
+        return to_jsonable(
             {
                 "method": self.method,
                 "n_total": self.n_total,
@@ -247,7 +228,7 @@ class RegressionDiagnostics:
 
     def to_dict(self) -> dict[str, Any]:
         """Summary diagnostics (the per-case frames are left out to keep the JSON small)."""
-        return _json_safe(
+        return to_jsonable(
             {
                 "step": self.step,
                 "n": self.n,
@@ -346,7 +327,7 @@ class RegressionResult:
             "n": int(self.n),
             "confidence": float(self.confidence),
             "missing": self.missing.to_dict(),
-            "references": _json_safe(self.references),
+            "references": to_jsonable(self.references),
             "steps": steps,
             "coefficients": _records(self.coefficients),
             "diagnostics": self.diagnostics.to_dict(),

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
+from surveykit.jsonsafe import to_jsonable  # noqa: F401  (re-exported for the compare modules)
 
 from .codes import ValueCodes, as_key, count_codes, few_value_codes, group_codes, small_int_codes
 
@@ -445,36 +446,3 @@ def levene_from_selection(sel: GroupSelection) -> LeveneResult | None:
     df1, df2 = k - 1, n_total - k
     f = (between / df1) / (within / df2)
     return LeveneResult(statistic=float(f), df1=df1, df2=df2, p=float(special.fdtrc(df1, df2, f)))
-
-
-# ----------------------------------------------------------------------------------------------
-# JSON-safe conversion
-# ----------------------------------------------------------------------------------------------
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Plain JSON-safe Python: NaN/inf -> None, numpy -> Python, DataFrame -> list of records."""
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, pd.DataFrame):
-        frame = obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj
-        return [{str(k): to_jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, np.ndarray):
-        return [to_jsonable(v) for v in obj.tolist()]
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set)):
-        return [to_jsonable(v) for v in obj]
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    return str(obj)
