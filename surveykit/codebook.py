@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from surveykit.confidentiality import hidden_categories
 from surveykit.spec import Questionnaire, text_in
 
 
@@ -50,6 +51,12 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
             else:
                 counts = col.value_counts(dropna=True).sort_index()
                 rec["counts"] = {(int(k) if float(k).is_integer() else float(k)): int(v) for k, v in counts.items()}
+                if kind in ("single", "yesno", "derived"):
+                    # groups of people: the same confidentiality rule as every report table
+                    hidden = hidden_categories(rec["counts"], q.analysis.min_group_size)
+                    if hidden:
+                        rec["hidden"] = sorted(hidden)
+                        rec["counts"] = {k: (None if k in hidden else v) for k, v in rec["counts"].items()}
         records.append(rec)
     return records
 
@@ -74,11 +81,14 @@ def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str
             lines.append(f"    {rec['n_answered']} non-empty answers")
         values = rec.get("values", {})
         counts = rec.get("counts")
-        total = sum(counts.values()) if counts else 0
+        total = rec.get("n_valid", 0)
         for value in sorted(set(values) | set(counts or {})):
             label = values.get(value, "")
             ref = "  (reference)" if rec.get("reference") == value else ""
-            if counts is not None:
+            if counts is not None and counts.get(value, 0) is None:
+                lines.append(f"    {value:>4}  {label:<45} {'hidden':>6}  (fewer than {q.analysis.min_group_size}, "
+                             f"or protects such a group){ref}")
+            elif counts is not None:
                 n = counts.get(value, 0)
                 pct = 100.0 * n / total if total else 0.0
                 lines.append(f"    {value:>4}  {label:<45} {n:>6}  {pct:5.1f} %{ref}")

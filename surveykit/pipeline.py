@@ -165,9 +165,12 @@ def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, 
     out = {}
     for name, var_counts in counts.items():
         shown = {code: n for code, n in var_counts.items() if code not in hidden.get(name, set())}
-        valid = sum(shown.values())
+        # % of all valid answers (SPSS "valid percent"): safe, because hidden groups always add up to at
+        # least the minimum group size and never stand alone
+        valid = sum(var_counts.values())
         out[name] = {
-            "label": q.label_of(name, lang), "n": valid, "n_missing_or_hidden": n_rows - valid,
+            "label": q.label_of(name, lang), "n": valid, "n_missing": n_rows - valid,
+            "n_hidden": valid - sum(shown.values()), "n_missing_or_hidden": n_rows - sum(shown.values()),
             "counts": {q.code_label(name, code, lang): {"code": _code(code), "n": n,
                                                        "pct": 100.0 * n / valid if valid else None}
                        for code, n in shown.items()},

@@ -248,6 +248,10 @@ class Builder:
             for cat, c in (info.get("counts") or {}).items():
                 rows.append(Row([txt(""), txt(cat), num(c.get("n"), fmt.integer, lang),
                                  num(c.get("pct"), fmt.pct, lang)]))
+            n_hidden = info.get("n_hidden")
+            if n_hidden:  # hidden groups together (never fewer than the minimum group size)
+                rows.append(Row([txt(""), txt(self.s["sample_hidden"], "muted"), num(n_hidden, fmt.integer, lang),
+                                 num(100.0 * n_hidden / info["n"], fmt.pct, lang)]))
             n_missing = info.get("n_missing", info.get("n_missing_or_hidden"))
             if n_missing:
                 key = "sample_missing" if "n_missing" in info else "sample_missing_or_hidden"

@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sample_title": "Utvalget etter bakgrunnsvariabler",
         "sample_missing": "ubesvart",
         "sample_missing_or_hidden": "ubesvart eller skjult",
+        "sample_hidden": "skjulte små grupper til sammen",
         # method
         "method_n": "Analysen omfatter {n} respondenter.",
         "method_missing_codes": "{n} svar var kodet som «ikke besvart» og ble behandlet som manglende.",
@@ -277,6 +278,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sample_title": "Sample by background variables",
         "sample_missing": "not answered",
         "sample_missing_or_hidden": "not answered or hidden",
+        "sample_hidden": "small groups hidden, together",
         "method_n": "The analysis covers {n} respondents.",
         "method_missing_codes": "{n} answers coded as 'not answered' were treated as missing.",
         "method_out_of_range": "{n} answers outside the scale range were set to missing.",
