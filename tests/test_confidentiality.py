@@ -44,3 +44,21 @@ def test_mask_cells_rows_and_columns():
         per_line = hide.sum(axis=axis)
         assert not np.any(per_line == 1), hide  # never exactly one hidden cell in a row or column
     assert (counts[hide] >= 0).all() and counts[hide].sum() >= 5
+
+
+def test_codebook_hides_small_groups_like_the_report():
+    from pathlib import Path
+
+    from surveykit.codebook import codebook, codebook_text
+    from surveykit.spec import load_questionnaire
+
+    q = load_questionnaire(Path(__file__).parent / "data" / "mini.yaml")
+    frame = pd.DataFrame({"q1": [1.0] * 12, "q2": [2.0] * 12, "gender": [1.0] * 9 + [2.0] * 3,
+                          "age": [30.0] * 12, "role": [1.0] * 6 + [2.0] * 6,
+                          "role_other": pd.array([None] * 12, dtype="string")})
+    gender = next(r for r in codebook(q, frame) if r["id"] == "gender")
+    # 3 women would be recoverable from N = 12 if only they were hidden: both groups are hidden
+    assert gender["counts"] == {1: None, 2: None} and gender["n_valid"] == 12
+    assert "hidden" in codebook_text(q, frame)
+    assert not any(line.strip().startswith("2  Woman") and line.rstrip().endswith("%")
+                   for line in codebook_text(q, frame).splitlines())
