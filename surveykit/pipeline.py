@@ -151,7 +151,7 @@ def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
                       if oblique else None),
         "factor_correlations": result.phi.to_numpy().tolist() if oblique else None,
         "communalities": result.communalities.iloc[:, -1].to_dict(),
-        "rotated_ss": result.variance.iloc[:, 0].tolist(),
+        "rotated_ss": result.variance["ss_rotation"].tolist(),
         "rotated_variance": {str(c): result.variance[c].tolist() for c in result.variance.columns},
         "primary_factor": {item: int(np.argmax(np.abs(loadings.loc[item].to_numpy()))) for item in loadings.index},
         "converged": result.converged, "iterations": result.iterations, "warnings": list(result.warnings),

@@ -63,3 +63,15 @@ def test_results_are_plain_json_and_deterministic(saq_results, shared_dir):
     prepared = load_and_recode(q, shared_dir / "data" / "saq" / "SAQ.sav")
     again, _ = build_results(q, prepared, Settings(lang="en", seed=q.analysis.seed))
     assert results_json(again) == text
+
+
+def test_rotated_sums_of_squares_are_after_rotation(saq_results):
+    """rotated_ss = diag(Phi L'L) of the rotated pattern L (psych's convention), not the extraction SS."""
+    import numpy as np
+
+    _, results = saq_results
+    fa = next(iter(results["factor_analyses"].values()))
+    loadings = np.array(list(fa["loadings"].values()))
+    phi = np.array(fa["factor_correlations"]) if fa["factor_correlations"] else np.eye(loadings.shape[1])
+    expected = np.diag(phi @ loadings.T @ loadings)
+    assert np.allclose(fa["rotated_ss"], expected, rtol=1e-10)
