@@ -482,10 +482,15 @@ class Questionnaire(_Model):
         it. A rule that replaces a variable (same id twice) keeps its place relative to its earlier
         definition. Raises SpecError on a circle.
         """
-        problems = self._reference_problems()
+        problems = self._checked_problems
         if problems:
             raise SpecError(self._where() + f"{len(problems)} problem(s) in the questionnaire", problems)
         return list(self._ordered_recodes)
+
+    @cached_property
+    def _checked_problems(self) -> list[Problem]:
+        """The reference check, once per questionnaire: recode_order is asked for at every stage."""
+        return self._reference_problems()
 
     @cached_property
     def _ordered_recodes(self) -> list[Any]:
