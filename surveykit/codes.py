@@ -34,6 +34,17 @@ def code_counts(values) -> dict[float, int]:
     Small non-negative-offset integer codes (the usual case) are counted with one ``np.bincount``;
     anything else with ``np.unique``.
     """
+    x = values.to_numpy() if isinstance(values, pd.Series) and values.dtype.kind in "iu" else values
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iu":  # integers as read: no NaN, no fractions
+        if x.size == 0:
+            return {}
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo < 10_000:
+            counts = np.bincount(x if lo >= 0 and hi < 10_000 else x - lo)
+            base = 0 if lo >= 0 and hi < 10_000 else lo
+            return {float(base + i): int(counts[i]) for i in np.flatnonzero(counts)}
+        codes, counts = np.unique(x, return_counts=True)
+        return {float(c): int(n) for c, n in zip(codes, counts)}
     x = values.to_numpy(dtype="float64", na_value=np.nan) if isinstance(values, pd.Series) else \
         np.asarray(values, dtype="float64")
     x = x[~np.isnan(x)]
@@ -46,3 +57,4 @@ def code_counts(values) -> dict[float, int]:
         return {float(lo + i): int(counts[i]) for i in present}
     codes, counts = np.unique(x, return_counts=True)
     return {float(c): int(n) for c, n in zip(codes, counts)}
+

@@ -148,7 +148,9 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     frame = None
     if not ragged and not problems:
         try:
-            frame = _parse_csv(body, delimiter, text_columns, header)
+            # UTF-8 (the usual case): pandas reads the file itself, which is much faster than from memory
+            source = path if encoding == "utf-8" else io.BytesIO(body)
+            frame = _parse_csv(source, delimiter, text_columns, header)
         except pd.errors.ParserError:
             ragged = _ragged_lines(body, delimiter, len(header), exhaustive=True)
     if ragged:
@@ -164,11 +166,13 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter, decimal=decimal)
 
 
-def _parse_csv(body: bytes, delimiter: str, text_columns: Iterable[str], header: list[str]) -> pd.DataFrame:
-    """pandas' C parser reads the body and infers numeric columns; free text and ids stay text (leading
-    zeros kept). A numeric column holding text arrives as text, and validation says where."""
+def _parse_csv(source: Path | io.BytesIO, delimiter: str, text_columns: Iterable[str],
+               header: list[str]) -> pd.DataFrame:
+    """pandas' C parser reads UTF-8 ``source`` (a path, or the body re-encoded as UTF-8) and infers numeric
+    columns; free text and ``text_columns`` stay text (leading zeros kept). A numeric column holding text
+    arrives as text, and validation says where."""
     as_text = {name: str for name in text_columns if name in header}
-    frame = pd.read_csv(io.BytesIO(body), sep=delimiter, encoding="utf-8", dtype=as_text or None,
+    frame = pd.read_csv(source, sep=delimiter, encoding="utf-8", dtype=as_text or None,
                         keep_default_na=False, na_values=[""], skip_blank_lines=True,
                         decimal="," if delimiter == ";" else ".", engine="c")
     frame.columns = header

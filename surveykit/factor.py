@@ -47,10 +47,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
+from surveykit.distributions import chi2_sf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable as _to_jsonable
+from surveykit.moments import PairwiseSums, complete_rows, pairwise_sums
 
 MISSING_OPTIONS = ("pairwise", "listwise")
 EXTRACTIONS = ("paf", "minres", "ml", "pca")
@@ -72,11 +73,10 @@ def to_jsonable(value: Any) -> Any:
 # --------------------------------------------------------------------------------------------------
 # Input validation and correlations
 # --------------------------------------------------------------------------------------------------
-def validate_items(df: pd.DataFrame, *, min_items: int, what: str) -> pd.DataFrame:
-    """Return ``df`` as float columns, or raise AnalysisError naming every unusable item.
+def item_columns(df: pd.DataFrame, *, min_items: int, what: str) -> tuple[list[str], list[np.ndarray]]:
+    """The item names and columns (1-D numeric arrays, NaN = missing) of ``df``, without copying them.
 
-    Checks: a DataFrame, at least ``min_items`` columns, numeric columns, no item without any answer,
-    no item without variance (all respondents gave the same answer).
+    Raises AnalysisError unless ``df`` is a DataFrame with at least ``min_items`` numeric columns.
     """
     if not isinstance(df, pd.DataFrame):
         raise AnalysisError(f"{what} needs a DataFrame of item columns, got {type(df).__name__}")
@@ -91,48 +91,63 @@ def validate_items(df: pd.DataFrame, *, min_items: int, what: str) -> pd.DataFra
             problems.append(Problem(f"item is not numeric (dtype {dtype})", column=str(col)))
     if problems:
         raise AnalysisError(f"{what}: items must be numeric", problems)
-    values = df.to_numpy(dtype="float64", na_value=np.nan)
-    x = pd.DataFrame(values, index=df.index, columns=df.columns, copy=False)
-    valid = ~np.isnan(values)
-    counts = valid.sum(axis=0)
-    for col in x.columns[counts == 0]:
-        problems.append(Problem("item has no valid answers (all missing)", column=str(col)))
-    # zero variance: every valid answer equals the item's first valid answer (exact, no rounding)
-    first = values[valid.argmax(axis=0), np.arange(values.shape[1])]
-    constant = ~((values != first) & valid).any(axis=0)
-    for col in x.columns[(counts > 0) & constant]:
-        problems.append(Problem("item has zero variance (every respondent gave the same answer)", column=str(col)))
+    columns = [df.iloc[:, j].to_numpy() for j in range(df.shape[1])]
+    columns = [c if c.dtype.kind in "iuf" else c.astype("float64") for c in columns]
+    return [str(c) for c in df.columns], columns
+
+
+def check_usable(names: list[str], sums: PairwiseSums, what: str) -> None:
+    """Raise AnalysisError naming every item without any answer or without variance (exact)."""
+    problems = []
+    n_valid = sums.n_valid
+    constant = sums.constant()
+    for name, count in zip(names, n_valid):
+        if count == 0:
+            problems.append(Problem("item has no valid answers (all missing)", column=name))
+    for name, count, flat in zip(names, n_valid, constant):
+        if count > 0 and flat:
+            problems.append(Problem("item has zero variance (every respondent gave the same answer)", column=name))
     if problems:
         raise AnalysisError(f"{what} cannot be computed: unusable items", problems)
-    return x
+
+
+def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str) -> tuple[list[str], PairwiseSums]:
+    """Checked pairwise sums of the items of ``df``: over every row (``'pairwise'``) or over the rows that
+    answered every item (``'listwise'``). Items must have answers and variance, also after deletion."""
+    names, columns = item_columns(df, min_items=min_items, what=what)
+    sums = pairwise_sums(columns)
+    check_usable(names, sums, what)
+    if missing == "listwise":
+        keep = complete_rows(columns)
+        if keep.sum() < 3:
+            raise AnalysisError(f"{what}: only {int(keep.sum())} respondents answered every item (listwise deletion)")
+        if not keep.all():
+            sums = pairwise_sums(columns, rows=keep)
+            check_usable(names, sums, f"{what} (listwise)")
+    return names, sums
+
+
+def validate_items(df: pd.DataFrame, *, min_items: int, what: str) -> pd.DataFrame:
+    """Return ``df`` as float columns, or raise AnalysisError naming every unusable item.
+
+    Checks: a DataFrame, at least ``min_items`` columns, numeric columns, no item without any answer,
+    no item without variance (all respondents gave the same answer).
+    """
+    names, columns = item_columns(df, min_items=min_items, what=what)
+    check_usable(names, pairwise_sums(columns), what)
+    return df.astype("float64")
 
 
 def pairwise_moments(values: np.ndarray, *, cov: bool = True, corr: bool = True) -> tuple:
     """Pairwise-complete covariance matrix, the N behind each entry, and the correlation matrix.
 
     For every pair of columns only rows where both are present count (R ``cov(use="pairwise")``,
-    pandas ``DataFrame.cov()``/``corr()``). Data without any missing value (e.g. after listwise deletion)
-    take one matrix product of the centred data, much faster than pandas' loop over pairs; otherwise
-    pandas computes them. Returns ``(cov, n, r)`` as float arrays (None for what was not asked for).
+    pandas ``DataFrame.cov()``/``corr()``), computed from :func:`~surveykit.moments.pairwise_sums`.
+    Returns ``(cov, n, r)`` as float arrays (None for what was not asked for).
     """
     values = np.asarray(values, dtype="float64")
-    valid = ~np.isnan(values)
-    if valid.all():
-        n_obs = values.shape[0]
-        centred = values - values.mean(axis=0)
-        cross = centred.T @ centred
-        n = np.full(cross.shape, float(n_obs))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sd = np.sqrt(np.diag(cross))
-            c = cross / (n_obs - 1) if cov else None
-            r = cross / np.outer(sd, sd) if corr else None
-        return c, n, r
-    present = valid.astype("float64")
-    n = present.T @ present
-    frame = pd.DataFrame(values, copy=False)
-    c = frame.cov().to_numpy() if cov else None
-    r = frame.corr().to_numpy() if corr else None
-    return c, n, r
+    sums = pairwise_sums([values[:, j] for j in range(values.shape[1])])
+    return (sums.cov() if cov else None), sums.n, (sums.corr() if corr else None)
 
 
 def _check_missing(missing: str) -> None:
@@ -155,29 +170,19 @@ def correlation_matrix(df: pd.DataFrame, missing: str = "pairwise") -> tuple[pd.
     >>> R, N = correlation_matrix(df, missing="listwise")   # doctest: +SKIP
     """
     _check_missing(missing)
-    x = validate_items(df, min_items=2, what="Correlation matrix")
-    if missing == "listwise":
-        x = x.dropna()
-        if len(x) < 3:
-            raise AnalysisError(
-                f"Correlation matrix: only {len(x)} respondents answered every item (listwise deletion)"
-            )
-        # zero variance after listwise deletion makes the correlation undefined
-        x = validate_items(x, min_items=2, what="Correlation matrix (listwise)")
-    _, n_values, r_values = pairwise_moments(x.to_numpy(), cov=False)
-    n = pd.DataFrame(n_values.astype(int), index=x.columns, columns=x.columns)
-    r = pd.DataFrame(r_values, index=x.columns, columns=x.columns)
+    names, sums = item_sums(df, missing, min_items=2, what="Correlation matrix")
+    n_values, r_values = sums.n, sums.corr()
+    n = pd.DataFrame(n_values.astype(int), index=names, columns=names)
     bad = ~np.isfinite(r_values) | (n_values < 3)
     if bad.any():
         rows, cols = np.nonzero(np.triu(bad, 1))
         problems = [
-            Problem(f"with {x.columns[j]!r}: {n.iat[i, j]} joint answers, correlation undefined", column=str(x.columns[i]))
+            Problem(f"with {names[j]!r}: {n.iat[i, j]} joint answers, correlation undefined", column=names[i])
             for i, j in zip(rows, cols)
         ]
         raise AnalysisError("Correlation matrix: some pairs of items cannot be correlated", problems[:20])
-    values = r.to_numpy(copy=True)
-    np.fill_diagonal(values, 1.0)
-    return pd.DataFrame(values, index=x.columns, columns=x.columns), n
+    np.fill_diagonal(r_values, 1.0)
+    return pd.DataFrame(r_values, index=names, columns=names), n
 
 
 def _effective_n(n_matrix: pd.DataFrame) -> int:
@@ -280,7 +285,7 @@ def bartlett_sphericity(r: pd.DataFrame | np.ndarray, n: int) -> tuple[float, in
         raise AnalysisError("Bartlett's test: the correlation matrix is singular or not positive definite")
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
     dof = p * (p - 1) // 2
-    return float(chi2), int(dof), float(stats.chi2.sf(chi2, dof))
+    return float(chi2), int(dof), float(chi2_sf(chi2, dof))
 
 
 def factorability(df: pd.DataFrame, missing: str = "pairwise",
@@ -585,6 +590,8 @@ def _extract_optim(r: np.ndarray, k: int, method: str, max_iter: int, tol: float
     """minres or ML: minimise over uniquenesses in [0.005, 1] with L-BFGS-B, starting from 1 - SMC."""
     start = np.clip(1.0 - smc(r), _PSI_LOWER, 1.0)
     fun = _uls_objective if method == "minres" else _ml_objective
+    from scipy import optimize  # imported when a minres/ML fit needs it (it takes a while)
+
     res = optimize.minimize(
         fun,
         start,

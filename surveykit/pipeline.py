@@ -121,7 +121,7 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
 def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
     from surveykit.factor import correlation_matrix, efa, factorability, parallel_analysis
 
-    data = frame[list(plan.items)].astype("float64")
+    data = frame[list(plan.items)]
     missing = plan.missing or settings.missing
     correlation = correlation_matrix(data, missing)  # once, for all three analyses
     fac = factorability(data, missing=missing, correlation=correlation)
@@ -218,31 +218,55 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
     """
     out: dict = {}
     thresholds = {index.id: min(q.scale_of(index.id).favourable_values) for index in q.indices}
-    scores = masked[list(thresholds)].to_numpy(dtype="float64")
-    valid = ~np.isnan(scores)
-    favourable = (scores >= np.array(list(thresholds.values()))) & valid
-    per_index: dict[str, dict] = {name: {} for name in thresholds}
+    names = list(thresholds)
+    # status per respondent and index: 0 = no score, 1 = score below the threshold, 2 = favourable;
+    # up to 6 indices share one code (3**6 = 729 combinations), so one count per grouping variable
+    # gives every index's valid and favourable N per group
+    status = []
+    for name in names:
+        score = masked[name].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            status.append((~np.isnan(score)).astype(np.uint8) + (score >= thresholds[name]))
+    chunks = [list(range(i, min(i + 6, len(names)))) for i in range(0, len(names), 6)]
+    combined = []
+    for chunk in chunks:
+        code = np.zeros(len(masked), dtype=np.intp)
+        for j in reversed(chunk):
+            code *= 3
+            code += status[j]
+        combined.append(code)
+    per_index: dict[str, dict] = {name: {} for name in names}
     for gv in group_vars:
         if cache is not None:  # the comparisons' group codes: 0..k-1, k = missing or hidden group
             codes, keys, _ = cache.group_codes(gv)
             codes = codes.astype(np.intp)
-            inside = codes < len(keys)
         else:
             codes, keys = pd.factorize(masked[gv], sort=True)  # -1 = missing or hidden group
-            inside = codes >= 0
-        n = np.stack([np.bincount(codes[inside & valid[:, j]], minlength=len(keys)) for j in range(len(thresholds))])
-        fav = np.stack([np.bincount(codes[inside & favourable[:, j]], minlength=len(keys))
-                        for j in range(len(thresholds))])
-        for j, name in enumerate(thresholds):
-            per_index[name][gv] = {q.code_label(gv, code, lang): {"code": _code(code), "n": int(n[j, g]),
-                                                                 "pct": 100.0 * fav[j, g] / n[j, g]}
-                                   for g, code in enumerate(keys) if n[j, g] >= min_group_size}
-    for j, name in enumerate(thresholds):
-        n_valid = int(valid[:, j].sum())
+            codes = np.where(codes < 0, len(keys), codes)
+        for chunk, code in zip(chunks, combined):
+            width = 3 ** len(chunk)
+            table = np.bincount(codes * width + code, minlength=(len(keys) + 1) * width)
+            table = table.reshape(len(keys) + 1, *([3] * len(chunk)))  # axes: group, last index ... first
+            for position, j in enumerate(chunk):
+                axis = len(chunk) - position  # the first index of the chunk varies fastest
+                by_status = table.sum(axis=tuple(a for a in range(1, len(chunk) + 1) if a != axis))
+                n, fav = by_status[:-1, 1] + by_status[:-1, 2], by_status[:-1, 2]
+                per_index[names[j]][gv] = {
+                    q.code_label(gv, key, lang): {"code": _code(key), "n": int(n[g]), "pct": 100.0 * fav[g] / n[g]}
+                    for g, key in enumerate(keys) if n[g] >= min_group_size}
+    for j, name in enumerate(names):
+        n_valid = int(np.count_nonzero(status[j]))
+        n_favourable = int(np.count_nonzero(status[j] == 2))
         out[name] = {"threshold": thresholds[name],
-                     "overall_pct": 100.0 * favourable[:, j].sum() / n_valid if n_valid else None,
+                     "overall_pct": 100.0 * n_favourable / n_valid if n_valid else None,
                      "groups": per_index[name]}
     return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict(orient="records")``, by columns (much faster for the many small tables here)."""
+    columns = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(frame.columns, row)) for row in zip(*columns)]
 
 
 def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings,
@@ -255,10 +279,12 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
                        labels=labels, cache=cache)
     records = []
     for (outcome, gv), res in result.results.items():
-        groups = {}
-        for code, row in res.groups.to_dict(orient="index").items():
-            groups[str(row["label"])] = {"code": _code(code), "n": int(row["n"]), "mean": row["mean"],
-                                         "sd": row["sd"], "se": row.get("se")}
+        table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
+        se = table["se"].tolist() if "se" in table else [None] * len(table)
+        groups = {str(label): {"code": _code(code), "n": int(n), "mean": mean, "sd": sd, "se": e}
+                  for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
+                                                         table["n"].tolist(), table["mean"].tolist(),
+                                                         table["sd"].tolist(), se)}
         is_t = res.__class__.__name__ == "TTestResult"
         rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
         if is_t:
@@ -271,7 +297,7 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
             rec["welch"] = ({"statistic": welch.statistic, "df": [welch.df1, welch.df2], "p": welch.p}
                             if welch is not None else None)
             posthoc = getattr(res, "posthoc", None)
-            rec["posthoc"] = (posthoc.to_dict(orient="records") if isinstance(posthoc, pd.DataFrame) else None)
+            rec["posthoc"] = (_records(posthoc) if isinstance(posthoc, pd.DataFrame) else None)
         levene = getattr(res, "levene", None)
         rec["levene"] = ({"statistic": levene.statistic, "df1": levene.df1, "df2": levene.df2, "p": levene.p}
                          if levene is not None else None)

@@ -27,9 +27,8 @@ class PreparedData:
 
 def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "error",
                     extra_columns: str = "error") -> PreparedData:
-    text_ids = {q.respondent_id} if q.respondent_id else set()
-    text_columns = text_ids | {header for header, name in q.columns.items() if name in text_ids}
-    raw = read_data(path, text_columns=text_columns)
+    # the respondent id is read as numbers when it is numbers; validation decides duplicates on the text
+    raw = read_data(path)
     checked = validate(raw, q, out_of_range=out_of_range, extra_columns=extra_columns)
-    frame, log = recode(checked.frame, q)
+    frame, log = recode(checked.frame, q, checked.code_counts)
     return PreparedData(frame, Path(path), len(frame), log, checked.out_of_range_set_missing, checked.warnings)

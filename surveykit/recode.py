@@ -34,24 +34,60 @@ def _condition(frame, when: dict, n: int) -> np.ndarray:
     return mask
 
 
-def apply_missing_codes(frame: pd.DataFrame, q: Questionnaire) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Set each variable's missing codes (e.g. Schick's 0 = unanswered) to NaN; count them per variable."""
-    changed: dict[str, np.ndarray] = {}
+def apply_missing_codes(frame: pd.DataFrame, q: Questionnaire,
+                        code_counts: dict[str, dict[float, int]] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Set each variable's missing codes (e.g. Schick's 0 = unanswered) to NaN; count them per variable.
+
+    Numeric columns come out as float64. ``code_counts`` ({column: {code: n}}, as validation counted
+    them) saves a pass over the columns that hold no missing code. The caller's frame is not modified.
+    """
+    columns, counts = _without_missing_codes(frame, q, code_counts)
+    return pd.DataFrame(columns, index=frame.index, copy=False), counts
+
+
+def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
+                           code_counts: dict[str, dict[float, int]] | None) -> tuple[dict, dict[str, int]]:
+    columns: dict = {name: frame[name] for name in frame.columns}
     counts: dict[str, int] = {}
     for name, entry in q.raw_variables.items():
         if name not in frame or isinstance(entry, FreeText):
             continue
-        codes = q.missing_codes_of(name)
-        if not codes:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column):
             continue
-        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
-        hit = in_codes(values, codes)
-        n = int(hit.sum())
+        codes = [float(c) for c in q.missing_codes_of(name)]
+        known = None if code_counts is None else code_counts.get(name)
+        if known is not None:
+            codes = [c for c in codes if known.get(c, 0)]
+        values = column.to_numpy()
+        if values.dtype.kind in "iu":
+            columns[name], n = _integers_without(values, codes)
+        elif codes:
+            hit = in_codes(values, codes)
+            n = int(np.count_nonzero(hit))
+            if n:
+                columns[name] = np.where(hit, np.nan, values)
+        else:
+            n = 0
         if n:
-            changed[name] = np.where(hit, np.nan, values)
             counts[name] = n
-    # copy-on-write: the caller's frame is not modified, and unchanged columns are not copied
-    return (frame.assign(**changed) if changed else frame.copy(deep=False)), counts
+    return columns, counts
+
+
+def _integers_without(values: np.ndarray, codes: list[float]) -> tuple[np.ndarray, int]:
+    """Integers as float64 with ``codes`` set to NaN, in one pass (a lookup table over small codes)."""
+    lo, hi = int(values.min()), int(values.max())
+    if 0 <= lo and hi < 10_000:
+        table = np.arange(hi + 1, dtype="float64")
+        hits = [int(c) for c in codes if c.is_integer() and 0 <= c <= hi]
+        table[hits] = np.nan
+        out = table[values]
+        n = int(np.count_nonzero(np.isnan(out))) if hits else 0
+        return out, n
+    out = values.astype("float64")
+    hit = in_codes(out, codes) if codes else np.zeros(len(out), dtype=bool)
+    out[hit] = np.nan
+    return out, int(np.count_nonzero(hit))
 
 
 def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
@@ -73,16 +109,21 @@ def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
         # only answered texts on the rows the rule applies to are searched, one pattern per keyword rule
         column = frame[rule.text]
         answered = rows[column.iloc[rows].notna().to_numpy()]
-        text = column.iloc[answered].astype("string").str.lower()
-        decided = np.zeros(len(answered), dtype=bool)
+        # free-text answers repeat ("Annet", "NAV Tiltak"): search each distinct text once
+        which, distinct = pd.factorize(column.iloc[answered].astype("string"))
+        text = pd.Series(distinct, dtype="string").str.lower()
+        value = np.full(len(distinct), np.nan)
+        decided = np.zeros(len(distinct), dtype=bool)
         for keyword_rule in rule.rules:
             pattern = "|".join(re.escape(k.lower()) for k in keyword_rule.keywords)
             hit = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
             take = hit & ~decided
-            out[answered[take]] = np.nan if keyword_rule.value is None else keyword_rule.value
+            value[take] = np.nan if keyword_rule.value is None else keyword_rule.value
             decided |= take
         matched = np.zeros(n, dtype=bool)
-        matched[answered[decided]] = True
+        hit_rows = decided[which]
+        out[answered[hit_rows]] = value[which[hit_rows]]
+        matched[answered[hit_rows]] = True
         rest = rows[~matched[rows]]
         if rule.otherwise == "missing":
             out[rest] = np.nan
@@ -107,19 +148,39 @@ def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
     raise TypeError(f"unknown recode rule {type(rule).__name__}")
 
 
-def recode(frame: pd.DataFrame, q: Questionnaire) -> tuple[pd.DataFrame, RecodeLog]:
-    """Apply missing codes and every recode rule; return the analysis frame and a log of what changed."""
-    out, missing_counts = apply_missing_codes(frame, q)
+class _SeriesView(dict):
+    """Columns as pandas Series, made on first use: the rules read columns by name (text needs ``.str``)."""
+
+    def __init__(self, columns: dict, index: pd.Index):
+        super().__init__()
+        self.columns, self.index = columns, index
+
+    def __missing__(self, name):
+        value = self.columns[name]
+        self[name] = value if isinstance(value, pd.Series) else pd.Series(value, index=self.index, name=name)
+        return self[name]
+
+
+def recode(frame: pd.DataFrame, q: Questionnaire,
+           code_counts: dict[str, dict[float, int]] | None = None) -> tuple[pd.DataFrame, RecodeLog]:
+    """Apply missing codes and every recode rule; return the analysis frame and a log of what changed.
+
+    ``code_counts``: the codes per column validation counted (:class:`ValidatedData.code_counts`), to skip
+    columns without missing codes.
+    """
+    columns, missing_counts = _without_missing_codes(frame, q, code_counts)
     log = RecodeLog(missing_codes=missing_counts)
-    columns: dict[str, pd.Series] = {name: out[name] for name in out.columns}
+    n = len(frame)
+    series = _SeriesView(columns, frame.index)
     derived: dict[str, np.ndarray] = {}
     for rule in q.recode_order():
-        values = apply_rule(columns, rule, len(out))
+        values = apply_rule(series, rule, n)
         derived[rule.id] = values
-        columns[rule.id] = pd.Series(values, index=out.index, name=rule.id)
+        series[rule.id] = pd.Series(values, index=frame.index, name=rule.id)
         log.rules.append({"id": rule.id, "type": rule.type, "n_valid": int(np.count_nonzero(~np.isnan(values))),
                           "n_missing": int(np.count_nonzero(np.isnan(values)))})
-    if derived:
-        out = pd.concat([out.drop(columns=[c for c in derived if c in out.columns]),
-                         pd.DataFrame(derived, index=out.index)], axis=1)
-    return out, log
+    # derived variables after the answers (one that redefines an answer column replaces it there);
+    # one block per column, no copies
+    out = {name: value for name, value in columns.items() if name not in derived}
+    out.update(derived)
+    return pd.DataFrame(out, index=frame.index, copy=False), log

@@ -49,12 +49,13 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import linalg
 
+from surveykit.distributions import f_sf, t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 
@@ -140,9 +141,25 @@ def dummy_code(
     >>> dummy_code(pd.Series(["m", "k", None, "k"], name="kjonn"), reference="m").columns.tolist()
     ['kjonn[k]']
     """
+    names = dummy_names(series, reference, labels, prefix)
+    coded = np.empty((len(series), len(names)), order="F")
+    for j, column in enumerate(_indicators(series, list(names.values()))):
+        coded[:, j] = column
+    coded[series.isna().to_numpy(), :] = np.nan
+    return pd.DataFrame(coded, index=series.index, columns=list(names))
+
+
+def dummy_names(
+    series: pd.Series,
+    reference: Hashable,
+    labels: Mapping[Hashable, str] | None = None,
+    prefix: str | None = None,
+    categories: list[Hashable] | None = None,
+) -> dict[str, Hashable]:
+    """``{dummy column name: category}`` of :func:`dummy_code`, checked; ``categories`` when known."""
     name = str(prefix if prefix is not None else (series.name if series.name is not None else "x"))
     labels = dict(labels or {})
-    categories = _observed_categories(series)
+    categories = _observed_categories(series) if categories is None else categories
     if reference not in categories:
         shown = tuple(_category_text(c) for c in categories[:20])
         raise AnalysisError(
@@ -161,12 +178,16 @@ def dummy_code(
             f"Dummy columns of {name!r} would share a name",
             [Problem("give each category a distinct label", column=name, values=tuple(columns))],
         )
+    return dict(zip(columns, others))
+
+
+def _indicators(series: pd.Series, categories: Sequence[Hashable]):
+    """One boolean array per category: which rows hold it (a vectorised comparison per category)."""
+    if _is_numeric(series) and all(isinstance(c, (int, float, np.integer, np.floating)) for c in categories):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        return (values == float(c) for c in categories)
     values = series.to_numpy(dtype=object)
-    missing = series.isna().to_numpy()
-    # one vectorised comparison per category (categories, not respondents, are looped over)
-    coded = np.column_stack([(values == c) for c in others]).astype(float)
-    coded[missing, :] = np.nan
-    return pd.DataFrame(coded, index=series.index, columns=columns)
+    return (values == c for c in categories)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -223,8 +244,18 @@ class RegressionDiagnostics:
     n_sdbeta_above_1: int
     n_leverage_one: int  # cases with leverage 1 (alone in a dummy category): deletion statistics undefined
     cases: pd.DataFrame = field(repr=False)  # per case: fitted, residual, zresid, sresid, leverage, cooks_d
-    dfbeta: pd.DataFrame = field(repr=False)  # per case x term, unstandardised
-    sdbeta: pd.DataFrame = field(repr=False)  # per case x term, standardised
+    # (DFBETA, SDBETA) of every case, computed when asked for: n x p each
+    influence: Callable[[], tuple[np.ndarray, np.ndarray]] = field(repr=False, compare=False)
+
+    @property
+    def dfbeta(self) -> pd.DataFrame:
+        """Per case x term: the unstandardised change in each coefficient when the case is deleted."""
+        return pd.DataFrame(self.influence()[0], index=self.cases.index, columns=[INTERCEPT, *self.vif])
+
+    @property
+    def sdbeta(self) -> pd.DataFrame:
+        """Per case x term: DFBETA standardised (SPSS SDBETA, statsmodels dfbetas)."""
+        return pd.DataFrame(self.influence()[1], index=self.cases.index, columns=[INTERCEPT, *self.vif])
 
     def to_dict(self) -> dict[str, Any]:
         """Summary diagnostics (the per-case frames are left out to keep the JSON small)."""
@@ -397,7 +428,7 @@ def predictor_correlations(
     r_pairs, n_pairs = r[iu, ju], n[iu, ju]
     with np.errstate(divide="ignore", invalid="ignore"):
         t = r_pairs * np.sqrt((n_pairs - 2) / (1 - r_pairs**2))
-        p = 2 * stats.t.sf(np.abs(t), n_pairs - 2)
+        p = t_two_sided(t, n_pairs - 2)
     p = np.where(np.abs(r_pairs) >= 1, 0.0, p)
     pairs = pd.DataFrame(
         {
@@ -527,21 +558,27 @@ def hierarchical_regression(
     blocks = _validate_request(df, outcome, blocks, categorical_set)
     variables = [v for block in blocks for v in block]
 
-    # --- listwise deletion over everything the final step uses
-    used = df[[outcome, *variables]]
-    complete = used.notna().all(axis=1).to_numpy()
+    # --- listwise deletion over everything the final step uses (column by column, no frame copies)
+    names = [outcome, *variables]
+    absent = {c: df[c].isna().to_numpy() for c in dict.fromkeys(names)}
+    complete = np.ones(len(df), dtype=bool)
+    for mask in absent.values():
+        complete &= ~mask
     missing = MissingInfo(
         method="listwise",
         n_total=int(len(df)),
         n_used=int(complete.sum()),
         n_excluded=int((~complete).sum()),
-        by_variable={c: int(v) for c, v in used.isna().sum().items()},
+        by_variable={c: int(np.count_nonzero(absent[c])) for c in names},
     )
-    data = used.loc[complete]
-    n = len(data)
+    del absent
+    n = int(complete.sum())
+    index = df.index[complete]
+    rows = None if complete.all() else complete
+    kept = {c: (df[c] if rows is None else df[c][rows]) for c in dict.fromkeys(names)}
 
-    # --- design matrix, columns ordered block by block
-    columns: dict[str, np.ndarray] = {}
+    # --- design terms, block by block (dummy columns named by dummy_code's rule)
+    fillers: dict[str, Any] = {}
     step_terms: list[tuple[str, ...]] = []
     used_refs: dict[str, Hashable] = {}
     for block in blocks:
@@ -549,25 +586,25 @@ def hierarchical_regression(
         for var in block:
             if var in categorical_set:
                 ref = references.get(var)
+                cats = _observed_categories(kept[var])
                 if ref is None:
-                    cats = _observed_categories(data[var])
                     if not cats:
                         raise AnalysisError(
                             "No complete cases left for a categorical predictor",
                             [Problem("every case is missing the outcome or some predictor", column=var)],
                         )
                     ref = cats[0]
-                dummies = dummy_code(data[var], ref, labels=labels.get(var), prefix=var)
+                dummies = dummy_names(kept[var], ref, labels=labels.get(var), prefix=var, categories=cats)
                 used_refs[var] = ref
-                for name in dummies.columns:
-                    columns[name] = dummies[name].to_numpy(dtype=float)
+                for name, category in dummies.items():
+                    fillers[name] = (var, category)
                     added.append(name)
             else:
-                columns[var] = _as_float(data[var])
+                fillers[var] = (var, None)
                 added.append(var)
         step_terms.append(tuple(added))
-    terms = list(columns)
-    if len(set(terms)) != len(terms):
+    terms = list(fillers)
+    if len(set(terms)) != len(terms) or sum(len(t) for t in step_terms) != len(terms):
         raise AnalysisError("Two design columns share a name; rename a variable or a dummy label", [])
     k_final = len(terms)
     if n - k_final - 1 < 1:
@@ -576,11 +613,20 @@ def hierarchical_regression(
             [Problem(f"the final step needs at least {k_final + 2} complete cases", n_rows=n)],
         )
 
-    y = _as_float(data[outcome])
-    x = np.column_stack([columns[t] for t in terms])
+    def design() -> np.ndarray:
+        """The final step's design (n x k, column-major, as LAPACK wants it), built in place."""
+        x = np.empty((n, k_final), order="F")
+        for j, t in enumerate(terms):
+            var, category = fillers[t]
+            x[:, j] = _as_float(kept[var]) if category is None else next(iter(_indicators(kept[var], [category])))
+        return x
+
+    y = _as_float(kept[outcome])
+    x = design()
     x_mean, y_mean = x.mean(axis=0), y.mean()
-    xc, yc = x - x_mean, y - y_mean
-    x_norm = np.sqrt((xc**2).sum(axis=0))
+    x -= x_mean
+    yc = y - y_mean
+    x_norm = np.sqrt(np.einsum("ij,ij->j", x, x))
     constant = [t for t, s in zip(terms, x_norm) if not s > 0]
     if constant:
         raise AnalysisError(
@@ -595,11 +641,13 @@ def hierarchical_regression(
         )
 
     # --- one QR of the centred, unit-length final design serves every (nested) step
-    xs = xc / x_norm
-    q, r = np.linalg.qr(xs, mode="reduced")
-    collinear = _collinearity_problems(xs, np.diag(r), terms)
-    if collinear:
-        raise AnalysisError("Perfectly collinear predictors: their separate effects cannot be estimated", collinear)
+    x /= x_norm
+    q, r = linalg.qr(x, mode="economic", overwrite_a=True, check_finite=False)
+    del x
+    if np.any(np.abs(np.diag(r)) < _COLLINEAR_TOL):
+        xs = (design() - x_mean) / x_norm  # the QR overwrote the design: build it again to name the culprits
+        raise AnalysisError("Perfectly collinear predictors: their separate effects cannot be estimated",
+                            _collinearity_problems(xs, np.diag(r), terms))
     qty = q.T @ yc
     sd_y = math.sqrt(sst / (n - 1))
     sd_x = x_norm / math.sqrt(n - 1)
@@ -607,10 +655,12 @@ def hierarchical_regression(
 
     step_rows, coef_frames = [], []
     r2_previous, k_previous = 0.0, 0
+    resid = yc
     for j, added in enumerate(step_terms, start=1):
         k = k_previous + len(added)
         df_resid = n - k - 1
-        resid = yc - q[:, :k] @ qty[:k]  # residuals computed directly, not as SST - SSR
+        # residuals computed directly, not as SST - SSR: each step takes off the new columns' part
+        resid = resid - q[:, k_previous:k] @ qty[k_previous:k]
         sse = float(resid @ resid)
         r2 = 1.0 - sse / sst
         mse = sse / df_resid
@@ -629,11 +679,11 @@ def hierarchical_regression(
                 "f_change": f_change,
                 "df1": df1,
                 "df2": df_resid,
-                "p_change": float(stats.f.sf(f_change, df1, df_resid)),
+                "p_change": float(f_sf(f_change, df1, df_resid)),
                 "f": f_model,
                 "df_model": k,
                 "df_resid": df_resid,
-                "p": float(stats.f.sf(f_model, k, df_resid)),
+                "p": float(f_sf(f_model, k, df_resid)),
                 "se_estimate": math.sqrt(mse),
                 "n": n,
             }
@@ -650,7 +700,7 @@ def hierarchical_regression(
         b = np.concatenate([[intercept], slopes])
         se = np.sqrt(np.concatenate([[var_intercept], var_slopes]))
         t = b / se
-        crit = stats.t.ppf(0.5 + level / 2, df_resid)
+        crit = t_ppf(0.5 + level / 2, df_resid)
         coef_frames.append(
             pd.DataFrame(
                 {
@@ -660,7 +710,7 @@ def hierarchical_regression(
                     "se": se,
                     "beta": np.concatenate([[np.nan], slopes * sd_x[:k] / sd_y]),
                     "t": t,
-                    "p": 2 * stats.t.sf(np.abs(t), df_resid),
+                    "p": t_two_sided(t, df_resid),
                     "ci_low": b - crit * se,
                     "ci_high": b + crit * se,
                 }
@@ -670,7 +720,7 @@ def hierarchical_regression(
 
     diagnostics = _final_step_diagnostics(
         q=q, r=r, x_norm=x_norm, x_mean=x_mean, resid=resid, fitted=y - resid, terms=terms,
-        index=data.index, step=len(step_terms),
+        index=index, step=len(step_terms),
     )  # fmt: skip
     return RegressionResult(
         outcome=outcome,
@@ -684,6 +734,9 @@ def hierarchical_regression(
         references=used_refs,
         confidence=level,
     )
+
+
+_CASE_CHUNK = 65_536  # cases per chunk of the influence statistics
 
 
 def _nanmax_abs(values: np.ndarray) -> np.ndarray:
@@ -716,7 +769,7 @@ def _final_step_diagnostics(
     vif = (r_inv**2).sum(axis=1)
 
     # leverage: hat diagonal of [1, X] = 1/n + row sums of Q² (the centred columns are orthogonal to 1)
-    h = 1.0 / n + (q**2).sum(axis=1)
+    h = 1.0 / n + np.einsum("ij,ij->i", q, q)
     # A case alone in its dummy category has h = 1: deleting it makes its coefficient inestimable, so its
     # deletion statistics are undefined (NaN) and are left out of the maxima below (counted in n_leverage_one).
     leverage_one = h > 1.0 - 1e-10
@@ -726,18 +779,35 @@ def _final_step_diagnostics(
     cooks = resid**2 * h / (p * s2 * one_minus_h**2)
     dw = float((np.diff(resid) ** 2).sum() / sse)
 
-    # DFBETA = (X'X)^-1 x_i e_i / (1 - h_i), for all cases at once. In the centred parameterisation
-    # (Xc'Xc)^-1 xc_i = D^-1 R^-1 Q_i'; the intercept's change follows from a = ybar - xbar'b.
-    g_slopes = (r_inv @ q.T) / x_norm[:, None]  # k x n: (Xc'Xc)^-1 xc_i
-    g_intercept = 1.0 / n - x_mean @ g_slopes  # n
+    # DFBETA = (X'X)^-1 x_i e_i / (1 - h_i). In the centred parameterisation (Xc'Xc)^-1 xc_i =
+    # D^-1 R^-1 Q_i'; the intercept's change follows from a = ybar - xbar'b. Computed in chunks of
+    # cases for the maxima (an n x p matrix of each would be most of the run's memory); the full
+    # matrices are made only when asked for (RegressionDiagnostics.dfbeta / .sdbeta).
     scale = resid / one_minus_h
-    dfbeta = np.vstack([g_intercept, g_slopes]).T * scale[:, None]  # n x p
-
     inv_xtx_c = (r_inv @ r_inv.T) / np.outer(x_norm, x_norm)
     inv_diag = np.concatenate([[1.0 / n + x_mean @ inv_xtx_c @ x_mean], np.diag(inv_xtx_c)])
     with np.errstate(invalid="ignore"):  # n - p - 1 = 0 leaves no deleted-case variance
         s_deleted = np.sqrt((sse - resid**2 / one_minus_h) / (n - p - 1)) if n - p > 1 else np.full(n, np.nan)
-    sdbeta = dfbeta / (s_deleted[:, None] * np.sqrt(inv_diag)[None, :])
+    sd_scale = 1.0 / np.sqrt(inv_diag)
+
+    def influence(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """DFBETA and SDBETA (cases start..stop-1 x terms, intercept first)."""
+        g_slopes = (r_inv @ q[start:stop].T) / x_norm[:, None]  # k x m: (Xc'Xc)^-1 xc_i
+        g_intercept = 1.0 / n - x_mean @ g_slopes
+        dfbeta = np.vstack([g_intercept, g_slopes]).T * scale[start:stop, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sdbeta = dfbeta / s_deleted[start:stop, None] * sd_scale[None, :]
+        return dfbeta, sdbeta
+
+    dfbeta_max = np.full(p, np.nan)
+    sdbeta_max = np.full(p, np.nan)
+    n_sdbeta_above_1 = 0
+    for start in range(0, n, _CASE_CHUNK):
+        dfbeta, sdbeta = influence(start, min(start + _CASE_CHUNK, n))
+        dfbeta_max = np.fmax(dfbeta_max, _nanmax_abs(dfbeta))
+        sdbeta_max = np.fmax(sdbeta_max, _nanmax_abs(sdbeta))
+        with np.errstate(invalid="ignore"):
+            n_sdbeta_above_1 += int((np.abs(sdbeta) > 1).any(axis=1).sum())
 
     all_terms = [INTERCEPT, *terms]
     i_max = int(np.nanargmax(cooks)) if np.isfinite(cooks).any() else 0
@@ -756,14 +826,13 @@ def _final_step_diagnostics(
         pct_zresid_beyond_2_5=float(100.0 * (np.abs(zresid) > 2.5).mean()),
         n_zresid_beyond_3=int(beyond3.sum()),
         cases_zresid_beyond_3=tuple(index[beyond3]),
-        dfbeta_max=dict(zip(all_terms, _nanmax_abs(dfbeta).tolist())),
-        sdbeta_max=dict(zip(all_terms, _nanmax_abs(sdbeta).tolist())),
-        n_sdbeta_above_1=int((np.abs(sdbeta) > 1).any(axis=1).sum()),
+        dfbeta_max=dict(zip(all_terms, dfbeta_max.tolist())),
+        sdbeta_max=dict(zip(all_terms, sdbeta_max.tolist())),
+        n_sdbeta_above_1=n_sdbeta_above_1,
         n_leverage_one=int(leverage_one.sum()),
         cases=pd.DataFrame(
             {"fitted": fitted, "residual": resid, "zresid": zresid, "sresid": sresid, "leverage": h, "cooks_d": cooks},
             index=index,
         ),
-        dfbeta=pd.DataFrame(dfbeta, index=index, columns=all_terms),
-        sdbeta=pd.DataFrame(sdbeta, index=index, columns=all_terms),
+        influence=lambda: influence(0, n),
     )

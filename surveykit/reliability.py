@@ -28,17 +28,17 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
+from surveykit.distributions import correlation_p, f_isf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.factor import (
     MISSING_OPTIONS,
     _extract_optim,
     _require_nonsingular,
-    pairwise_moments,
+    check_usable,
+    item_columns,
     to_jsonable,
-    validate_items,
 )
+from surveykit.moments import complete_rows, pairwise_sums
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 
@@ -82,8 +82,8 @@ def feldt_ci(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, flo
     a = 1 - ci
     df1, df2 = n - 1, (n - 1) * (k - 1)
     return (
-        float(1 - (1 - alpha) * stats.f.isf(a / 2, df1, df2)),
-        float(1 - (1 - alpha) * stats.f.isf(1 - a / 2, df1, df2)),
+        float(1 - (1 - alpha) * f_isf(a / 2, df1, df2)),
+        float(1 - (1 - alpha) * f_isf(1 - a / 2, df1, df2)),
     )
 
 
@@ -187,19 +187,20 @@ def cronbach_alpha(
         raise AnalysisError(f"missing must be one of {MISSING_OPTIONS}, got {missing!r}")
     if not 0 < ci < 1:
         raise AnalysisError(f"ci must be between 0 and 1, got {ci}")
-    x = validate_items(df, min_items=2, what="Cronbach's alpha")
-    items = [str(c) for c in x.columns]
+    items, columns = item_columns(df, min_items=2, what="Cronbach's alpha")
     k = len(items)
-    n_total = len(x)
+    n_total = len(df)
+    sums = pairwise_sums(columns)
+    check_usable(items, sums, "Cronbach's alpha")
     if missing == "listwise":
-        values = x.to_numpy()
-        x = x.loc[~np.isnan(values).any(axis=1)]
-        if len(x) < 3:
-            raise AnalysisError(f"Cronbach's alpha: only {len(x)} respondents answered every item")
-        x = validate_items(x, min_items=2, what="Cronbach's alpha (listwise)")
-    values = x.to_numpy()
-    # pairwise-complete covariances (= complete cases after listwise deletion), one matrix product
-    c, n_pair, _ = pairwise_moments(values, corr=False)
+        keep = complete_rows(columns)
+        if keep.sum() < 3:
+            raise AnalysisError(f"Cronbach's alpha: only {int(keep.sum())} respondents answered every item")
+        if not keep.all():
+            sums = pairwise_sums(columns, rows=keep)
+            check_usable(items, sums, "Cronbach's alpha (listwise)")
+    # pairwise-complete covariances (= complete cases after listwise deletion)
+    c, n_pair = sums.cov(), sums.n
     if n_pair.min() < 3:
         raise AnalysisError("Cronbach's alpha: some pairs of items have fewer than 3 joint answers")
     if not np.all(np.isfinite(c)):
@@ -216,9 +217,9 @@ def cronbach_alpha(
     if_deleted = _alpha_if_deleted(c)
     item_stats = pd.DataFrame(
         {
-            "n": (~np.isnan(values)).sum(axis=0),
-            "mean": np.nanmean(values, axis=0),
-            "sd": np.nanstd(values, axis=0, ddof=1),
+            "n": sums.n_valid.astype(np.int64),
+            "mean": sums.means(),
+            "sd": np.sqrt(sums.variances(ddof=1)),
             "r_drop": r_drop,
             "alpha_if_deleted": if_deleted,
             "alpha_std_if_deleted": _alpha_if_deleted(r),
@@ -242,9 +243,9 @@ def cronbach_alpha(
         warnings.append("alpha is negative: items correlate negatively on average (reverse-keying missing?)")
     pearson_r = pearson_p = spearman_brown = None
     if k == 2:
-        pair = values[~np.isnan(values).any(axis=1)]
-        res = stats.pearsonr(pair[:, 0], pair[:, 1])
-        pearson_r, pearson_p = float(res.statistic), float(res.pvalue)
+        # r of the two items over their joint answers; two-tailed p from t with n - 2 df (as pearsonr)
+        pearson_r, n_joint = float(sums.corr()[0, 1]), float(sums.n[0, 1])
+        pearson_p = correlation_p(pearson_r, n_joint)
         spearman_brown = 2 * pearson_r / (1 + pearson_r)
 
     return ReliabilityResult(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import in_codes
+from surveykit.codes import code_counts, in_codes
 from surveykit.dataio import RawData
 from surveykit.errors import DataError, Problem
 from surveykit.spec import Background, FreeText, Item, Questionnaire
@@ -24,7 +24,13 @@ SHOW = 5  # rows and values shown per problem
 
 @dataclass
 class ValidatedData:
-    """Typed answers: numeric columns as float64 (NaN = empty cell), free text as str; nothing recoded yet."""
+    """Typed answers, nothing recoded yet: numeric columns as numbers (int64 when every cell holds a whole
+    number, float64 with NaN for empty cells otherwise), free text as str, the respondent id as read.
+
+    ``code_counts`` holds, for each coded column (items and coded background questions), the number of
+    respondents per code found while checking the codes ({code: n}, missing codes included), so that the
+    recoding stage need not scan a column again to find its missing codes.
+    """
 
     frame: pd.DataFrame
     raw: RawData
@@ -32,12 +38,16 @@ class ValidatedData:
     out_of_range_set_missing: dict[str, int] = field(default_factory=dict)
     dropped_empty_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    code_counts: dict[str, dict[float, int]] = field(default_factory=dict)
 
 
-def _to_number(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
-    """Numbers from cells as read (text or numbers); the mask marks non-empty cells that are not numbers."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.astype("float64"), pd.Series(False, index=values.index)
+def _to_number(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series | None]:
+    """Numbers from cells as read (text or numbers); the mask marks non-empty cells that are not numbers
+    (None: every cell is a number or empty). Whole numbers read as integers stay integers."""
+    if pd.api.types.is_integer_dtype(values) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+        return values, None
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), None
     text = values.astype("string").str.strip()
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
@@ -81,16 +91,23 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             warnings.append(f"ignored {len(extra_cols)} column(s) not in the questionnaire: {', '.join(map(str, extra_cols))}")
 
     # Rows where every cell is empty are spreadsheet leftovers, not respondents: dropped, and said so.
+    # (A column the reader typed as integers has no empty cell, so then no row is empty.)
     usable = [c for c in expected if c in present]
-    empty_rows = frame[usable].isna().all(axis=1) if usable else pd.Series(False, index=frame.index)
-    n_empty = int(empty_rows.sum())
-    positions = np.flatnonzero(~empty_rows.to_numpy())
+    if not usable or any(pd.api.types.is_integer_dtype(frame[c]) for c in usable):
+        n_empty, positions = 0, np.arange(len(frame))
+    else:
+        empty_rows = np.ones(len(frame), dtype=bool)
+        for c in usable:
+            empty_rows &= frame[c].isna().to_numpy()
+        n_empty = int(empty_rows.sum())
+        positions = np.flatnonzero(~empty_rows)
     if n_empty:
         warnings.append(f"dropped {n_empty} completely empty row(s)")
         frame = frame.iloc[positions]
 
     typed: dict[str, pd.Series] = {}
     set_missing: dict[str, int] = {}
+    counted: dict[str, dict[float, int]] = {}
 
     def located(mask: pd.Series, message: str, column: str, values: pd.Series) -> Problem:
         idx = np.flatnonzero(np.asarray(mask))
@@ -108,29 +125,34 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             typed[name] = col if col.dtype == object or isinstance(col.dtype, pd.StringDtype) else col.astype("string")
             continue
         numbers, not_number = _to_number(col, raw.decimal)
-        if not_number.any():
+        if not_number is not None and not_number.any():
             problems.append(located(not_number, "text in a numeric column", name, col))
         missing = set(q.missing_codes_of(name))
         x = numbers.to_numpy()
-        valid = np.isnan(x) | in_codes(x, missing)
+        # Count the codes once (one pass); only codes that are present are checked, and a mask of the
+        # offending cells is built only when there are any.
+        counts = code_counts(x)
         if isinstance(entry, Item):
             scale = q.scales[entry.scale]
-            valid |= in_codes(x, scale.values)
+            allowed = set(map(float, scale.values)).__contains__
             what = f"outside the scale {scale.min}..{scale.max}"
         elif entry.type == "number":
             lo = -np.inf if entry.min is None else entry.min
             hi = np.inf if entry.max is None else entry.max
-            valid |= (x >= lo) & (x <= hi)
+            allowed = lambda v, lo=lo, hi=hi: lo <= v <= hi  # noqa: E731
             what = f"outside the range {entry.min}..{entry.max}"
         else:
             codes = sorted(entry.codes or {})
-            valid |= in_codes(x, codes)
+            allowed = set(map(float, codes)).__contains__
             what = f"not one of the question's codes {codes}"
-        bad = ~valid
-        if bad.any():
+        wrong = [v for v in counts if v not in missing and not allowed(v)]
+        counted[name] = counts
+        if wrong:
+            bad = in_codes(x, wrong)
             if out_of_range == "missing":
-                numbers = numbers.mask(bad)
+                numbers = numbers.astype("float64").mask(bad)
                 set_missing[name] = int(bad.sum())
+                counted.pop(name, None)
             else:
                 problems.append(located(bad, f"value(s) {what}", name, col))
         typed[name] = numbers
@@ -138,17 +160,33 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
     if q.respondent_id and q.respondent_id in frame.columns:
         ids = frame[q.respondent_id]
         dup = ids.duplicated(keep=False) & ids.notna()
+        if dup.any() and raw.format == "csv" and pd.api.types.is_numeric_dtype(ids):
+            # numbers that are equal may be written differently ("007" and "7"): decide on the text
+            ids = _ids_as_written(raw, q).iloc[positions]
+            dup = ids.duplicated(keep=False) & ids.notna()
         if dup.any():
             problems.append(located(dup, "duplicate respondent ids", q.respondent_id, ids))
-        typed = {q.respondent_id: ids.astype("string"), **typed}
+        typed = {q.respondent_id: ids, **typed}
 
     if problems:
         raise DataError(f"{file}: {len(problems)} problem(s) in the data", problems)
-    out = pd.DataFrame({name: series.reset_index(drop=True) for name, series in typed.items()})
+    # one column per block, no copies: pandas would otherwise stack the columns into one 2-D block
+    out = pd.DataFrame({name: series.to_numpy() if series.dtype.kind in "iuf" else series.reset_index(drop=True)
+                        for name, series in typed.items()}, copy=False)
     if set_missing:
         warnings.append("set to missing as out of range: " +
                         ", ".join(f"{k} ({v})" for k, v in set_missing.items()))
-    return ValidatedData(out, raw, len(out), set_missing, n_empty, warnings + raw.notes)
+    return ValidatedData(out, raw, len(out), set_missing, n_empty, warnings + raw.notes, counted)
+
+
+def _ids_as_written(raw: RawData, q: Questionnaire) -> pd.Series:
+    """The respondent ids of a CSV file as text, read again (only needed when the numbers repeat)."""
+    from surveykit.dataio import read_data
+
+    header = next((h for h, name in q.columns.items() if name == q.respondent_id), q.respondent_id)
+    again = read_data(raw.path, text_columns={header, q.respondent_id})
+    column = header if header in again.frame.columns else q.respondent_id
+    return again.frame[column].astype("string")
 
 
 def _show(value) -> str:

@@ -451,3 +451,16 @@ def test_predictor_correlations_flags_pairs_above_threshold(survey):
         np.testing.assert_allclose(row.p, ref.pvalue, rtol=1e-6, atol=1e-300)
     assert (screen.pairs["flagged"] == (screen.pairs["r"].abs() > 0.7)).all()
     json.dumps(screen.to_dict(), allow_nan=False)
+
+
+def test_influence_maxima_are_the_same_in_chunks_of_cases(monkeypatch, survey):
+    # the DFBETA/SDBETA maxima are gathered chunk by chunk of cases: any chunk size gives the full-matrix answer
+    import surveykit.regression as regression
+
+    monkeypatch.setattr(regression, "_CASE_CHUNK", 13)
+    d = hierarchical_regression(survey, "malekortet", BLOCKS, categorical=CATEGORICAL, references=REFERENCES,
+                                labels={"utdanning": {1: "bachelor", 2: "hogskole"}}).diagnostics
+    assert d.n > 13 * 10
+    np.testing.assert_allclose(list(d.dfbeta_max.values()), np.abs(d.dfbeta.to_numpy()).max(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(list(d.sdbeta_max.values()), np.abs(d.sdbeta.to_numpy()).max(axis=0), rtol=1e-12)
+    assert d.n_sdbeta_above_1 == int((np.abs(d.sdbeta.to_numpy()) > 1).any(axis=1).sum())

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from surveykit.dataio import read_data
@@ -96,3 +97,27 @@ def test_cli_exits_2_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "column 'q1', row 2: text in a numeric column" in proc.stderr
+
+
+def test_ids_are_compared_as_written(tmp_path, mini):
+    # ids read as numbers: "007" and "7" are different respondents, "007" twice is a duplicate shown as written
+    path = tmp_path / "data.csv"
+    path.write_text("respondent_id,q1,q2,gender,age,role,role_other\n007,3,4,1,34,1,\n7,5,6,2,51,7,\n")
+    assert validate(read_data(path), mini).n_rows == 2
+    path.write_text("respondent_id,q1,q2,gender,age,role,role_other\n007,3,4,1,34,1,\n007,5,6,2,51,7,\n8,5,6,2,51,7,\n")
+    err = check(tmp_path, mini, path.read_text())
+    assert [(p.message, p.rows, p.values) for p in err.problems] == [("duplicate respondent ids", (2, 3), ("'007'",))]
+
+
+def test_code_counts_from_validation_give_the_same_recoding(tmp_path, mini):
+    from surveykit.recode import recode
+
+    path = tmp_path / "data.csv"
+    path.write_text("respondent_id,q1,q2,gender,age,role,role_other\n1,0,4,1,34,1,\n2,5,,2,0,7,Rådgiver\n3,6,6,2,51,7,\n")
+    checked = validate(read_data(path), mini)
+    assert checked.code_counts["q1"] == {0.0: 1, 5.0: 1, 6.0: 1}
+    with_counts, log1 = recode(checked.frame, mini, checked.code_counts)
+    without, log2 = recode(checked.frame, mini)
+    pd.testing.assert_frame_equal(with_counts, without)
+    assert log1 == log2 and log1.missing_codes["q1"] == 1
+    assert with_counts["q1"].dtype == "float64" and with_counts["q1"].isna().sum() == 1

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
+from surveykit.distributions import t_two_sided
 from surveykit.errors import AnalysisError, Problem
+from surveykit.moments import complete_rows, pairwise_sums
 
 from .groups import check_columns, check_min_group_size, to_jsonable
 
@@ -75,52 +75,6 @@ class CorrelationResult:
         return f"{self.method.title()} correlations (pairwise N {int(self.n.values.min())}-{int(self.n.values.max())})\n" + self.r.to_string()
 
 
-def _pearson_pairwise(x: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise-complete Pearson r and N for all column pairs by masked matrix algebra.
-
-    With M the validity mask and X the data zero-filled, for columns i, j over rows valid in
-    both: n = M'M, sum_i = X'M, sum_ij = X'X, sum_ii = (X^2)'M. Columns are centred by their
-    own mean first so the one-pass covariance formula loses no precision on offset data.
-
-    Only X'X needs a pass over all rows (one matrix product). The products with M are column
-    totals minus the rows where the partner column is missing, which are few in survey data
-    (where a partner is missing in most rows, its valid rows are summed directly instead, so
-    no subtraction ever cancels more than half of a total).
-    """
-    if mask is None:
-        mask = ~np.isnan(x)
-    n_rows, p = x.shape
-    n_own = mask.sum(axis=0)
-    centred = np.where(mask, x, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centred -= centred.sum(axis=0) / n_own  # the columns' own means (as np.nanmean)
-    np.copyto(centred, 0.0, where=~mask)  # missing cells back to zero
-    sxy = centred.T @ centred
-    total, total_sq = centred.sum(axis=0), np.diag(sxy).copy()
-    n = np.empty((p, p))
-    s = np.empty((p, p))  # s[i, j] = sum of x_i over rows where i and j are valid
-    sxx = np.empty((p, p))  # the same for x_i^2
-    for j in range(p):
-        gone = np.flatnonzero(~mask[:, j])
-        if len(gone) <= n_rows // 2:
-            part, valid = centred[gone], mask[gone]
-            n[:, j] = n_own - valid.sum(axis=0)
-            s[:, j] = total - part.sum(axis=0)
-            sxx[:, j] = total_sq - (part * part).sum(axis=0)
-        else:
-            kept = np.flatnonzero(mask[:, j])
-            part, valid = centred[kept], mask[kept]
-            n[:, j] = valid.sum(axis=0)
-            s[:, j] = part.sum(axis=0)
-            sxx[:, j] = (part * part).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = sxy - s * s.T / n
-        var_i = sxx - s**2 / n
-        r = cov / np.sqrt(var_i * var_i.T)
-    np.fill_diagonal(r, 1.0)
-    return np.clip(r, -1.0, 1.0), n.astype(np.int64)
-
-
 def correlation_matrix(
     df: pd.DataFrame,
     variables: Sequence[str],
@@ -150,36 +104,35 @@ def correlation_matrix(
     if len(variables) < 2:
         raise AnalysisError("a correlation matrix needs at least two variables", [Problem(f"got {variables}")])
     check_columns(df, variables, numeric=True)
-    x = df[variables].to_numpy(dtype=np.float64, na_value=np.nan)
-    valid = ~np.isnan(x)
-    with np.errstate(invalid="ignore"):
-        spread = np.fmax.reduce(x, axis=0) - np.fmin.reduce(x, axis=0)  # NaN when all missing
-    flat = [v for v, s in zip(variables, spread) if not (s > 0)]
+    columns = [df[v].to_numpy(dtype=np.float64, na_value=np.nan) for v in variables]
+    sums = pairwise_sums(columns)  # pairwise-complete sums of all pairs in one chunked pass
+    flat = [v for v, constant in zip(variables, sums.constant()) if constant]
     if flat:
         raise AnalysisError(
             "correlation undefined for variables without variance", [Problem("zero variance", column=v) for v in flat]
         )
+    n = sums.n.astype(np.int64)
+    n_own = sums.n_valid
     if method == "pearson":
-        r, n = _pearson_pairwise(x, valid)
+        r = sums.corr()
     else:
-        ranks = pd.DataFrame(x).rank(method="average").to_numpy()
-        r, n = _pearson_pairwise(ranks, valid)
-        n_own = valid.sum(axis=0)
+        ranks = [pd.Series(c).rank(method="average").to_numpy() for c in columns]
+        r = pairwise_sums(ranks).corr()
         p_ = len(variables)
         for i in range(p_):
             for j in range(i + 1, p_):
                 if n[i, j] == n_own[i] and n[i, j] == n_own[j]:
                     continue  # same cases: global ranks are the pair's ranks
-                both = valid[:, i] & valid[:, j]
+                both = ~np.isnan(columns[i]) & ~np.isnan(columns[j])
                 if both.sum() < 3:
                     r[i, j] = r[j, i] = np.nan
                     continue
-                rr, _ = _pearson_pairwise(pd.DataFrame(x[both][:, [i, j]]).rank(method="average").to_numpy())
-                r[i, j] = r[j, i] = rr[0, 1]
+                pair = [pd.Series(columns[c][both]).rank(method="average").to_numpy() for c in (i, j)]
+                r[i, j] = r[j, i] = pairwise_sums(pair).corr()[0, 1]
     dfree = n - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         t = r * np.sqrt(dfree / (1.0 - r**2))
-        p = 2.0 * stats.t.sf(np.abs(t), dfree)
+        p = t_two_sided(t, dfree)
     p = np.where(np.abs(r) >= 1.0, 0.0, p)
     np.fill_diagonal(p, np.nan)
     suppressed = []
@@ -193,7 +146,7 @@ def correlation_matrix(
     missing = {
         "method": "pairwise",
         "n_rows": len(df),
-        "n_missing": {v: int(len(x) - c) for v, c in zip(variables, valid.sum(axis=0))},
-        "n_complete_all": int(valid.all(axis=1).sum()),
+        "n_missing": {v: int(len(df) - c) for v, c in zip(variables, n_own)},
+        "n_complete_all": int(complete_rows(columns).sum()),
     }
     return CorrelationResult(method=method, r=frame(r), p=frame(p), n=frame(n), suppressed=suppressed, missing=missing)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from surveykit.distributions import chi2_sf, fisher_exact_2x2
 from surveykit.errors import AnalysisError, Problem
 
 from .groups import FrameCache, check_columns, check_min_group_size, label_of, labels_for, to_jsonable
@@ -187,12 +187,12 @@ def crosstab(
         denom = float(np.prod(rtot) * np.prod(ctot))
         phi = float((a * d - b * c) / math.sqrt(denom))
         yates = float(n * max(0.0, abs(a * d - b * c) - n / 2.0) ** 2 / denom)
-        yates_p = float(stats.chi2.sf(yates, 1))
+        yates_p = float(chi2_sf(yates, 1))
         table = obs.astype(np.int64)
-        fisher2 = float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+        fisher2 = fisher_exact_2x2(table, alternative="two-sided")
         # one-sided in the direction of the observed association (SPSS "Exact Sig. (1-sided)")
         direction = "greater" if a >= expected[0, 0] else "less"
-        fisher1 = float(stats.fisher_exact(table, alternative=direction).pvalue)
+        fisher1 = fisher_exact_2x2(table, alternative=direction)
     else:
         phi = math.sqrt(chi2 / n)
     lt5 = int((expected < 5).sum())
@@ -218,9 +218,9 @@ def crosstab(
         n=int(n),
         chi2=chi2,
         df=dof,
-        p=float(stats.chi2.sf(chi2, dof)),
+        p=float(chi2_sf(chi2, dof)),
         likelihood_ratio=lr,
-        likelihood_ratio_p=float(stats.chi2.sf(lr, dof)),
+        likelihood_ratio_p=float(chi2_sf(lr, dof)),
         phi=phi,
         cramers_v=cramers_v,
         association="phi" if is_2x2 else "cramers_v",

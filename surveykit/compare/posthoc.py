@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from surveykit.errors import AnalysisError, Problem
 
@@ -57,7 +57,7 @@ def studentized_range_ppf(confidence: float, k: int, df) -> np.ndarray:
     alpha = 1.0 - confidence
     out = []
     for d in np.atleast_1d(np.asarray(df, dtype=np.float64)):
-        f = lambda q: stats.studentized_range.sf(q, k, d) - alpha  # noqa: E731
+        f = lambda q: _studentized_range().sf(q, k, d) - alpha  # noqa: E731
         q0 = float(np.sqrt(2.0) * special.stdtrit(d, 1.0 - alpha / (k * (k - 1))))
         q1 = 0.97 * q0
         f0, f1 = f(q0), f(q1)
@@ -70,9 +70,16 @@ def studentized_range_ppf(confidence: float, k: int, df) -> np.ndarray:
                 break
             f1 = f(q1)
         else:  # pragma: no cover - secant did not settle; use scipy's bracketing solver
-            q1 = float(stats.studentized_range.ppf(confidence, k, d))
+            q1 = float(_studentized_range().ppf(confidence, k, d))
         out.append(q1)
     return np.asarray(out) if np.ndim(df) else np.float64(out[0])
+
+
+def _studentized_range():
+    """scipy's studentized range distribution (Tukey, Games-Howell), imported when first needed."""
+    from scipy import stats
+
+    return stats.studentized_range
 
 
 def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +154,7 @@ def tukey_pairs(
     diff = centre[a] - centre[b]
     se = np.sqrt(ms_within * (1.0 / n[a] + 1.0 / n[b]))
     q = np.abs(diff) / (se / np.sqrt(2.0))
-    p = np.clip(stats.studentized_range.sf(q, k, df_within), 0.0, 1.0)
+    p = np.clip(_studentized_range().sf(q, k, df_within), 0.0, 1.0)
     half = studentized_range_ppf(confidence, k, df_within) / np.sqrt(2.0) * se
     return _frame(keys, labels or {}, mean, a, b, diff, se, q, df_within, half, p)
 
@@ -179,6 +186,6 @@ def games_howell_pairs(
     se = np.sqrt(va + vb)
     df = (va + vb) ** 2 / (va**2 / (n[a] - 1) + vb**2 / (n[b] - 1))
     t = diff / se
-    p = np.clip(stats.studentized_range.sf(np.abs(t) * np.sqrt(2.0), k, df), 0.0, 1.0)
+    p = np.clip(_studentized_range().sf(np.abs(t) * np.sqrt(2.0), k, df), 0.0, 1.0)
     half = studentized_range_ppf(confidence, k, df) / np.sqrt(2.0) * se
     return _frame(keys, labels or {}, mean, a, b, diff, se, t, df, half, p)

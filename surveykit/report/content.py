@@ -609,8 +609,6 @@ class Builder:
         One grouping variable: a row per outcome, a bar per group. Several: the groups of each grouping
         variable under its heading, a bar per outcome (so a one-outcome plan such as "job satisfaction by
         gender, employer, education ..." is one compact chart, not one chart per grouping variable)."""
-        from scipy import stats  # the t quantile for the 95% CI half-width of each bar
-
         lang = self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
@@ -618,7 +616,7 @@ class Builder:
 
         def cell(o: str, gv: str, label: str) -> tuple[float | None, float | None]:
             g = (by_key.get((o, gv)) or {}).get("groups") or {}
-            return _as_float(_get(g, label, "mean")), _ci_half(_get(g, label, "sd"), _get(g, label, "n"), stats)
+            return _as_float(_get(g, label, "mean")), _ci_half(_get(g, label, "sd"), _get(g, label, "n"))
 
         if len(groups) == 1:
             (gv, labels), = groups.items()
@@ -968,11 +966,13 @@ def _sci(x: Any, lang: str) -> str:
     return f"{m} × 10^{int(exponent)}"
 
 
-def _ci_half(sd: Any, n: Any, stats) -> float | None:
+def _ci_half(sd: Any, n: Any) -> float | None:
     """Half-width of the 95% CI of a mean: t(.975, n-1) * sd / sqrt(n)."""
+    from surveykit.distributions import t_ppf
+
     if not (fmt.is_number(sd) and fmt.is_number(n)) or n < 2:
         return None
-    return float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n))
+    return float(t_ppf(0.975, n - 1) * sd / math.sqrt(n))
 
 
 def _sorted_items(loadings: dict[str, list]) -> list[str]:
