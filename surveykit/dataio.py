@@ -137,22 +137,57 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     data = path.read_bytes()
     if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError(f"{path}: the data file is empty (only white space)")
-    text, encoding = _decode(path, data)
-    delimiter = _sniff_delimiter(text[:200_000])
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))]
+    # The usual file is UTF-8: decode only its head (delimiter, header) and let pandas read the file
+    # itself, which checks the rest (a byte that is not UTF-8 raises, and the whole file is then
+    # decoded here to say why, or read as Windows-1252).
+    head = _utf8_head(data)
+    if head is not None:
+        frame, problems, delimiter, header = _parse_text(path, head, data[3:] if data.startswith(b"\xef\xbb\xbf") else data,
+                                                         text_columns, from_path=True)
+        encoding = "utf-8"
+    if head is None or frame is _NOT_UTF8:
+        text, encoding = _decode(path, data)
+        body = text.encode("utf-8") if encoding != "utf-8" else data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        frame, problems, delimiter, header = _parse_text(path, text[:1_000_000], body, text_columns, from_path=False)
+    if problems:
+        raise DataError(f"{path}: the CSV file cannot be read as a table", problems)
+    decimal = "," if delimiter == ";" else "."
+    return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+_NOT_UTF8 = object()  # pandas met a byte that is not UTF-8
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first ~1 MB as text when the file looks like UTF-8 there (None: decode it all to find out)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        return None
+    head = data[:1_000_000]
+    if len(data) > len(head):
+        head = head[: head.rfind(b"\n") + 1] or head  # whole lines: no character cut in two
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _parse_text(path: Path, head: str, body: bytes, text_columns: Iterable[str], from_path: bool):
+    """(frame or None or _NOT_UTF8, problems, delimiter, header) of a CSV body whose head is ``head``."""
+    delimiter = _sniff_delimiter(head[:200_000])
+    header = [h.strip() for h in next(csv.reader(io.StringIO(head), delimiter=delimiter))]
     problems = _header_problems(path, header)
-    # pandas and the field count work on UTF-8 bytes (a str would cost 4 bytes per character)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data if encoding == "utf-8" else text.encode("utf-8")
-    del text
-    ragged = _ragged_lines(body, delimiter, len(header))
     frame = None
-    if not ragged and not problems:
-        try:
-            # UTF-8 (the usual case): pandas reads the file itself, which is much faster than from memory
-            source = path if encoding == "utf-8" else io.BytesIO(body)
-            frame = _parse_csv(source, delimiter, text_columns, header)
-        except pd.errors.ParserError:
-            ragged = _ragged_lines(body, delimiter, len(header), exhaustive=True)
+    try:
+        ragged = _ragged_lines(body, delimiter, len(header))
+        if not ragged and not problems:
+            try:
+                frame = _parse_csv(path if from_path else io.BytesIO(body), delimiter, text_columns, header)
+            except pd.errors.ParserError:
+                ragged = _ragged_lines(body, delimiter, len(header), exhaustive=True)
+    except UnicodeDecodeError:
+        if from_path:
+            return _NOT_UTF8, [], delimiter, header
+        raise
     if ragged:
         first = ragged[:5]
         problems.append(Problem(
@@ -160,10 +195,7 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
             file=str(path), rows=tuple(line for line, _ in first), n_rows=len(ragged),
             values=tuple(f"line {line}: {n} fields" for line, n in first),
         ))
-    if problems:
-        raise DataError(f"{path}: the CSV file cannot be read as a table", problems)
-    decimal = "," if delimiter == ";" else "."
-    return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter, decimal=decimal)
+    return frame, problems, delimiter, header
 
 
 def _parse_csv(source: Path | io.BytesIO, delimiter: str, text_columns: Iterable[str],
@@ -185,7 +217,7 @@ _QUOTED = re.compile(rb'"[^"]*"')
 def _ragged_lines(body: bytes, delimiter: str, width: int, exhaustive: bool = False) -> list[tuple[int, int]]:
     """(file line, number of fields) of every non-blank row whose field count differs from the header's."""
     unquoted = _QUOTED.sub(b"", body) if b'"' in body else body
-    newlines = int(np.count_nonzero(np.frombuffer(unquoted, dtype=np.uint8) == 10))
+    newlines = unquoted.count(b"\n")
     if unquoted is not body and newlines != body.count(b"\n"):
         # quoted fields hold line breaks: let the csv module count fields row by row
         out = []
@@ -198,8 +230,7 @@ def _ragged_lines(body: bytes, delimiter: str, width: int, exhaustive: bool = Fa
     # once; otherwise count them line by line to name the lines.
     sep = delimiter.encode()
     n_lines = newlines + (0 if unquoted.endswith(b"\n") else 1)
-    raw = np.frombuffer(unquoted, dtype=np.uint8)
-    n_separators = int(np.count_nonzero(raw == ord(delimiter)))
+    n_separators = unquoted.count(sep)
     if not exhaustive and n_separators == n_lines * (width - 1):
         # no blank lines either: they hold no separator, so the total would fall short
         return []  # a short row balanced by a long one is caught by pandas below, then counted exhaustively

@@ -51,7 +51,7 @@ import pandas as pd
 from surveykit.distributions import chi2_sf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable as _to_jsonable
-from surveykit.moments import PairwiseSums, complete_rows, pairwise_sums
+from surveykit.moments import PairwiseSums, column_ranges, complete_rows, pairwise_sums
 
 MISSING_OPTIONS = ("pairwise", "listwise")
 EXTRACTIONS = ("paf", "minres", "ml", "pca")
@@ -96,11 +96,15 @@ def item_columns(df: pd.DataFrame, *, min_items: int, what: str) -> tuple[list[s
     return [str(c) for c in df.columns], columns
 
 
-def check_usable(names: list[str], sums: PairwiseSums, what: str) -> None:
-    """Raise AnalysisError naming every item without any answer or without variance (exact)."""
+def check_usable(names: list[str], sums: PairwiseSums | tuple, what: str) -> None:
+    """Raise AnalysisError naming every item without any answer or without variance (exact).
+
+    ``sums`` is a :class:`PairwiseSums` or the ``(n_valid, lo, hi)`` of :func:`column_ranges`.
+    """
+    n_valid, lo, hi = (sums.n_valid, sums.lo, sums.hi) if isinstance(sums, PairwiseSums) else sums
+    with np.errstate(invalid="ignore"):
+        constant = ~(np.asarray(hi) > np.asarray(lo))
     problems = []
-    n_valid = sums.n_valid
-    constant = sums.constant()
     for name, count in zip(names, n_valid):
         if count == 0:
             problems.append(Problem("item has no valid answers (all missing)", column=name))
@@ -115,15 +119,16 @@ def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str) -> t
     """Checked pairwise sums of the items of ``df``: over every row (``'pairwise'``) or over the rows that
     answered every item (``'listwise'``). Items must have answers and variance, also after deletion."""
     names, columns = item_columns(df, min_items=min_items, what=what)
-    sums = pairwise_sums(columns)
-    check_usable(names, sums, what)
-    if missing == "listwise":
-        keep = complete_rows(columns)
-        if keep.sum() < 3:
-            raise AnalysisError(f"{what}: only {int(keep.sum())} respondents answered every item (listwise deletion)")
-        if not keep.all():
-            sums = pairwise_sums(columns, rows=keep)
-            check_usable(names, sums, f"{what} (listwise)")
+    if missing != "listwise":
+        sums = pairwise_sums(columns)
+        check_usable(names, sums, what)
+        return names, sums
+    check_usable(names, column_ranges(columns), what)
+    keep = complete_rows(columns)
+    if keep.sum() < 3:
+        raise AnalysisError(f"{what}: only {int(keep.sum())} respondents answered every item (listwise deletion)")
+    sums = pairwise_sums(columns, rows=None if keep.all() else keep)
+    check_usable(names, sums, f"{what} (listwise)")
     return names, sums
 
 

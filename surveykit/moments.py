@@ -153,6 +153,16 @@ def _first_mean(column: np.ndarray, rows: np.ndarray | None) -> float:
     return 0.0
 
 
+def column_ranges(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Present values, smallest and largest value of each column (NaN when it has none): what the
+    checks for empty and constant items need, without the pairwise sums."""
+    n_valid = np.array([len(c) - (np.count_nonzero(np.isnan(c)) if c.dtype.kind == "f" else 0) for c in columns])
+    with np.errstate(invalid="ignore"):
+        lo = np.array([np.fmin.reduce(c) if len(c) else np.nan for c in columns], dtype="float64")
+        hi = np.array([np.fmax.reduce(c) if len(c) else np.nan for c in columns], dtype="float64")
+    return n_valid, lo, hi
+
+
 def complete_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
     """Rows where every column is present (listwise deletion), one column at a time."""
     keep = np.ones(len(columns[0]), dtype=bool)

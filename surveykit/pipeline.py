@@ -179,7 +179,7 @@ def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, 
 
 
 def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str,
-                        min_group_size: int) -> dict:
+                        min_group_size: int, cache=None) -> dict:
     from surveykit.compare import describe
 
     out = {}
@@ -192,7 +192,7 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
         kwargs = {}
         if key is not None:
             kwargs = {"scale_values": list(range(key[0], key[1] + 1)), "favourable": list(key[2])}
-        table = describe(frame, names, min_group_size=min_group_size, **kwargs)
+        table = describe(frame, names, min_group_size=min_group_size, cache=cache, **kwargs)
         for name in names:
             row = table.loc[name]
             rec = {"label": q.label_of(name, lang), "kind": q.kind_of(name)}
@@ -498,10 +498,25 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     k = settings.min_group_size
 
     step("indices")
+    from surveykit.compare import FrameCache
+
     frame = score_indices(prepared.frame, q)
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
-    counts = {name: code_counts(frame[name]) for name in categorical}
+    # group codes of every categorical variable, made once: the sample counts come from them, and
+    # the comparisons reuse them for every variable suppression leaves unchanged
+    unmasked = FrameCache(frame)
+    counts = {}
+    for name in categorical:
+        if pd.api.types.is_numeric_dtype(frame[name]):
+            codes, keys, sizes = unmasked.group_codes(name)
+            counts[name] = {float(key): int(size) for key, size in zip(keys, sizes[:-1])}
+        else:
+            counts[name] = code_counts(frame[name])
     masked, suppressed = mask_small_groups(frame, categorical, k, counts)
+    cache = FrameCache(masked)  # shared by descriptives, comparisons, favourable % and crosstabs
+    hidden_in = {s["variable"] for s in suppressed}
+    cache.reuse(unmasked, [c for c in frame.columns if c not in hidden_in])
+    del unmasked
     hidden: dict[str, set] = {}
     for s in suppressed:
         hidden.setdefault(s["variable"], set()).add(float(s["group"]))
@@ -539,7 +554,8 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("descriptives")
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
     described = [v for v in described if q.kind_of(v) in ("item", "index", "number")]
-    results["descriptives"] = descriptives_record(frame, q, described, settings.lang, k)
+    # on the masked frame, which holds the same items, indices and numbers (only groups are hidden)
+    results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache)
     results["descriptive_plans"] = [{"id": d.id, "label": text_in(d.label, settings.lang, d.id) if d.label else d.id,
                                      "variables": list(d.variables)} for d in plan.descriptives]
 
@@ -569,9 +585,6 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                 text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
 
     step("comparisons")
-    from surveykit.compare import FrameCache
-
-    cache = FrameCache(masked)  # group codes and outcome columns shared by every comparison and crosstab
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
         with _Context(prepared, f"comparison {comp.id!r}"):

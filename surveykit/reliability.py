@@ -38,7 +38,7 @@ from surveykit.factor import (
     item_columns,
     to_jsonable,
 )
-from surveykit.moments import complete_rows, pairwise_sums
+from surveykit.moments import column_ranges, complete_rows, pairwise_sums
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 
@@ -190,15 +190,16 @@ def cronbach_alpha(
     items, columns = item_columns(df, min_items=2, what="Cronbach's alpha")
     k = len(items)
     n_total = len(df)
-    sums = pairwise_sums(columns)
-    check_usable(items, sums, "Cronbach's alpha")
     if missing == "listwise":
+        check_usable(items, column_ranges(columns), "Cronbach's alpha")
         keep = complete_rows(columns)
         if keep.sum() < 3:
             raise AnalysisError(f"Cronbach's alpha: only {int(keep.sum())} respondents answered every item")
-        if not keep.all():
-            sums = pairwise_sums(columns, rows=keep)
-            check_usable(items, sums, "Cronbach's alpha (listwise)")
+        sums = pairwise_sums(columns, rows=None if keep.all() else keep)
+        check_usable(items, sums, "Cronbach's alpha (listwise)")
+    else:
+        sums = pairwise_sums(columns)
+        check_usable(items, sums, "Cronbach's alpha")
     # pairwise-complete covariances (= complete cases after listwise deletion)
     c, n_pair = sums.cov(), sums.n
     if n_pair.min() < 3:
@@ -334,14 +335,23 @@ def score_index(
         raise AnalysisError("score_index: no items given")
     if not 1 <= min_valid <= len(items):
         raise AnalysisError(f"score_index: min_valid must be between 1 and {len(items)}, got {min_valid}")
-    x = df[items].astype(float)
+    if reverse and (scale_min is None or scale_max is None):
+        raise AnalysisError("score_index: scale_min and scale_max are needed to reverse-key items")
     if reverse:
-        if scale_min is None or scale_max is None:
-            raise AnalysisError("score_index: scale_min and scale_max are needed to reverse-key items")
-        x[reverse] = reverse_key(x[reverse], scale_min, scale_max)
-    values = x.to_numpy()
-    valid = ~np.isnan(values)
-    n_valid = valid.sum(axis=1)
+        _, lo, hi = column_ranges([df[c].to_numpy(dtype="float64", na_value=np.nan) for c in reverse])
+        if scale_min >= scale_max or (lo < scale_min).any() or (hi > scale_max).any():
+            reverse_key(df[reverse], scale_min, scale_max)  # raises, naming the columns outside the scale
+    # item by item (no respondents x items copy): the sum of the answered items and their number
+    total = np.zeros(len(df))
+    n_valid = np.zeros(len(df), dtype=np.int64)
+    for item in items:
+        x = df[item].to_numpy(dtype="float64", na_value=np.nan)
+        answered = ~np.isnan(x)
+        if item in reverse:
+            x = (scale_min + scale_max) - x
+        total += np.where(answered, x, 0.0)
+        n_valid += answered
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(valid, values, 0.0).sum(axis=1) / n_valid
-    return pd.Series(np.where(n_valid >= min_valid, mean, np.nan), index=df.index)
+        mean = total / n_valid
+    mean[n_valid < min_valid] = np.nan
+    return pd.Series(mean, index=df.index)

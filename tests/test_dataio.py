@@ -131,3 +131,26 @@ def test_unknown_extension_and_missing_file(tmp_path):
         read_data(tmp_path / "x.docx") if (tmp_path / "x.docx").write_text("x") else None
     with pytest.raises(DataError, match="not found"):
         read_data(tmp_path / "nope.csv")
+
+
+def _long_file(tail: bytes) -> bytes:
+    """An ASCII CSV longer than the 1 MB head decoded up front, ending in ``tail``."""
+    rows = b"".join(b"%d,3,4,1,34,1,\r\n" % i for i in range(1, 80_001))
+    return ",".join(HEADER).encode() + b"\r\n" + rows + tail
+
+
+def test_windows_1252_after_a_long_ascii_head(tmp_path):
+    # the head is plain ASCII (valid UTF-8): pandas meets the 1252 byte far down, and the file is read as 1252
+    path = tmp_path / "late.csv"
+    path.write_bytes(_long_file("80001,5,6,2,51,7,Rådgiver\r\n".encode("cp1252")))
+    raw = read_data(path)
+    assert raw.encoding == "cp1252" and len(raw.frame) == 80_001
+    assert raw.frame["role_other"].iloc[-1] == "Rådgiver"
+    assert raw.frame["q1"].dtype.kind == "i"
+
+
+def test_mixed_encodings_after_a_long_head_are_refused(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_long_file("80001,5,6,2,51,7,Rådgiver\r\n".encode("utf-8") + "80002,5,6,2,51,7,Økonom\r\n".encode("cp1252")))
+    with pytest.raises(DataError, match="mixed text encodings"):
+        read_data(path)

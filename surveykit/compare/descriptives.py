@@ -11,8 +11,8 @@ import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 
-from .codes import ValueCodes, as_key, few_value_codes, small_int_codes
-from .groups import check_columns, check_min_group_size
+from .codes import ValueCodes, as_key
+from .groups import FrameCache, check_columns, check_min_group_size, value_codes
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ def describe(
     *,
     min_group_size: int = 5,
     value_counts: bool = True,
+    cache: FrameCache | None = None,
 ) -> pd.DataFrame:
     """Descriptive statistics per variable (one row each).
 
@@ -135,6 +136,9 @@ def describe(
     Confidentiality: a variable with fewer than ``min_group_size`` valid answers gets
     ``suppressed = True`` and no statistics (NaN); its n is still shown.
 
+    ``cache``: a :class:`~surveykit.compare.FrameCache` of ``df``, whose value codes the group
+    comparisons then reuse.
+
     Example
     -------
     >>> describe(df, ["q1", "q2"], scale_values=range(1, 7))
@@ -142,14 +146,16 @@ def describe(
     check_min_group_size(min_group_size)
     variables = list(variables)
     check_columns(df, variables, numeric=True)
+    if cache is not None:
+        cache.check(df)
     stats = []
     for name in variables:
         col = df[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        ints = small_int_codes(col) if value_counts else None
-        if ints is not None:
-            stats.append(_stats_from_counts(ints))
-        else:
-            stats.append(_stats_from_rows(col, few_value_codes(col) if value_counts else None))
+        if not value_counts:
+            stats.append(_stats_from_rows(col, None))
+            continue
+        counted, small = cache.value_codes(name) if cache is not None else value_codes(col)
+        stats.append(_stats_from_counts(counted) if small else _stats_from_rows(col, counted))
     n = np.array([st.n for st in stats], dtype=np.int64)
     modes = [st.modes for st in stats]
     column = lambda field: [getattr(st, field) for st in stats]  # noqa: E731

@@ -139,18 +139,26 @@ class PreparedOutcome:
     ok: np.ndarray | None = None
 
 
-def prepare_outcome(name: str, col: np.ndarray, *, value_counts: bool = True) -> PreparedOutcome:
+def value_codes(col: np.ndarray) -> tuple[ValueCodes | None, bool]:
+    """The column's :class:`ValueCodes` (small integers first, else few distinct values) and whether
+    they are small integers; ``(None, False)`` for a column with many distinct values."""
+    counted = small_int_codes(col)
+    if counted is not None:
+        return counted, True
+    return few_value_codes(col), False
+
+
+def prepare_outcome(name: str, col: np.ndarray, *, value_counts: bool = True,
+                    counted: ValueCodes | None = None) -> PreparedOutcome:
     """Shift one outcome column by the mean of its own valid values (see the module doc).
 
     The shift depends on this column alone, so it is the same number whichever other outcomes
-    are analysed alongside. ``value_counts=False`` forces the per-row path for every column.
+    are analysed alongside. ``value_counts=False`` forces the per-row path for every column;
+    ``counted`` passes the column's :func:`value_codes` when they are known.
     """
     col = np.asarray(col, dtype=np.float64)
-    counted = None
-    if value_counts:
-        counted = small_int_codes(col)
-        if counted is None:
-            counted = few_value_codes(col)
+    if value_counts and counted is None:
+        counted, _ = value_codes(col)
     if counted is not None and counted.n_missing < len(col):
         n_valid = len(col) - counted.n_missing
         # exact counts times exact values, summed without rounding (fsum), one division: for
@@ -184,6 +192,23 @@ class FrameCache:
         self.value_counts = value_counts
         self._groups: dict = {}
         self._outcomes: dict = {}
+        self._values: dict = {}
+
+    def reuse(self, other: FrameCache, columns) -> None:
+        """Take over what ``other`` (a cache of another frame) computed for ``columns``: the caller
+        vouches that these columns are the same in both frames."""
+        for name in columns:
+            for mine, theirs in ((self._groups, other._groups), (self._outcomes, other._outcomes),
+                                 (self._values, other._values)):
+                if name in theirs:
+                    mine[name] = theirs[name]
+
+    def value_codes(self, name: str) -> tuple[ValueCodes | None, bool]:
+        """:func:`value_codes` of numeric column ``name`` (computed once)."""
+        if name not in self._values:
+            check_columns(self.df, [name], numeric=True)
+            self._values[name] = value_codes(self.df[name].to_numpy(dtype=np.float64, na_value=np.nan))
+        return self._values[name]
 
     def check(self, df: pd.DataFrame) -> None:
         if df is not self.df:
@@ -201,7 +226,8 @@ class FrameCache:
         if name not in self._outcomes:
             check_columns(self.df, [name], numeric=True)
             col = self.df[name].to_numpy(dtype=np.float64, na_value=np.nan)
-            self._outcomes[name] = prepare_outcome(name, col, value_counts=self.value_counts)
+            counted = self.value_codes(name)[0] if self.value_counts else None
+            self._outcomes[name] = prepare_outcome(name, col, value_counts=self.value_counts, counted=counted)
         return self._outcomes[name]
 
 
