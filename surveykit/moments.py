@@ -131,10 +131,13 @@ def pairwise_sums(columns: Sequence[np.ndarray], rows: np.ndarray | None = None)
         with_gaps = np.flatnonzero(missing.any(axis=1))
         if len(with_gaps):
             np.copyto(absent, missing, casting="unsafe")
-            part = gap_rows[: len(with_gaps)]  # [x | x^2 | absent] of those rows, column by column
-            for j in range(3 * k):  # (a row gather from a column-major block would be slow)
-                np.take(buffer[:m, j], with_gaps, out=part[:, j])
-            gram = part.T @ part[:, 2 * k:]
+            if 3 * len(with_gaps) < m:  # few: gather them first, column by column (a row gather from a
+                part = gap_rows[: len(with_gaps)]  # column-major block would be slow)
+                for j in range(3 * k):
+                    np.take(buffer[:m, j], with_gaps, out=part[:, j])
+            else:  # many: the product over every row costs less than gathering them
+                part = buffer[:m]
+            gram = part.T @ part[:, 2 * k:]  # [x | x^2 | absent]' absent
             s -= gram[:k]  # sum of x_i over rows where j is missing
             ss -= gram[k:2 * k]
             n += gram[2 * k:]  # rows where both are missing were taken off twice

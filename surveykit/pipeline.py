@@ -31,8 +31,8 @@ from surveykit.jsonsafe import to_jsonable
 from surveykit.prepare import PreparedData, load_and_recode
 from surveykit.spec import BinRecode, Questionnaire, text_in
 
-STAGES = ["prepare", "indices", "descriptives", "factor analysis", "reliability", "comparisons",
-          "crosstabs", "correlations", "regressions", "replication", "report"]
+STAGES = ["prepare", "indices", "descriptives", "factor analysis", "comparisons", "crosstabs", "correlations",
+          "reliability", "regressions", "replication", "report"]
 
 
 @dataclass(frozen=True)
@@ -334,10 +334,15 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
             "hidden_cells": int(hide.sum())}
 
 
-def correlation_record(frame: pd.DataFrame, variables: list[str], method: str) -> dict:
+def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, computed=None) -> dict:
+    """r, p and n of ``variables``. ``computed``: a Pearson correlation_matrix result holding all of them
+    (pairwise r, p and n of a pair do not depend on the other variables, so its entries are the same)."""
     from surveykit.compare import correlation_matrix
 
-    res = correlation_matrix(frame, variables, method=method)
+    if computed is not None and method == "pearson" and set(variables) <= set(computed.r.columns):
+        res = computed
+    else:
+        res = correlation_matrix(frame, variables, method=method)
     as_nested = lambda m: {a: {b: m.loc[a, b] for b in variables} for a in variables}  # noqa: E731
     return {"variables": list(variables), "method": method, "r": as_nested(res.r), "p": as_nested(res.p),
             "n": as_nested(res.n)}
@@ -492,7 +497,20 @@ class _Context:
 
 def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                   progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
-    """Run every analysis of the plan; return the results dict and the analysis frame (with index scores)."""
+    """Run every analysis of the plan; return the results dict and the analysis frame (with index scores).
+
+    BLAS runs on one thread meanwhile: the matrices here are narrow (respondents x a few dozen items),
+    where BLAS threads gain nothing and, spinning while they wait, take the core the second analysis
+    thread needs.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _build_results(q, prepared, settings, progress)
+
+
+def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
+                   progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
     step = progress or (lambda name: None)
     plan = q.analysis
     k = settings.min_group_size
@@ -504,7 +522,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
     # group codes of every categorical variable, made once: the sample counts come from them, and
     # the comparisons reuse them for every variable suppression leaves unchanged
-    unmasked = FrameCache(frame)
+    unmasked = FrameCache(frame, value_codes=prepared.value_codes)
     counts = {}
     for name in categorical:
         if pd.api.types.is_numeric_dtype(frame[name]):
@@ -541,14 +559,16 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
 
-    # Regressions need nothing the other analyses produce, and their heavy parts (QR, matrix products)
-    # run in numpy without the GIL: start them on a second thread while the rest is computed. The
-    # results are collected in plan order below, so the output does not depend on timing.
+    # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
+    # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
+    # thread while this one does the rest. Results are collected in plan order below, so the output
+    # does not depend on timing.
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
     regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
                           for reg in plan.regressions]
+    reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
 
     step("descriptives")
@@ -566,23 +586,6 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             record = factor_record(frame, fa, settings)
         record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
         results["factor_analyses"][fa.id] = record
-
-    step("reliability")
-    results["indices"] = {}
-    for index in q.indices:
-        with _Context(prepared, f"index {index.id!r}"):
-            record = reliability_record(frame, q, list(index.items), list(index.reverse),
-                                        text_in(index.label, settings.lang))
-        scores = frame[index.id]
-        record.update(n_scored=int(scores.notna().sum()), mean=float(scores.mean()), sd=float(scores.std()),
-                      min=float(scores.min()), max=float(scores.max()), min_valid=index.min_valid)
-        results["indices"][index.id] = record
-    results["reliability"] = {}
-    for rel in plan.reliability:
-        with _Context(prepared, f"reliability {rel.id!r}"):
-            results["reliability"][rel.id] = reliability_record(
-                frame, q, list(rel.items), list(rel.reverse),
-                text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
 
     step("comparisons")
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
@@ -611,6 +614,7 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     del cache
     step("correlations")
     corr_vars = list(dict.fromkeys(v for c in plan.correlations for v in c.variables))
+    allc = None
     if corr_vars:
         from surveykit.compare import correlation_matrix
 
@@ -621,8 +625,11 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     else:
         results["correlations"] = {"variables": [], "r": [], "p": [], "n": []}
     results["correlation_tables"] = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                                            **correlation_record(frame, list(c.variables), c.method)}
+                                            **correlation_record(frame, list(c.variables), c.method, allc)}
                                      for c in plan.correlations}
+
+    step("reliability")
+    results["indices"], results["reliability"] = reliability_future.result()
 
     step("regressions")
     results["regressions"] = {}
@@ -635,6 +642,25 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results = to_jsonable(results)
     results["replication"] = replication_records(results, q) if q.published else []
     return results, frame
+
+
+def reliability_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData,
+                        settings: Settings) -> tuple[dict, dict]:
+    """Reliability of every index (with its scores' summary) and of every reliability plan."""
+    indices, plans = {}, {}
+    for index in q.indices:
+        with _Context(prepared, f"index {index.id!r}"):
+            record = reliability_record(frame, q, list(index.items), list(index.reverse),
+                                        text_in(index.label, settings.lang))
+        scores = frame[index.id]
+        record.update(n_scored=int(scores.notna().sum()), mean=float(scores.mean()), sd=float(scores.std()),
+                      min=float(scores.min()), max=float(scores.max()), min_valid=index.min_valid)
+        indices[index.id] = record
+    for rel in q.analysis.reliability:
+        with _Context(prepared, f"reliability {rel.id!r}"):
+            plans[rel.id] = reliability_record(frame, q, list(rel.items), list(rel.reverse),
+                                               text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
+    return indices, plans
 
 
 def _dedupe(records: list[dict]) -> list[dict]:

@@ -23,6 +23,9 @@ class PreparedData:
     recode_log: RecodeLog
     out_of_range_set_missing: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # value codes of the answer columns read as integers, made while recoding (the analyses count with
+    # them instead of coding the columns again); {column: surveykit.codes.ValueCodes}
+    value_codes: dict = field(default_factory=dict, repr=False)
 
 
 def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "error",
@@ -30,5 +33,7 @@ def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "err
     # the respondent id is read as numbers when it is numbers; validation decides duplicates on the text
     raw = read_data(path)
     checked = validate(raw, q, out_of_range=out_of_range, extra_columns=extra_columns)
-    frame, log = recode(checked.frame, q, checked.code_counts)
-    return PreparedData(frame, Path(path), len(frame), log, checked.out_of_range_set_missing, checked.warnings)
+    value_codes: dict = {}
+    frame, log = recode(checked.frame, q, checked.code_counts, value_codes)
+    return PreparedData(frame, Path(path), len(frame), log, checked.out_of_range_set_missing, checked.warnings,
+                        value_codes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import in_codes
+from surveykit.codes import MAX_RANGE, ValueCodes, code_dtype, in_codes
 from surveykit.spec import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
 
 
@@ -46,7 +46,8 @@ def apply_missing_codes(frame: pd.DataFrame, q: Questionnaire,
 
 
 def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
-                           code_counts: dict[str, dict[float, int]] | None) -> tuple[dict, dict[str, int]]:
+                           code_counts: dict[str, dict[float, int]] | None,
+                           value_codes: dict | None = None) -> tuple[dict, dict[str, int]]:
     columns: dict = {name: frame[name] for name in frame.columns}
     counts: dict[str, int] = {}
     for name, entry in q.raw_variables.items():
@@ -61,7 +62,9 @@ def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
             codes = [c for c in codes if known.get(c, 0)]
         values = column.to_numpy()
         if values.dtype.kind in "iu":
-            columns[name], n = _integers_without(values, codes)
+            columns[name], n, coded = _integers_without(values, codes, known)
+            if coded is not None and value_codes is not None:
+                value_codes[name] = coded
         elif codes:
             hit = in_codes(values, codes)
             n = int(np.count_nonzero(hit))
@@ -74,20 +77,38 @@ def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
     return columns, counts
 
 
-def _integers_without(values: np.ndarray, codes: list[float]) -> tuple[np.ndarray, int]:
-    """Integers as float64 with ``codes`` set to NaN, in one pass (a lookup table over small codes)."""
-    lo, hi = int(values.min()), int(values.max())
-    if 0 <= lo and hi < 10_000:
-        table = np.arange(hi + 1, dtype="float64")
-        hits = [int(c) for c in codes if c.is_integer() and 0 <= c <= hi]
-        table[hits] = np.nan
-        out = table[values]
-        n = int(np.count_nonzero(np.isnan(out))) if hits else 0
-        return out, n
-    out = values.astype("float64")
-    hit = in_codes(out, codes) if codes else np.zeros(len(out), dtype=bool)
-    out[hit] = np.nan
-    return out, int(np.count_nonzero(hit))
+def _integers_without(values: np.ndarray, codes: list[float],
+                      known: dict[float, int] | None) -> tuple[np.ndarray, int, ValueCodes | None]:
+    """Integers as float64 with ``codes`` set to NaN, the number set, and the column's value codes.
+
+    Small codes go through lookup tables, one gather each: one for the numbers and, when the codes
+    present are known (``known``, as validation counted them), one for the :class:`ValueCodes` the
+    analyses count with (values lo..hi of the answers, missing = the code after them).
+    """
+    lo, hi = (int(min(known)), int(max(known))) if known else (int(values.min()), int(values.max()))
+    if not (0 <= lo and hi < 10_000):
+        out = values.astype("float64")
+        hit = in_codes(out, codes) if codes else np.zeros(len(out), dtype=bool)
+        out[hit] = np.nan
+        return out, int(np.count_nonzero(hit)), None
+    table = np.arange(hi + 1, dtype="float64")
+    hits = [int(c) for c in codes if c.is_integer() and 0 <= c <= hi]
+    table[hits] = np.nan
+    out = table[values]
+    if known is None:
+        return out, int(np.count_nonzero(np.isnan(out))) if hits else 0, None
+    n_missing = sum(known.get(float(c), 0) for c in hits)
+    answers = sorted(int(v) for v in known if int(v) not in hits)
+    if not answers or answers[-1] - answers[0] > MAX_RANGE:
+        return out, n_missing, None
+    first, n_values = answers[0], answers[-1] - answers[0] + 1
+    dtype = code_dtype(n_values + 1)
+    position = np.full(hi + 1, n_values, dtype=dtype)  # missing codes (and absent values) -> n_values
+    for v in answers:
+        position[v] = v - first
+    coded = ValueCodes(codes=position[values], values=first + np.arange(n_values, dtype="float64"),
+                       n_missing=n_missing)
+    return out, n_missing, coded
 
 
 def apply_rule(frame, rule, n: int | None = None) -> np.ndarray:
@@ -161,14 +182,15 @@ class _SeriesView(dict):
         return self[name]
 
 
-def recode(frame: pd.DataFrame, q: Questionnaire,
-           code_counts: dict[str, dict[float, int]] | None = None) -> tuple[pd.DataFrame, RecodeLog]:
+def recode(frame: pd.DataFrame, q: Questionnaire, code_counts: dict[str, dict[float, int]] | None = None,
+           value_codes: dict | None = None) -> tuple[pd.DataFrame, RecodeLog]:
     """Apply missing codes and every recode rule; return the analysis frame and a log of what changed.
 
     ``code_counts``: the codes per column validation counted (:class:`ValidatedData.code_counts`), to skip
-    columns without missing codes.
+    columns without missing codes. ``value_codes``: a dict that receives, for the answer columns read as
+    integers, their :class:`~surveykit.codes.ValueCodes` (made in the same pass; the analyses count with them).
     """
-    columns, missing_counts = _without_missing_codes(frame, q, code_counts)
+    columns, missing_counts = _without_missing_codes(frame, q, code_counts, value_codes)
     log = RecodeLog(missing_codes=missing_counts)
     n = len(frame)
     series = _SeriesView(columns, frame.index)

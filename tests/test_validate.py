@@ -121,3 +121,17 @@ def test_code_counts_from_validation_give_the_same_recoding(tmp_path, mini):
     pd.testing.assert_frame_equal(with_counts, without)
     assert log1 == log2 and log1.missing_codes["q1"] == 1
     assert with_counts["q1"].dtype == "float64" and with_counts["q1"].isna().sum() == 1
+
+
+def test_value_codes_made_while_recoding_equal_counting_the_recoded_columns():
+    import numpy as np
+
+    from surveykit.compare.codes import small_int_codes
+
+    q = load_questionnaire(Path(__file__).parent.parent / "questionnaires" / "schick2012.yaml")
+    prepared = load_and_recode(q, Path(__file__).parent.parent / "questionnaires" / "schick2012_synthetic_sample.csv")
+    assert len(prepared.value_codes) > 30
+    for name, made in prepared.value_codes.items():
+        counted = small_int_codes(prepared.frame[name].to_numpy())
+        assert made.codes.dtype == counted.codes.dtype and np.array_equal(made.codes, counted.codes), name
+        assert np.array_equal(made.values, counted.values) and made.n_missing == counted.n_missing, name

@@ -16,12 +16,12 @@ infinities) get ``None`` and take the general per-row path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-MAX_RANGE = 1024  # widest hi - lo for the small-integer path
+from surveykit.codes import MAX_RANGE, ValueCodes, count_codes
+from surveykit.codes import code_dtype as _code_dtype
+
 MAX_VALUES = 1024  # most distinct values for the few-values path (tables are (groups + 1) x (values + 1))
 SAMPLE = 8192  # rows looked at before paying for a full pass that may not pay off
 EXACT_INT = 2.0**53  # integers below this are exact in float64
@@ -38,51 +38,6 @@ def as_key(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-@dataclass(frozen=True)
-class ValueCodes:
-    """A numeric column as codes into its sorted distinct values.
-
-    ``codes[i]`` is the index of row i's value in ``values`` (ascending, float64, exact) and
-    ``len(values)`` for a missing value (NaN). Codes are the smallest unsigned integer type
-    that holds them.
-    """
-
-    codes: np.ndarray
-    values: np.ndarray
-    n_missing: int
-
-    @property
-    def n_values(self) -> int:
-        return len(self.values)
-
-    def counts(self) -> np.ndarray:
-        """Value counts, one per value; the last entry counts the missing values."""
-        return count_codes(self.codes, self.n_values + 1)
-
-
-def count_codes(codes: np.ndarray, n_bins: int) -> np.ndarray:
-    """``np.bincount(codes, minlength=n_bins)``, faster for uint8 codes.
-
-    ``np.bincount`` first converts its input to intp. For uint8 codes it is cheaper to read
-    each pair of neighbouring codes as one uint16 and count the pairs (half as many, into a
-    256 x 256 table): every code is the first or the second of one pair, so the table's two
-    margins add up to the counts.
-    """
-    if codes.dtype != np.uint8 or n_bins > 256 or len(codes) < 2:
-        return np.bincount(codes, minlength=n_bins)
-    codes = np.ascontiguousarray(codes)
-    half = len(codes) // 2
-    pairs = np.bincount(codes[: 2 * half].view(np.uint16), minlength=65536).reshape(256, 256)
-    counts = pairs.sum(axis=0) + pairs.sum(axis=1)
-    if len(codes) % 2:
-        counts[codes[-1]] += 1
-    return counts[:n_bins]
-
-
-def _code_dtype(n_codes: int) -> type:
-    return np.uint8 if n_codes <= 0xFF else np.uint16 if n_codes <= 0xFFFF else np.intp
 
 
 def _sample(col: np.ndarray) -> np.ndarray:
@@ -144,7 +99,13 @@ def few_value_codes(col: np.ndarray, max_values: int = MAX_VALUES) -> ValueCodes
     return ValueCodes(codes=codes.astype(_code_dtype(n_values + 1)), values=values, n_missing=n_missing)
 
 
-def group_codes(series: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
+def _numeric(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not isinstance(dtype, pd.CategoricalDtype) and not pd.api.types.is_complex_dtype(dtype))
+
+
+def group_codes(series: pd.Series, counted: ValueCodes | None = None) -> tuple[np.ndarray, list, np.ndarray]:
     """Codes 0..k-1 of a grouping variable (k = missing), its sorted keys and the group sizes.
 
     Codes are compact (uint8 for up to 254 groups): cast to ``np.intp`` before arithmetic.
@@ -152,17 +113,13 @@ def group_codes(series: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
     Returns ``(codes, keys, counts)``: ``counts`` has k + 1 entries, the last one the number of
     rows with a missing group. Categoricals keep their category order; numeric and string codes
     are sorted. Categories without any respondent do not become groups. Integer-valued numeric
-    columns (the usual float codes with NaN) take the counting path; anything else goes through
-    ``pd.factorize``, with identical keys and codes.
+    columns (the usual float codes with NaN) take the counting path (``counted``: their small-integer
+    :class:`ValueCodes` when known already); anything else goes through ``pd.factorize``, with
+    identical keys and codes.
     """
     dtype = series.dtype
-    if (
-        pd.api.types.is_numeric_dtype(dtype)
-        and not pd.api.types.is_bool_dtype(dtype)
-        and not isinstance(dtype, pd.CategoricalDtype)
-        and not pd.api.types.is_complex_dtype(dtype)
-    ):
-        sic = small_int_codes(series.to_numpy(dtype=np.float64, na_value=np.nan))
+    if counted is not None or _numeric(series):
+        sic = counted if counted is not None else small_int_codes(series.to_numpy(dtype=np.float64, na_value=np.nan))
         if sic is not None:
             counts = sic.counts()
             present = counts[:-1] > 0

@@ -39,7 +39,7 @@ import pandas as pd
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable  # noqa: F401  (re-exported for the compare modules)
 
-from .codes import ValueCodes, as_key, count_codes, few_value_codes, group_codes, small_int_codes
+from .codes import ValueCodes, _numeric, as_key, count_codes, few_value_codes, group_codes, small_int_codes
 
 MISSING_METHOD = "pairwise"
 
@@ -187,12 +187,13 @@ class FrameCache:
     cached small-integer column (compact codes), nine per other outcome.
     """
 
-    def __init__(self, df: pd.DataFrame, *, value_counts: bool = True):
+    def __init__(self, df: pd.DataFrame, *, value_counts: bool = True, value_codes: Mapping | None = None):
         self.df = df
         self.value_counts = value_counts
         self._groups: dict = {}
         self._outcomes: dict = {}
-        self._values: dict = {}
+        # small-integer value codes known already (e.g. made while recoding): {column: ValueCodes}
+        self._values: dict = {name: (codes, True) for name, codes in (value_codes or {}).items() if name in df}
 
     def reuse(self, other: FrameCache, columns) -> None:
         """Take over what ``other`` (a cache of another frame) computed for ``columns``: the caller
@@ -218,7 +219,12 @@ class FrameCache:
         """:func:`~surveykit.compare.codes.group_codes` of column ``name`` (computed once)."""
         if name not in self._groups:
             check_columns(self.df, [name])
-            self._groups[name] = group_codes(self.df[name])
+            series = self.df[name]
+            counted = None
+            if name in self._values or _numeric(series):
+                counted, small = self.value_codes(name)
+                counted = counted if small else None
+            self._groups[name] = group_codes(series, counted)
         return self._groups[name]
 
     def outcome(self, name: str) -> PreparedOutcome:
