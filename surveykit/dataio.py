@@ -134,6 +134,9 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
+    fast = _read_utf8_csv(path, text_columns)
+    if fast is not None:
+        return fast
     data = path.read_bytes()
     if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError(f"{path}: the data file is empty (only white space)")
@@ -155,15 +158,59 @@ def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
     return RawData(frame, path, "csv", encoding=encoding, delimiter=delimiter, decimal=decimal)
 
 
+_STREAM = 1 << 24  # bytes per read when scanning a file without holding it
+
+
+def _read_utf8_csv(path: Path, text_columns: Iterable[str]) -> RawData | None:
+    """The common case without holding the file in memory: UTF-8, no quoted fields, every row as wide as
+    the header. The file is scanned in pieces (lines and delimiters counted) and pandas reads it.
+    None when anything is out of the ordinary: the caller then reads the whole file and looks closer."""
+    with path.open("rb") as handle:
+        head_bytes = handle.read(1_000_000)
+        head = _utf8_head(head_bytes, whole=len(head_bytes) >= path.stat().st_size)
+        if head is None or not head.strip():
+            return None
+        delimiter = _sniff_delimiter(head[:200_000])
+        header = [h.strip() for h in next(csv.reader(io.StringIO(head), delimiter=delimiter))]
+        if _header_problems(path, header):
+            return None
+        newlines = separators = 0
+        last = 0
+        handle.seek(0)
+        buffer = bytearray(_STREAM)
+        octets = np.frombuffer(buffer, dtype=np.uint8)
+        found = np.empty(len(buffer), dtype=bool)
+        while True:
+            got = handle.readinto(buffer)
+            if not got:
+                break
+            piece, hits = octets[:got], found[:got]
+            if np.equal(piece, ord('"'), out=hits).any():
+                return None  # quoted fields: their delimiters and line breaks need the closer look
+            newlines += int(np.count_nonzero(np.equal(piece, ord("\n"), out=hits)))
+            separators += int(np.count_nonzero(np.equal(piece, ord(delimiter), out=hits)))
+            last = int(piece[-1])
+    lines = newlines + (0 if last == ord("\n") else 1)
+    if separators != lines * (len(header) - 1):
+        return None  # ragged or blank lines: counted line by line on the whole file
+    try:
+        frame = _parse_csv(path, delimiter, text_columns, header)
+    except (pd.errors.ParserError, UnicodeDecodeError):
+        return None
+    decimal = "," if delimiter == ";" else "."
+    return RawData(frame, path, "csv", encoding="utf-8", delimiter=delimiter, decimal=decimal)
+
+
 _NOT_UTF8 = object()  # pandas met a byte that is not UTF-8
 
 
-def _utf8_head(data: bytes) -> str | None:
-    """The first ~1 MB as text when the file looks like UTF-8 there (None: decode it all to find out)."""
+def _utf8_head(data: bytes, whole: bool | None = None) -> str | None:
+    """The first ~1 MB as text when the file looks like UTF-8 there (None: decode it all to find out).
+    ``whole``: whether ``data`` is the whole file (default: when it is under 1 MB)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         return None
     head = data[:1_000_000]
-    if len(data) > len(head):
+    if not (len(data) <= len(head) if whole is None else whole):
         head = head[: head.rfind(b"\n") + 1] or head  # whole lines: no character cut in two
     try:
         return head.decode("utf-8-sig")

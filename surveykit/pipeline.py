@@ -31,7 +31,7 @@ from surveykit.jsonsafe import to_jsonable
 from surveykit.prepare import PreparedData, load_and_recode
 from surveykit.spec import BinRecode, Questionnaire, text_in
 
-STAGES = ["prepare", "indices", "descriptives", "factor analysis", "comparisons", "crosstabs", "correlations",
+STAGES = ["prepare", "indices", "descriptives", "comparisons", "crosstabs", "factor analysis", "correlations",
           "reliability", "regressions", "replication", "report"]
 
 
@@ -559,9 +559,9 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
 
-    # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
-    # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
-    # thread while this one does the rest. Results are collected in plan order below, so the output
+    # Regressions, reliability and correlations need nothing the other analyses produce, and their heavy
+    # parts (QR, matrix products, array arithmetic) run in numpy without the GIL: they are computed on a
+    # second thread while this one does the group comparisons and the factor analyses (about half each). Results are collected in plan order below, so the output
     # does not depend on timing.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -569,6 +569,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
                           for reg in plan.regressions]
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
+    correlations_future = pool.submit(correlation_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
 
     step("descriptives")
@@ -578,14 +579,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache)
     results["descriptive_plans"] = [{"id": d.id, "label": text_in(d.label, settings.lang, d.id) if d.label else d.id,
                                      "variables": list(d.variables)} for d in plan.descriptives]
-
-    step("factor analysis")
-    results["factor_analyses"] = {}
-    for fa in plan.factor_analyses:
-        with _Context(prepared, f"factor analysis {fa.id!r}"):
-            record = factor_record(frame, fa, settings)
-        record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
-        results["factor_analyses"][fa.id] = record
+    # filled in below from the second thread; placed here to keep results.json's order of sections
+    results.update(factor_analyses=None, indices=None, reliability=None)
 
     step("comparisons")
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
@@ -612,22 +607,10 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                 results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})
 
     del cache
+    step("factor analysis")
+    results["factor_analyses"] = factor_records(frame, q, prepared, settings)
     step("correlations")
-    corr_vars = list(dict.fromkeys(v for c in plan.correlations for v in c.variables))
-    allc = None
-    if corr_vars:
-        from surveykit.compare import correlation_matrix
-
-        with _Context(prepared, "correlations"):
-            allc = correlation_matrix(frame, corr_vars, method="pearson")
-        results["correlations"] = {"variables": corr_vars, "r": allc.r.to_numpy().tolist(),
-                                   "p": allc.p.to_numpy().tolist(), "n": allc.n.to_numpy().tolist()}
-    else:
-        results["correlations"] = {"variables": [], "r": [], "p": [], "n": []}
-    results["correlation_tables"] = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                                            **correlation_record(frame, list(c.variables), c.method, allc)}
-                                     for c in plan.correlations}
-
+    results["correlations"], results["correlation_tables"] = correlations_future.result()
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 
@@ -661,6 +644,37 @@ def reliability_records(frame: pd.DataFrame, q: Questionnaire, prepared: Prepare
             plans[rel.id] = reliability_record(frame, q, list(rel.items), list(rel.reverse),
                                                text_in(rel.label, settings.lang, rel.id) if rel.label else rel.id)
     return indices, plans
+
+
+def factor_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData, settings: Settings) -> dict:
+    """Every factor analysis of the plan."""
+    out = {}
+    for fa in q.analysis.factor_analyses:
+        with _Context(prepared, f"factor analysis {fa.id!r}"):
+            record = factor_record(frame, fa, settings)
+        record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
+        out[fa.id] = record
+    return out
+
+
+def correlation_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData,
+                        settings: Settings) -> tuple[dict, dict]:
+    """The Pearson matrix of every variable the correlation plans name, and each plan's table."""
+    plans = q.analysis.correlations
+    corr_vars = list(dict.fromkeys(v for c in plans for v in c.variables))
+    everything = None
+    if corr_vars:
+        from surveykit.compare import correlation_matrix
+
+        with _Context(prepared, "correlations"):
+            everything = correlation_matrix(frame, corr_vars, method="pearson")
+        overall = {"variables": corr_vars, "r": everything.r.to_numpy().tolist(),
+                   "p": everything.p.to_numpy().tolist(), "n": everything.n.to_numpy().tolist()}
+    else:
+        overall = {"variables": [], "r": [], "p": [], "n": []}
+    tables = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
+                     **correlation_record(frame, list(c.variables), c.method, everything)} for c in plans}
+    return overall, tables
 
 
 def _dedupe(records: list[dict]) -> list[dict]:
