@@ -559,9 +559,9 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
 
-    # Regressions, reliability and correlations need nothing the other analyses produce, and their heavy
-    # parts (QR, matrix products, array arithmetic) run in numpy without the GIL: they are computed on a
-    # second thread while this one does the group comparisons and the factor analyses (about half each). Results are collected in plan order below, so the output
+    # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
+    # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
+    # thread while this one does the comparisons, factor analyses and correlations (about half each). Results are collected in plan order below, so the output
     # does not depend on timing.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -569,7 +569,6 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
                           for reg in plan.regressions]
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
-    correlations_future = pool.submit(correlation_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
 
     step("descriptives")
@@ -610,7 +609,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("factor analysis")
     results["factor_analyses"] = factor_records(frame, q, prepared, settings)
     step("correlations")
-    results["correlations"], results["correlation_tables"] = correlations_future.result()
+    results["correlations"], results["correlation_tables"] = correlation_records(frame, q, prepared, settings)
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 

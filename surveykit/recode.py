@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.codes import MAX_RANGE, ValueCodes, code_dtype, in_codes
+from surveykit.parallel import map_columns
 from surveykit.spec import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
 
 
@@ -49,32 +50,58 @@ def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
                            code_counts: dict[str, dict[float, int]] | None,
                            value_codes: dict | None = None) -> tuple[dict, dict[str, int]]:
     columns: dict = {name: frame[name] for name in frame.columns}
-    counts: dict[str, int] = {}
+    jobs = []
     for name, entry in q.raw_variables.items():
-        if name not in frame or isinstance(entry, FreeText):
-            continue
-        column = frame[name]
-        if not pd.api.types.is_numeric_dtype(column):
+        if name not in frame or isinstance(entry, FreeText) or not pd.api.types.is_numeric_dtype(frame[name]):
             continue
         codes = [float(c) for c in q.missing_codes_of(name)]
         known = None if code_counts is None else code_counts.get(name)
         if known is not None:
             codes = [c for c in codes if known.get(c, 0)]
-        values = column.to_numpy()
-        if values.dtype.kind in "iu":
-            columns[name], n, coded = _integers_without(values, codes, known)
-            if coded is not None and value_codes is not None:
-                value_codes[name] = coded
-        elif codes:
-            hit = in_codes(values, codes)
-            n = int(np.count_nonzero(hit))
-            if n:
-                columns[name] = np.where(hit, np.nan, values)
-        else:
-            n = 0
+        jobs.append((name, frame[name].to_numpy(), codes, known))
+    counts: dict[str, int] = {}
+    for (name, *_), (values, n, coded) in zip(jobs, map_columns(_column_without, jobs, len(frame))):
+        if values is not None:
+            columns[name] = values
+        if coded is not None and value_codes is not None:
+            value_codes[name] = coded
         if n:
             counts[name] = n
     return columns, counts
+
+
+def _column_without(job) -> tuple[np.ndarray | None, int, ValueCodes | None]:
+    """One column of :func:`_without_missing_codes`: (new values or None if unchanged, n set missing, codes)."""
+    name, values, codes, known = job
+    if values.dtype.kind in "iu":
+        return _integers_without(values, codes, known)
+    if codes:
+        hit = in_codes(values, codes)
+        n = int(np.count_nonzero(hit))
+        if n:
+            return np.where(hit, np.nan, values), n, None
+    return None, 0, None
+
+
+def _map_by_codes(rule: MapRecode, source: ValueCodes) -> tuple[np.ndarray, ValueCodes | None]:
+    """A map recode through the source's value codes: the same values as :func:`apply_rule`, in one
+    gather, and the result's own value codes (None when its values are not small integers)."""
+    mapping = {float(old): np.nan if new is None else float(new) for old, new in rule.map.items()}
+    keep = rule.unmapped == "keep"
+    table = np.array([mapping.get(v, v if keep else np.nan) for v in source.values.tolist()] + [np.nan])
+    values = table[source.codes]
+    present = np.append(source.counts()[:-1] > 0, False) & ~np.isnan(table)
+    if not present.any() or not np.array_equal(table[present], np.floor(table[present])):
+        return values, None
+    lo, hi = table[present].min(), table[present].max()
+    if hi - lo > MAX_RANGE or max(-lo, hi) >= 2.0**53:
+        return values, None
+    n_values = int(hi - lo) + 1
+    position = np.full(len(table), n_values, dtype=code_dtype(n_values + 1))  # missing (and unused) -> n_values
+    position[present] = (table[present] - lo).astype(np.int64)
+    n_missing = int(source.counts()[~present].sum())
+    return values, ValueCodes(codes=position[source.codes], values=lo + np.arange(n_values, dtype="float64"),
+                              n_missing=n_missing)
 
 
 def _integers_without(values: np.ndarray, codes: list[float],
@@ -190,17 +217,27 @@ def recode(frame: pd.DataFrame, q: Questionnaire, code_counts: dict[str, dict[fl
     columns without missing codes. ``value_codes``: a dict that receives, for the answer columns read as
     integers, their :class:`~surveykit.codes.ValueCodes` (made in the same pass; the analyses count with them).
     """
-    columns, missing_counts = _without_missing_codes(frame, q, code_counts, value_codes)
+    coded: dict = {} if value_codes is None else value_codes
+    columns, missing_counts = _without_missing_codes(frame, q, code_counts, coded)
     log = RecodeLog(missing_codes=missing_counts)
     n = len(frame)
     series = _SeriesView(columns, frame.index)
     derived: dict[str, np.ndarray] = {}
     for rule in q.recode_order():
-        values = apply_rule(series, rule, n)
+        if isinstance(rule, MapRecode) and rule.source in coded:
+            # the source's value codes make the map one gather, and give the result's codes too
+            values, result_codes = _map_by_codes(rule, coded[rule.source])
+        else:
+            values, result_codes = apply_rule(series, rule, n), None
+        if result_codes is None:
+            coded.pop(rule.id, None)  # (codes of an answer column the rule redefines are stale)
+            n_missing = int(np.count_nonzero(np.isnan(values)))
+        else:
+            coded[rule.id] = result_codes
+            n_missing = result_codes.n_missing
         derived[rule.id] = values
         series[rule.id] = pd.Series(values, index=frame.index, name=rule.id)
-        log.rules.append({"id": rule.id, "type": rule.type, "n_valid": int(np.count_nonzero(~np.isnan(values))),
-                          "n_missing": int(np.count_nonzero(np.isnan(values)))})
+        log.rules.append({"id": rule.id, "type": rule.type, "n_valid": n - n_missing, "n_missing": n_missing})
     # derived variables after the answers (one that redefines an answer column replaces it there);
     # one block per column, no copies
     out = {name: value for name, value in columns.items() if name not in derived}

@@ -17,6 +17,7 @@ import pandas as pd
 from surveykit.codes import code_counts, in_codes
 from surveykit.dataio import RawData
 from surveykit.errors import DataError, Problem
+from surveykit.parallel import map_columns
 from surveykit.spec import Background, FreeText, Item, Questionnaire
 
 SHOW = 5  # rows and values shown per problem
@@ -116,6 +117,12 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
                        rows=tuple(raw.line_of(positions[idx[:SHOW]])), n_rows=len(idx),
                        values=tuple(_show(v) for v in shown_values))
 
+    # columns as numbers, and their codes counted on two threads (one pass per column)
+    as_numbers = {name: _to_number(frame[name], raw.decimal) for name, entry in q.raw_variables.items()
+                  if name in frame.columns and not isinstance(entry, FreeText)}
+    counted_before = dict(zip(as_numbers, map_columns(code_counts, [numbers.to_numpy() for numbers, _ in
+                                                                    as_numbers.values()], len(frame))))
+
     for name, entry in q.raw_variables.items():
         if name not in frame.columns:
             continue
@@ -124,14 +131,14 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             # text as read (object or str); numbers in a free-text column (Excel, SPSS) become text
             typed[name] = col if col.dtype == object or isinstance(col.dtype, pd.StringDtype) else col.astype("string")
             continue
-        numbers, not_number = _to_number(col, raw.decimal)
+        numbers, not_number = as_numbers[name]
         if not_number is not None and not_number.any():
             problems.append(located(not_number, "text in a numeric column", name, col))
         missing = set(q.missing_codes_of(name))
         x = numbers.to_numpy()
         # Count the codes once (one pass); only codes that are present are checked, and a mask of the
         # offending cells is built only when there are any.
-        counts = code_counts(x)
+        counts = counted_before[name]
         if isinstance(entry, Item):
             scale = q.scales[entry.scale]
             allowed = set(map(float, scale.values)).__contains__
