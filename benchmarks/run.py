@@ -9,7 +9,7 @@ benchmarks/data/ (git-ignored; reused when present). Every timed command is a fr
 from outside: wall time with a monotonic clock around the child, peak memory (maximum resident set size)
 by ``/usr/bin/time -v`` (Debian package ``time``: ``apt-get install -y time``), or, without it, by
 ``resource.getrusage(RUSAGE_CHILDREN)`` in a small wrapper process that runs only that child.
-Each figure is the median of ``--repeats`` runs (``--repeats-large`` at N >= 1,000,000; the reference
+Each figure is the median of ``--repeats`` runs (``--repeats-large``, also 3 by default, at N >= 1,000,000; the reference
 script runs once there). Runs are interleaved (floor, surveykit, reference, then again) so that load
 from other processes on a shared machine spreads over all of them.
 
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--quick", action="store_true", help="skip N >= 1,000,000")
     parser.add_argument("--repeats", type=int, default=3, help="runs per command below N = 1,000,000 (median)")
-    parser.add_argument("--repeats-large", type=int, default=1, help="runs per command at N >= 1,000,000")
+    parser.add_argument("--repeats-large", type=int, default=3, help="runs per command at N >= 1,000,000")
     parser.add_argument("--no-reference", action="store_true", help="skip the reference script")
     parser.add_argument("--analysis-only", action="store_true",
                         help="time pipeline.build_results instead of `surveykit run` (no report)")

@@ -135,3 +135,23 @@ def test_value_codes_made_while_recoding_equal_counting_the_recoded_columns():
         counted = small_int_codes(prepared.frame[name].to_numpy())
         assert made.codes.dtype == counted.codes.dtype and np.array_equal(made.codes, counted.codes), name
         assert np.array_equal(made.values, counted.values) and made.n_missing == counted.n_missing, name
+
+
+def test_two_thread_column_work_gives_the_same_data(monkeypatch):
+    # large files count codes and apply missing codes on two threads: the same frame, log and codes as one
+    import numpy as np
+
+    import surveykit.parallel as parallel
+
+    q = load_questionnaire(Path(__file__).parent.parent / "questionnaires" / "schick2012.yaml")
+    data = Path(__file__).parent.parent / "questionnaires" / "schick2012_synthetic_sample.csv"
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    serial = load_and_recode(q, data)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    monkeypatch.setattr(parallel, "MIN_ROWS", 0)
+    threaded = load_and_recode(q, data)
+    pd.testing.assert_frame_equal(serial.frame, threaded.frame)
+    assert serial.recode_log == threaded.recode_log
+    assert serial.value_codes.keys() == threaded.value_codes.keys()
+    for name, codes in serial.value_codes.items():
+        assert np.array_equal(codes.codes, threaded.value_codes[name].codes)
