@@ -132,29 +132,6 @@ def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str) -> t
     return names, sums
 
 
-def validate_items(df: pd.DataFrame, *, min_items: int, what: str) -> pd.DataFrame:
-    """Return ``df`` as float columns, or raise AnalysisError naming every unusable item.
-
-    Checks: a DataFrame, at least ``min_items`` columns, numeric columns, no item without any answer,
-    no item without variance (all respondents gave the same answer).
-    """
-    names, columns = item_columns(df, min_items=min_items, what=what)
-    check_usable(names, pairwise_sums(columns), what)
-    return df.astype("float64")
-
-
-def pairwise_moments(values: np.ndarray, *, cov: bool = True, corr: bool = True) -> tuple:
-    """Pairwise-complete covariance matrix, the N behind each entry, and the correlation matrix.
-
-    For every pair of columns only rows where both are present count (R ``cov(use="pairwise")``,
-    pandas ``DataFrame.cov()``/``corr()``), computed from :func:`~surveykit.moments.pairwise_sums`.
-    Returns ``(cov, n, r)`` as float arrays (None for what was not asked for).
-    """
-    values = np.asarray(values, dtype="float64")
-    sums = pairwise_sums([values[:, j] for j in range(values.shape[1])])
-    return (sums.cov() if cov else None), sums.n, (sums.corr() if corr else None)
-
-
 def _check_missing(missing: str) -> None:
     if missing not in MISSING_OPTIONS:
         raise AnalysisError(f"missing must be one of {MISSING_OPTIONS}, got {missing!r}")
