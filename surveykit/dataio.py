@@ -170,8 +170,7 @@ def _read_utf8_csv(path: Path, text_columns: Iterable[str]) -> RawData | None:
         head = _utf8_head(head_bytes, whole=len(head_bytes) >= path.stat().st_size)
         if head is None or not head.strip():
             return None
-        delimiter = _sniff_delimiter(head[:200_000])
-        header = [h.strip() for h in next(csv.reader(io.StringIO(head), delimiter=delimiter))]
+        delimiter, header = _delimiter_and_header(head)
         if _header_problems(path, header):
             return None
         newlines = separators = 0
@@ -218,10 +217,15 @@ def _utf8_head(data: bytes, whole: bool | None = None) -> str | None:
         return None
 
 
+def _delimiter_and_header(head: str) -> tuple[str, list[str]]:
+    """The delimiter sniffed from the file's first lines, and the header's column names."""
+    delimiter = _sniff_delimiter(head[:200_000])
+    return delimiter, [h.strip() for h in next(csv.reader(io.StringIO(head), delimiter=delimiter))]
+
+
 def _parse_text(path: Path, head: str, body: bytes, text_columns: Iterable[str], from_path: bool):
     """(frame or None or _NOT_UTF8, problems, delimiter, header) of a CSV body whose head is ``head``."""
-    delimiter = _sniff_delimiter(head[:200_000])
-    header = [h.strip() for h in next(csv.reader(io.StringIO(head), delimiter=delimiter))]
+    delimiter, header = _delimiter_and_header(head)
     problems = _header_problems(path, header)
     frame = None
     try:

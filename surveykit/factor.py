@@ -115,9 +115,11 @@ def check_usable(names: list[str], sums: PairwiseSums | tuple, what: str) -> Non
         raise AnalysisError(f"{what} cannot be computed: unusable items", problems)
 
 
-def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str) -> tuple[list[str], PairwiseSums]:
+def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str,
+              deletion_note: str = " (listwise deletion)") -> tuple[list[str], PairwiseSums]:
     """Checked pairwise sums of the items of ``df``: over every row (``'pairwise'``) or over the rows that
-    answered every item (``'listwise'``). Items must have answers and variance, also after deletion."""
+    answered every item (``'listwise'``). Items must have answers and variance, also after deletion.
+    ``deletion_note`` ends the message when fewer than 3 respondents answered every item."""
     names, columns = item_columns(df, min_items=min_items, what=what)
     if missing != "listwise":
         sums = pairwise_sums(columns)
@@ -126,7 +128,7 @@ def item_sums(df: pd.DataFrame, missing: str, *, min_items: int, what: str) -> t
     check_usable(names, column_ranges(columns), what)
     keep = complete_rows(columns)
     if keep.sum() < 3:
-        raise AnalysisError(f"{what}: only {int(keep.sum())} respondents answered every item (listwise deletion)")
+        raise AnalysisError(f"{what}: only {int(keep.sum())} respondents answered every item{deletion_note}")
     sums = pairwise_sums(columns, rows=None if keep.all() else keep)
     check_usable(names, sums, f"{what} (listwise)")
     return names, sums

@@ -561,8 +561,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
     # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
-    # thread while this one does the comparisons, factor analyses and correlations (about half each). Results are collected in plan order below, so the output
-    # does not depend on timing.
+    # thread while this one does the comparisons, factor analyses and correlations (about half each).
+    # Results are collected in plan order below, so the output does not depend on timing.
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)

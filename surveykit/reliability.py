@@ -34,11 +34,10 @@ from surveykit.factor import (
     MISSING_OPTIONS,
     _extract_optim,
     _require_nonsingular,
-    check_usable,
-    item_columns,
+    item_sums,
     to_jsonable,
 )
-from surveykit.moments import column_ranges, complete_rows, pairwise_sums
+from surveykit.moments import column_ranges
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 
@@ -187,19 +186,9 @@ def cronbach_alpha(
         raise AnalysisError(f"missing must be one of {MISSING_OPTIONS}, got {missing!r}")
     if not 0 < ci < 1:
         raise AnalysisError(f"ci must be between 0 and 1, got {ci}")
-    items, columns = item_columns(df, min_items=2, what="Cronbach's alpha")
+    items, sums = item_sums(df, missing, min_items=2, what="Cronbach's alpha", deletion_note="")
     k = len(items)
     n_total = len(df)
-    if missing == "listwise":
-        check_usable(items, column_ranges(columns), "Cronbach's alpha")
-        keep = complete_rows(columns)
-        if keep.sum() < 3:
-            raise AnalysisError(f"Cronbach's alpha: only {int(keep.sum())} respondents answered every item")
-        sums = pairwise_sums(columns, rows=None if keep.all() else keep)
-        check_usable(items, sums, "Cronbach's alpha (listwise)")
-    else:
-        sums = pairwise_sums(columns)
-        check_usable(items, sums, "Cronbach's alpha")
     # pairwise-complete covariances (= complete cases after listwise deletion)
     c, n_pair = sums.cov(), sums.n
     if n_pair.min() < 3:
