@@ -57,9 +57,9 @@ GB = 1024**3
 IMPORTS = "import pandas, pingouin, statsmodels.api, factor_analyzer, matplotlib.pyplot"
 READ_FLOOR = ("import sys, time, pandas as pd; t = time.perf_counter(); pd.read_csv(sys.argv[1]); "
               "print('READ', time.perf_counter() - t)")
-ANALYSIS_ONLY = ("import sys; from surveykit.spec import load_questionnaire; "
-                 "from surveykit.prepare import load_and_recode; "
-                 "from surveykit.pipeline import build_results, Settings; "
+ANALYSIS_ONLY = ("import sys; from surveykit.spec.questionnaire import load_questionnaire; "
+                 "from surveykit.data.prepare import load_and_recode; "
+                 "from surveykit.pipeline.run import build_results, Settings; "
                  "q = load_questionnaire(sys.argv[1]); build_results(q, load_and_recode(q, sys.argv[2]), Settings())")
 
 

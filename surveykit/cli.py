@@ -19,7 +19,7 @@ EXIT_USAGE = 2
 
 
 def _load(args) -> tuple:
-    from surveykit.spec import load_questionnaire
+    from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(args.questionnaire)
     return q
@@ -41,7 +41,7 @@ def cmd_validate(args) -> int:
           f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
           f"{len(q.indices)} indices")
     if args.data or args.sample:
-        from surveykit.prepare import load_and_recode
+        from surveykit.data.prepare import load_and_recode
 
         prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
                                    extra_columns="ignore" if args.ignore_extra_columns else "error")
@@ -53,12 +53,12 @@ def cmd_validate(args) -> int:
 
 
 def cmd_describe(args) -> int:
-    from surveykit.codebook import codebook_text
+    from surveykit.data.codebook import codebook_text
 
     q = _load(args)
     prepared = None
     if args.data or args.sample:
-        from surveykit.prepare import load_and_recode
+        from surveykit.data.prepare import load_and_recode
 
         prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
                                    extra_columns="ignore" if args.ignore_extra_columns else "error")
@@ -67,14 +67,14 @@ def cmd_describe(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from surveykit.spec import json_schema
+    from surveykit.spec.questionnaire import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_run(args) -> int:
-    from surveykit.pipeline import run
+    from surveykit.pipeline.run import run
 
     if args.min_group_size is not None and args.min_group_size < 1:
         # checked here: run() treats 0 as "not given" and would silently use the questionnaire's value
@@ -89,7 +89,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from surveykit.simulate import simulate_to_file
+    from surveykit.simulate.simulate import simulate_to_file
 
     q = _load(args)
     path = simulate_to_file(q, n=args.n, seed=args.seed, out=Path(args.out))

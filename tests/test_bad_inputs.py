@@ -152,12 +152,12 @@ def test_bad_input_subprocess(name, tmp_path):
 
 def test_unexpected_exception_is_reported_without_traceback(tmp_path, monkeypatch):
     """A bug (not a SurveyError) gives exit 1 and a one-line 'internal error', not a traceback."""
-    import surveykit.spec
+    import surveykit.spec.questionnaire
 
     def broken(path):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(surveykit.spec, "load_questionnaire", broken)
+    monkeypatch.setattr(surveykit.spec.questionnaire, "load_questionnaire", broken)
     code, out, err = run_in_process(["validate", str(MINI)], tmp_path)
     assert code == 1 and "Traceback" not in err
     assert err.splitlines()[0] == "internal error: ZeroDivisionError: division by zero"
@@ -244,9 +244,9 @@ def test_group_of_one_is_suppressed_not_an_error(good_run):
 
 def test_group_of_one_in_build_results():
     """The same check without the report stage (build_results), so it runs while the report is unfinished."""
-    from surveykit.pipeline import Settings, build_results
-    from surveykit.prepare import load_and_recode
-    from surveykit.spec import load_questionnaire
+    from surveykit.pipeline.run import Settings, build_results
+    from surveykit.data.prepare import load_and_recode
+    from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(CORPUS / GOOD_RUN / "questionnaire.yaml")
     results, _ = build_results(q, load_and_recode(q, CORPUS / GOOD_RUN / "data.csv"), Settings(min_group_size=5))
@@ -258,9 +258,9 @@ def test_group_of_one_in_build_results():
 def test_group_of_one_with_three_categories_is_not_an_error():
     """With three departments, hiding the one-person group and its complement leaves one department: the
     crosstab gender x dept cannot be computed and is skipped with a note; the run does not fail."""
-    from surveykit.pipeline import Settings, build_results
-    from surveykit.prepare import load_and_recode
-    from surveykit.spec import load_questionnaire
+    from surveykit.pipeline.run import Settings, build_results
+    from surveykit.data.prepare import load_and_recode
+    from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(CORPUS / GOOD_RUN / "questionnaire.yaml")
     prepared = load_and_recode(q, CORPUS / GOOD_RUN / "data.csv")

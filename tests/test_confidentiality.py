@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from surveykit.confidentiality import hidden_categories, mask_cells, mask_small_groups
+from surveykit.privacy.suppression import hidden_categories, mask_cells, mask_small_groups
 
 
 def test_no_small_group_no_hiding():
@@ -49,8 +49,8 @@ def test_mask_cells_rows_and_columns():
 def test_codebook_hides_small_groups_like_the_report():
     from pathlib import Path
 
-    from surveykit.codebook import codebook, codebook_text
-    from surveykit.spec import load_questionnaire
+    from surveykit.data.codebook import codebook, codebook_text
+    from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(Path(__file__).parent / "data" / "mini.yaml")
     frame = pd.DataFrame({"q1": [1.0] * 12, "q2": [2.0] * 12, "gender": [1.0] * 9 + [2.0] * 3,

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.dataio import read_data, write_data
+from surveykit.data.fileio import read_data, write_data
 from surveykit.errors import DataError
-from surveykit.prepare import load_and_recode
-from surveykit.spec import load_questionnaire
+from surveykit.data.prepare import load_and_recode
+from surveykit.spec.questionnaire import load_questionnaire
 
 DATA = Path(__file__).parent / "data"
 

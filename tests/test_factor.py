@@ -1,4 +1,4 @@
-"""Tests for surveykit.factor against published and independent references.
+"""Tests for surveykit.measure.factor against published and independent references.
 
 References used
 ---------------
@@ -24,7 +24,7 @@ from factor_analyzer import Rotator
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 
 from surveykit.errors import AnalysisError
-from surveykit.factor import (
+from surveykit.measure.factor import (
     correlation_matrix,
     efa,
     eigen_analysis,
@@ -326,7 +326,7 @@ def test_too_many_factors_and_too_few_items_raise(birthwt):
 
 
 def test_precomputed_correlation_gives_identical_results(saq):
-    from surveykit.factor import correlation_matrix, efa, factorability, parallel_analysis
+    from surveykit.measure.factor import correlation_matrix, efa, factorability, parallel_analysis
 
     corr = correlation_matrix(saq, "pairwise")
     fa, fb = factorability(saq, correlation=corr), factorability(saq)

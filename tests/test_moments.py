@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import surveykit.moments as moments
-from surveykit.distributions import chi2_sf, correlation_p, f_isf, f_sf, fisher_exact_2x2, t_ppf, t_sf, t_two_sided
-from surveykit.moments import complete_rows, pairwise_sums
+import surveykit.stats.moments as moments
+from surveykit.stats.distributions import chi2_sf, correlation_p, f_isf, f_sf, fisher_exact_2x2, t_ppf, t_sf, t_two_sided
+from surveykit.stats.moments import complete_rows, pairwise_sums
 
 
 def likert(n, k, missing, seed):

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.pipeline import Settings, build_results, resolve_path, results_json
-from surveykit.prepare import load_and_recode
-from surveykit.spec import load_questionnaire
+from surveykit.pipeline.run import Settings, build_results, resolve_path, results_json
+from surveykit.data.prepare import load_and_recode
+from surveykit.spec.questionnaire import load_questionnaire
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = {

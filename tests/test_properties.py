@@ -15,14 +15,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from surveykit.confidentiality import hidden_categories, mask_cells
+from surveykit.privacy.suppression import hidden_categories, mask_cells
 from surveykit.errors import AnalysisError
-from surveykit.pipeline import Settings, build_results, results_json
-from surveykit.prepare import PreparedData
-from surveykit.recode import recode
-from surveykit.reliability import reverse_key, score_index
-from surveykit.spec import load_questionnaire, questionnaire_from_dict
-from surveykit.yamlio import load_yaml_text
+from surveykit.pipeline.run import Settings, build_results, results_json
+from surveykit.data.prepare import PreparedData
+from surveykit.data.recode import recode
+from surveykit.measure.reliability import reverse_key, score_index
+from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
+from surveykit.spec.yamlio import load_yaml_text
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -223,7 +223,7 @@ def test_same_run_twice_gives_identical_results_and_tables(tmp_path):
     """The whole run, with a factor analysis (parallel analysis draws random numbers) and a regression."""
     import openpyxl
 
-    from surveykit.pipeline import run
+    from surveykit.pipeline.run import run
 
     case = Path(__file__).parent / "bad_inputs" / "run_group_of_one_is_suppressed"
     q = load_questionnaire(case / "questionnaire.yaml")

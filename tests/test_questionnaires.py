@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit import spec as spec_module
-from surveykit.recode import recode
-from surveykit.spec import load_questionnaire
+import surveykit.spec.questionnaire as spec_module
+from surveykit.data.recode import recode
+from surveykit.spec.questionnaire import load_questionnaire
 
 
 @pytest.fixture(scope="module")

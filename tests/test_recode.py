@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from surveykit.recode import apply_missing_codes, recode
-from surveykit.spec import load_questionnaire, questionnaire_from_dict
+from surveykit.data.recode import apply_missing_codes, recode
+from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
 
 DATA = Path(__file__).parent / "data"
 

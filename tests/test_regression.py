@@ -1,4 +1,4 @@
-"""Tests for surveykit.regression: NIST StRD certified values, statsmodels cross-checks, hand-made cases."""
+"""Tests for surveykit.model.regression: NIST StRD certified values, statsmodels cross-checks, hand-made cases."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from statsmodels.stats.outliers_influence import OLSInfluence, variance_inflatio
 from statsmodels.stats.stattools import durbin_watson
 
 from surveykit.errors import AnalysisError
-from surveykit.regression import (
+from surveykit.model.regression import (
     INTERCEPT,
     dummy_code,
     hierarchical_regression,
@@ -455,7 +455,7 @@ def test_predictor_correlations_flags_pairs_above_threshold(survey):
 
 def test_influence_maxima_are_the_same_in_chunks_of_cases(monkeypatch, survey):
     # the DFBETA/SDBETA maxima are gathered chunk by chunk of cases: any chunk size gives the full-matrix answer
-    import surveykit.regression as regression
+    import surveykit.model.regression as regression
 
     monkeypatch.setattr(regression, "_CASE_CHUNK", 13)
     d = hierarchical_regression(survey, "malekortet", BLOCKS, categorical=CATEGORICAL, references=REFERENCES,

@@ -1,4 +1,4 @@
-"""Realistic inputs for the report tests, built by the real pipeline (surveykit.pipeline.build_results).
+"""Realistic inputs for the report tests, built by the real pipeline (surveykit.pipeline.run.build_results).
 
 * ``saq_results``: Field's SAQ (2,571 x 23, real data) with the example questionnaire
   questionnaires/examples/field-saq.yaml: factor analysis, reliability, correlations, replication.
@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.pipeline import Settings, build_results, free_text_answers
-from surveykit.prepare import load_and_recode
-from surveykit.spec import load_questionnaire, questionnaire_from_dict
+from surveykit.pipeline.run import Settings, build_results, free_text_answers
+from surveykit.data.prepare import load_and_recode
+from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
 
 REPO = Path(__file__).resolve().parents[1]
 SAQ_YAML = REPO / "questionnaires" / "examples" / "field-saq.yaml"

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.prepare import load_and_recode
-from surveykit.spec import load_questionnaire
-from surveykit.yamlio import load_yaml
+from surveykit.data.prepare import load_and_recode
+from surveykit.spec.questionnaire import load_questionnaire
+from surveykit.spec.yamlio import load_yaml
 
 QUESTIONNAIRE = Path(__file__).resolve().parents[1] / "questionnaires" / "schick2012.yaml"
 ACCEPTANCE_SOURCES = ("Table 11", "Table 12", "Table 13", "Table 18", "Table 20", "Table 24")
@@ -34,7 +34,7 @@ def targets(q):
 @pytest.fixture(scope="module")
 def committed(q):
     """The committed sample, validated and recoded, with the index scores the questionnaire defines."""
-    from surveykit.reliability import score_index
+    from surveykit.measure.reliability import score_index
 
     prepared = load_and_recode(q, q.resolve(q.sample.file))
     frame = prepared.frame.copy()
@@ -45,7 +45,7 @@ def committed(q):
 
 # ------------------------------------------------------------------------------------ simulation itself
 def test_same_seed_same_frame_different_seed_different(q):
-    from surveykit.simulate import simulate
+    from surveykit.simulate.simulate import simulate
 
     a = simulate(q, n=60, seed=7, refine=2)
     b = simulate(q, n=60, seed=7, refine=2)
@@ -55,7 +55,7 @@ def test_same_seed_same_frame_different_seed_different(q):
 
 
 def test_raw_format(q, tmp_path):
-    from surveykit.simulate import simulate_to_file
+    from surveykit.simulate.simulate import simulate_to_file
 
     path = simulate_to_file(q, n=120, seed=3, out=tmp_path / "s.csv", refine=1)
     raw = pd.read_csv(path, keep_default_na=False)
@@ -71,7 +71,7 @@ def test_raw_format(q, tmp_path):
 
 def test_committed_sample_is_the_seeded_simulation(q):
     """The committed file is exactly what `surveykit simulate` writes for the questionnaire's n and seed."""
-    from surveykit.simulate import simulate
+    from surveykit.simulate.simulate import simulate
 
     committed = pd.read_csv(q.resolve(q.sample.file), keep_default_na=False, dtype=str)
     fresh = simulate(q, n=q.simulation.n, seed=q.simulation.seed).astype(str)
@@ -79,7 +79,7 @@ def test_committed_sample_is_the_seeded_simulation(q):
 
 
 def test_ten_thousand_respondents_validate(q, tmp_path):
-    from surveykit.simulate import simulate_to_file
+    from surveykit.simulate.simulate import simulate_to_file
 
     path = simulate_to_file(q, n=10_000, seed=11, out=tmp_path / "big.parquet", refine=1)
     prepared = load_and_recode(q, path)
@@ -91,7 +91,7 @@ def test_cli_simulate(ext, tmp_path, monkeypatch, capsys):
     from surveykit.cli import main
 
     monkeypatch.chdir(QUESTIONNAIRE.parents[1])
-    monkeypatch.setattr("surveykit.simulate.DEFAULT_REFINE", 2)  # the CLI plumbing, not the selection
+    monkeypatch.setattr("surveykit.simulate.simulate.DEFAULT_REFINE", 2)  # the CLI plumbing, not the selection
     out = tmp_path / f"tmp{ext}"
     assert main(["simulate", "questionnaires/schick2012.yaml", "--n", "50", "--seed", "1", "--out", str(out)]) == 0
     assert out.exists()
@@ -118,7 +118,7 @@ def test_item_distributions(q, targets, committed):
 def test_factor_structure(targets, committed, fa_id):
     """Table 2 (q18: KMO .923, 2 factors by Kaiser's criterion) and Table 3 (q13: 2 factors, second
     eigenvalue 1.032): PAF + oblimin, every item loading highest on its published factor."""
-    from surveykit.factor import efa, factorability
+    from surveykit.measure.factor import efa, factorability
 
     fa = next(f for f in targets["factor_analyses"] if f["id"] == fa_id)
     data = committed[fa["items"]]
@@ -138,7 +138,7 @@ def test_factor_structure(targets, committed, fa_id):
 
 
 def test_reliabilities(q, targets, committed):
-    from surveykit.reliability import cronbach_alpha
+    from surveykit.measure.reliability import cronbach_alpha
 
     tolerance = {"malekortet": 0.02, "leders_fokus": 0.03, "kompetanse_mestring": 0.03,
                  "tid_selvstendighet": 0.03, "sammenfallende_verdier": 0.05}
@@ -188,7 +188,7 @@ def test_group_differences_agree(q, targets, committed):
 
 
 def test_regression_r2(targets, committed):
-    from surveykit.regression import hierarchical_regression
+    from surveykit.model.regression import hierarchical_regression
 
     spec = targets["regression"]
     cats = {k: int(v) for k, v in spec["categorical"].items()}
@@ -200,7 +200,7 @@ def test_regression_r2(targets, committed):
 def test_cut_exact_counts():
     """Answers cut from a continuous latent variable have exactly the largest-remainder counts of the
     target %, empty categories (first, middle, last) included, whatever the missing pattern."""
-    from surveykit.simulate import _cut_exact, _largest_remainder
+    from surveykit.simulate.simulate import _cut_exact, _largest_remainder
 
     rng = np.random.default_rng(0)
     pct = np.array([[0, 10, 0, 40, 50, 0], [5.7, 3.0, 8.1, 13.0, 32.7, 37.6], [100, 0, 0, 0, 0, 0]], float)

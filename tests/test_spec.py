@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from surveykit.errors import SpecError
-from surveykit.spec import Questionnaire, json_schema, load_questionnaire, questionnaire_from_dict
-from surveykit.yamlio import load_yaml_text
+from surveykit.spec.questionnaire import Questionnaire, json_schema, load_questionnaire, questionnaire_from_dict
+from surveykit.spec.yamlio import load_yaml_text
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from surveykit.dataio import read_data
+from surveykit.data.fileio import read_data
 from surveykit.errors import DataError
-from surveykit.prepare import load_and_recode
-from surveykit.spec import load_questionnaire
-from surveykit.validate import validate
+from surveykit.data.prepare import load_and_recode
+from surveykit.spec.questionnaire import load_questionnaire
+from surveykit.data.validate import validate
 
 DATA = Path(__file__).parent / "data"
 GOOD = "respondent_id,q1,q2,gender,age,role,role_other\n1,3,4,1,34,1,\n2,5,6,2,51,7,Rådgiver\n"
@@ -110,7 +110,7 @@ def test_ids_are_compared_as_written(tmp_path, mini):
 
 
 def test_code_counts_from_validation_give_the_same_recoding(tmp_path, mini):
-    from surveykit.recode import recode
+    from surveykit.data.recode import recode
 
     path = tmp_path / "data.csv"
     path.write_text("respondent_id,q1,q2,gender,age,role,role_other\n1,0,4,1,34,1,\n2,5,,2,0,7,Rådgiver\n3,6,6,2,51,7,\n")
@@ -141,7 +141,7 @@ def test_two_thread_column_work_gives_the_same_data(monkeypatch):
     # large files count codes and apply missing codes on two threads: the same frame, log and codes as one
     import numpy as np
 
-    import surveykit.parallel as parallel
+    import surveykit.stats.parallel as parallel
 
     q = load_questionnaire(Path(__file__).parent.parent / "questionnaires" / "schick2012.yaml")
     data = Path(__file__).parent.parent / "questionnaires" / "schick2012_synthetic_sample.csv"

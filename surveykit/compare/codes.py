@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import MAX_RANGE, ValueCodes, count_codes
-from surveykit.codes import code_dtype as _code_dtype
+from surveykit.stats.codes import MAX_RANGE, ValueCodes, count_codes
+from surveykit.stats.codes import code_dtype as _code_dtype
 
 MAX_VALUES = 1024  # most distinct values for the few-values path (tables are (groups + 1) x (values + 1))
 SAMPLE = 8192  # rows looked at before paying for a full pass that may not pay off

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from surveykit.distributions import t_two_sided
+from surveykit.stats.distributions import t_two_sided
 from surveykit.errors import AnalysisError, Problem
-from surveykit.moments import complete_rows, pairwise_sums
+from surveykit.stats.moments import complete_rows, pairwise_sums
 
 from .groups import check_columns, check_min_group_size, to_jsonable
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.distributions import chi2_sf, fisher_exact_2x2
+from surveykit.stats.distributions import chi2_sf, fisher_exact_2x2
 from surveykit.errors import AnalysisError, Problem
 
 from .groups import FrameCache, check_columns, check_min_group_size, label_of, labels_for, to_jsonable

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from surveykit.spec import Questionnaire
+from surveykit.spec.questionnaire import Questionnaire
 
 from .content import Document, build_document
 from .excel import write_workbook

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
 
-from surveykit.spec import Questionnaire, text_in
+from surveykit.spec.questionnaire import Questionnaire, text_in
 
 from . import figures as figs
 from . import format as fmt
@@ -968,7 +968,7 @@ def _sci(x: Any, lang: str) -> str:
 
 def _ci_half(sd: Any, n: Any) -> float | None:
     """Half-width of the 95% CI of a mean: t(.975, n-1) * sd / sqrt(n)."""
-    from surveykit.distributions import t_ppf
+    from surveykit.stats.distributions import t_ppf
 
     if not (fmt.is_number(sd) and fmt.is_number(n)) or n < 2:
         return None

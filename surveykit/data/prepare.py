@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveykit.dataio import read_data
-from surveykit.recode import RecodeLog, recode
-from surveykit.spec import Questionnaire
-from surveykit.validate import validate
+from surveykit.data.fileio import read_data
+from surveykit.data.recode import RecodeLog, recode
+from surveykit.spec.questionnaire import Questionnaire
+from surveykit.data.validate import validate
 
 
 @dataclass
@@ -24,7 +24,7 @@ class PreparedData:
     out_of_range_set_missing: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # value codes of the answer columns read as integers, made while recoding (the analyses count with
-    # them instead of coding the columns again); {column: surveykit.codes.ValueCodes}
+    # them instead of coding the columns again); {column: surveykit.stats.codes.ValueCodes}
     value_codes: dict = field(default_factory=dict, repr=False)
 
 

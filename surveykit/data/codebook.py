@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from surveykit.confidentiality import hidden_categories
-from surveykit.spec import Questionnaire, text_in
+from surveykit.privacy.suppression import hidden_categories
+from surveykit.spec.questionnaire import Questionnaire, text_in
 
 
 def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> list[dict]:

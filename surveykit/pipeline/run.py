@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from surveykit import __version__
-from surveykit.codes import code_counts
-from surveykit.confidentiality import mask_cells, mask_small_groups
+from surveykit.stats.codes import code_counts
+from surveykit.privacy.suppression import mask_cells, mask_small_groups
 from surveykit.errors import AnalysisError, SurveyError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.prepare import PreparedData, load_and_recode
-from surveykit.spec import BinRecode, Questionnaire, text_in
+from surveykit.data.prepare import PreparedData, load_and_recode
+from surveykit.spec.questionnaire import BinRecode, Questionnaire, text_in
 
 STAGES = ["prepare", "indices", "descriptives", "comparisons", "crosstabs", "factor analysis", "correlations",
           "reliability", "regressions", "replication", "report"]
@@ -72,7 +72,7 @@ def _labels(q: Questionnaire, variables: list[str], lang: str) -> dict[str, dict
 # ------------------------------------------------------------------------------------------ measure
 def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     """Add one column per index: the mean of its items after reverse-keying, with the index's min_valid."""
-    from surveykit.reliability import score_index
+    from surveykit.measure.reliability import score_index
 
     scores = {}
     for index in q.indices:
@@ -84,7 +84,7 @@ def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
 
 
 def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
-    from surveykit.reliability import reverse_key
+    from surveykit.measure.reliability import reverse_key
 
     data = frame[items].astype("float64")
     for item in items:
@@ -96,7 +96,7 @@ def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], ext
 
 def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
                        label: str | None) -> dict:
-    from surveykit.reliability import cronbach_alpha
+    from surveykit.measure.reliability import cronbach_alpha
 
     data = _reversed_items(frame, q, items, reverse)
     rel = cronbach_alpha(data, missing="listwise")
@@ -119,7 +119,7 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
 
 
 def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
-    from surveykit.factor import correlation_matrix, efa, factorability, parallel_analysis
+    from surveykit.measure.factor import correlation_matrix, efa, factorability, parallel_analysis
 
     data = frame[list(plan.items)]
     missing = plan.missing or settings.missing
@@ -350,7 +350,7 @@ def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, c
 
 # ------------------------------------------------------------------------------------------ regression
 def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> dict:
-    from surveykit.regression import hierarchical_regression, predictor_correlations
+    from surveykit.model.regression import hierarchical_regression, predictor_correlations
 
     predictors = [p for b in plan.blocks for p in b.predictors]
     categorical = [p for p in predictors if q.codes_of(p) and q.kind_of(p) in ("single", "yesno", "derived")

@@ -48,10 +48,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.distributions import chi2_sf
+from surveykit.stats.distributions import chi2_sf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable as _to_jsonable
-from surveykit.moments import PairwiseSums, column_ranges, complete_rows, pairwise_sums
+from surveykit.stats.moments import PairwiseSums, column_ranges, complete_rows, pairwise_sums
 
 MISSING_OPTIONS = ("pairwise", "listwise")
 EXTRACTIONS = ("paf", "minres", "ml", "pca")

@@ -34,7 +34,7 @@ table when the expected marginal totals are known. *Annals of Mathematical Stati
 
 Example
 -------
->>> from surveykit.spec import load_questionnaire                          # doctest: +SKIP
+>>> from surveykit.spec.questionnaire import load_questionnaire                          # doctest: +SKIP
 >>> q = load_questionnaire("questionnaires/schick2012.yaml")               # doctest: +SKIP
 >>> df = simulate(q, n=383, seed=2012)                                     # doctest: +SKIP
 >>> simulate_to_file(q, n=50, seed=1, out=Path("tmp.xlsx"))                # doctest: +SKIP
@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from surveykit.errors import SpecError
-from surveykit.yamlio import load_yaml
+from surveykit.spec.yamlio import load_yaml
 
 CALIBRATION_N = 12_000
 CALIBRATION_SEED = 20121201
@@ -710,9 +710,9 @@ def _item_correlations(model: SimulationModel, x: np.ndarray, items: list[str]) 
 
 def _paf_oblimin(r: np.ndarray, k: int, max_iter: int = 1000, tol: float = 1e-3) -> np.ndarray:
     """Pattern matrix of principal axis factoring (SMC start, SPSS's convergence criterion) and a
-    Kaiser-normalised direct oblimin rotation: the analysis of ``surveykit.factor.efa`` (which the
+    Kaiser-normalised direct oblimin rotation: the analysis of ``surveykit.measure.factor.efa`` (which the
     acceptance tests run), without its result object, for the many candidate samples."""
-    from surveykit.factor import rotate
+    from surveykit.measure.factor import rotate
 
     h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(r))
     reduced = r.copy()
@@ -1044,7 +1044,7 @@ def simulate(q, n: int | None = None, seed: int | None = None, targets: str | Pa
 def simulate_to_file(q, n: int | None = None, seed: int | None = None, out: str | Path = "synthetic.csv",
                      targets: str | Path | dict | None = None, refine: int | None = None) -> Path:
     """Simulate and write the sample (CSV, XLSX, SAV or Parquet by the extension of ``out``)."""
-    from surveykit.dataio import write_data
+    from surveykit.data.fileio import write_data
 
     frame = simulate(q, n=n, seed=seed, targets=targets, refine=refine)
     return write_data(frame, Path(out))

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import MAX_RANGE, ValueCodes, code_dtype, in_codes
-from surveykit.parallel import map_columns
-from surveykit.spec import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
+from surveykit.stats.codes import MAX_RANGE, ValueCodes, code_dtype, in_codes
+from surveykit.stats.parallel import map_columns
+from surveykit.spec.questionnaire import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
 
 
 @dataclass
@@ -215,7 +215,7 @@ def recode(frame: pd.DataFrame, q: Questionnaire, code_counts: dict[str, dict[fl
 
     ``code_counts``: the codes per column validation counted (:class:`ValidatedData.code_counts`), to skip
     columns without missing codes. ``value_codes``: a dict that receives, for the answer columns read as
-    integers, their :class:`~surveykit.codes.ValueCodes` (made in the same pass; the analyses count with them).
+    integers, their :class:`~surveykit.stats.codes.ValueCodes` (made in the same pass; the analyses count with them).
     """
     coded: dict = {} if value_codes is None else value_codes
     columns, missing_counts = _without_missing_codes(frame, q, code_counts, coded)

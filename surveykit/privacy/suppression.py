@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import code_counts, in_codes
+from surveykit.stats.codes import code_counts, in_codes
 
 
 def hidden_categories(counts: dict, k: int) -> set:

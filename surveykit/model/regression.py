@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from surveykit.distributions import f_sf, t_ppf, t_two_sided
+from surveykit.stats.distributions import f_sf, t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from surveykit.errors import Problem, SpecError
-from surveykit.yamlio import line_of, load_yaml
+from surveykit.spec.yamlio import line_of, load_yaml
 
 LANGUAGES = ("nb", "en")
 Code = int

@@ -28,16 +28,16 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from surveykit.distributions import correlation_p, f_isf
+from surveykit.stats.distributions import correlation_p, f_isf
 from surveykit.errors import AnalysisError, Problem
-from surveykit.factor import (
+from surveykit.measure.factor import (
     MISSING_OPTIONS,
     _extract_optim,
     _require_nonsingular,
     item_sums,
     to_jsonable,
 )
-from surveykit.moments import column_ranges
+from surveykit.stats.moments import column_ranges
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.codes import code_counts, in_codes
-from surveykit.dataio import RawData
+from surveykit.stats.codes import code_counts, in_codes
+from surveykit.data.fileio import RawData
 from surveykit.errors import DataError, Problem
-from surveykit.parallel import map_columns
-from surveykit.spec import Background, FreeText, Item, Questionnaire
+from surveykit.stats.parallel import map_columns
+from surveykit.spec.questionnaire import Background, FreeText, Item, Questionnaire
 
 SHOW = 5  # rows and values shown per problem
 
@@ -188,7 +188,7 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
 
 def _ids_as_written(raw: RawData, q: Questionnaire) -> pd.Series:
     """The respondent ids of a CSV file as text, read again (only needed when the numbers repeat)."""
-    from surveykit.dataio import read_data
+    from surveykit.data.fileio import read_data
 
     header = next((h for h, name in q.columns.items() if name == q.respondent_id), q.respondent_id)
     again = read_data(raw.path, text_columns={header, q.respondent_id})

@@ -1,0 +1,1 @@
+"""Stage 3, measurement: factor analysis, reliability and index scores."""

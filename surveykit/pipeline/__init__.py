@@ -1,0 +1,1 @@
+"""The pipeline: composes the stages into one run and writes its outputs."""

@@ -1,0 +1,1 @@
+"""Disclosure control: which groups and cells may be published."""

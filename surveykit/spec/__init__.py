@@ -1,0 +1,1 @@
+"""Stage 1, the questionnaire: the YAML definition of items, scales, recodes, indices and the analysis plan."""

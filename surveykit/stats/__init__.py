@@ -1,0 +1,1 @@
+"""Shared numerical kernels: value codes, pairwise moments, distribution functions, column threads."""
