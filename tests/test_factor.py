@@ -1,4 +1,4 @@
-"""Tests for surveykit.measure.factor against published and independent references.
+"""Tests for surveykit.measure (correlations, factorability, parallel_analysis, extraction, rotation, efa) against published and independent references.
 
 References used
 ---------------
@@ -24,14 +24,11 @@ from factor_analyzer import Rotator
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 
 from surveykit.errors import AnalysisError
-from surveykit.measure.factor import (
-    correlation_matrix,
-    efa,
-    eigen_analysis,
-    factorability,
-    parallel_analysis,
-    rotate,
-)
+from surveykit.measure.correlations import correlation_matrix
+from surveykit.measure.efa import efa
+from surveykit.measure.factorability import factorability
+from surveykit.measure.parallel_analysis import eigen_analysis, parallel_analysis
+from surveykit.measure.rotation import rotate
 
 DATA = Path(__file__).parent / "data"
 
@@ -326,7 +323,10 @@ def test_too_many_factors_and_too_few_items_raise(birthwt):
 
 
 def test_precomputed_correlation_gives_identical_results(saq):
-    from surveykit.measure.factor import correlation_matrix, efa, factorability, parallel_analysis
+    from surveykit.measure.correlations import correlation_matrix
+    from surveykit.measure.efa import efa
+    from surveykit.measure.factorability import factorability
+    from surveykit.measure.parallel_analysis import parallel_analysis
 
     corr = correlation_matrix(saq, "pairwise")
     fa, fb = factorability(saq, correlation=corr), factorability(saq)

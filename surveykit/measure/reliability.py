@@ -28,15 +28,16 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from surveykit.stats.distributions import correlation_p, f_isf
+
 from surveykit.errors import AnalysisError, Problem
-from surveykit.measure.factor import (
+from surveykit.measure.correlations import (
     MISSING_OPTIONS,
-    _extract_optim,
-    _require_nonsingular,
     item_sums,
+    require_nonsingular,
     to_jsonable,
 )
+from surveykit.measure.extraction import extract_optim
+from surveykit.stats.distributions import correlation_p, f_isf
 from surveykit.stats.moments import column_ranges
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
@@ -153,7 +154,7 @@ def omega_total(r: np.ndarray) -> float:
     (McDonald 1999, eq. 6.20b). This is the model-based one-factor omega; psych's ``omega()`` instead
     divides by the sum of all elements of R and by default fits a bifactor model with 3 group factors.
     """
-    ext = _extract_optim(r, 1, "minres", max_iter=1000, tol=1e-10)
+    ext = extract_optim(r, 1, "minres", max_iter=1000, tol=1e-10)
     lam = ext.loadings[:, 0]
     lam = lam if lam.sum() >= 0 else -lam
     s2 = lam.sum() ** 2
@@ -223,7 +224,7 @@ def cronbach_alpha(
         # a pairwise correlation matrix need not be positive definite; omega then cannot be fitted,
         # but alpha (a function of the covariances only) is still defined
         try:
-            _require_nonsingular(r, items, "McDonald's omega")
+            require_nonsingular(r, items, "McDonald's omega")
             omega = omega_total(r)
         except AnalysisError as exc:
             warnings.append(exc.headline)

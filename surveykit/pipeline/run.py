@@ -119,7 +119,10 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
 
 
 def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
-    from surveykit.measure.factor import correlation_matrix, efa, factorability, parallel_analysis
+    from surveykit.measure.correlations import correlation_matrix
+    from surveykit.measure.efa import efa
+    from surveykit.measure.factorability import factorability
+    from surveykit.measure.parallel_analysis import parallel_analysis
 
     data = frame[list(plan.items)]
     missing = plan.missing or settings.missing

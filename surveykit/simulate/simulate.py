@@ -710,9 +710,9 @@ def _item_correlations(model: SimulationModel, x: np.ndarray, items: list[str]) 
 
 def _paf_oblimin(r: np.ndarray, k: int, max_iter: int = 1000, tol: float = 1e-3) -> np.ndarray:
     """Pattern matrix of principal axis factoring (SMC start, SPSS's convergence criterion) and a
-    Kaiser-normalised direct oblimin rotation: the analysis of ``surveykit.measure.factor.efa`` (which the
+    Kaiser-normalised direct oblimin rotation: the analysis of ``surveykit.measure.efa.efa`` (which the
     acceptance tests run), without its result object, for the many candidate samples."""
-    from surveykit.measure.factor import rotate
+    from surveykit.measure.rotation import rotate
 
     h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(r))
     reduced = r.copy()
