@@ -455,9 +455,9 @@ def test_predictor_correlations_flags_pairs_above_threshold(survey):
 
 def test_influence_maxima_are_the_same_in_chunks_of_cases(monkeypatch, survey):
     # the DFBETA/SDBETA maxima are gathered chunk by chunk of cases: any chunk size gives the full-matrix answer
-    import surveykit.model.regression as regression
+    import surveykit.model.regression_diagnostics as regression_diagnostics
 
-    monkeypatch.setattr(regression, "_CASE_CHUNK", 13)
+    monkeypatch.setattr(regression_diagnostics, "CASE_CHUNK", 13)
     d = hierarchical_regression(survey, "malekortet", BLOCKS, categorical=CATEGORICAL, references=REFERENCES,
                                 labels={"utdanning": {1: "bachelor", 2: "hogskole"}}).diagnostics
     assert d.n > 13 * 10
