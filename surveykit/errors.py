@@ -6,7 +6,7 @@ Every error that reaches the command line is a :class:`SurveyError`: the CLI pri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

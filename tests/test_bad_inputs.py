@@ -244,7 +244,8 @@ def test_group_of_one_is_suppressed_not_an_error(good_run):
 
 def test_group_of_one_in_build_results():
     """The same check without the report stage (build_results), so it runs while the report is unfinished."""
-    from surveykit.pipeline.run import Settings, build_results
+    from surveykit.pipeline.results import build_results
+    from surveykit.pipeline.settings import Settings
     from surveykit.data.prepare import load_and_recode
     from surveykit.spec.questionnaire import load_questionnaire
 
@@ -258,7 +259,8 @@ def test_group_of_one_in_build_results():
 def test_group_of_one_with_three_categories_is_not_an_error():
     """With three departments, hiding the one-person group and its complement leaves one department: the
     crosstab gender x dept cannot be computed and is skipped with a note; the run does not fail."""
-    from surveykit.pipeline.run import Settings, build_results
+    from surveykit.pipeline.results import build_results
+    from surveykit.pipeline.settings import Settings
     from surveykit.data.prepare import load_and_recode
     from surveykit.spec.questionnaire import load_questionnaire
 
@@ -294,7 +296,7 @@ def test_yaml_object_tags_are_rejected_and_never_run(tmp_path, tag):
     path.write_text(f"meta:\n  id: x\n  title: {tag}\nscales: {{}}\n", encoding="utf-8")
     code, _, err = run_in_process(["validate", "questionnaire.yaml"], tmp_path)
     assert code == 2 and "Traceback" not in err
-    assert err.splitlines()[0].startswith(f"error: questionnaire.yaml: YAML tag '!!python/")
+    assert err.splitlines()[0].startswith("error: questionnaire.yaml: YAML tag '!!python/")
     assert "is not allowed" in err.splitlines()[0] and "questionnaire.yaml:3" in err
     assert not (tmp_path / "pwned").exists()
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.pipeline.run import Settings, build_results, resolve_path, results_json
+from surveykit.pipeline.replication import resolve_path
+from surveykit.pipeline.results import build_results, results_json
+from surveykit.pipeline.settings import Settings
 from surveykit.data.prepare import load_and_recode
 from surveykit.spec.questionnaire import load_questionnaire
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from surveykit.privacy.suppression import hidden_categories, mask_cells
 from surveykit.errors import AnalysisError
-from surveykit.pipeline.run import Settings, build_results, results_json
+from surveykit.pipeline.results import build_results, results_json
+from surveykit.pipeline.settings import Settings
 from surveykit.data.prepare import PreparedData
 from surveykit.data.recode import recode
 from surveykit.measure.reliability import reverse_key, score_index

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.pipeline.run import Settings, build_results, free_text_answers
+from surveykit.pipeline.results import build_results, free_text_answers
+from surveykit.pipeline.settings import Settings
 from surveykit.data.prepare import load_and_recode
 from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from surveykit.report import render_report
 from surveykit.report.content import build_document
-from test_report_helpers import FORMULA, XSS, saq_results, survey_results
+from test_report_helpers import XSS, saq_results, survey_results
 
 
 @pytest.fixture(scope="module")

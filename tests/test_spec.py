@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from surveykit.errors import SpecError
-from surveykit.spec.questionnaire import Questionnaire, json_schema, load_questionnaire, questionnaire_from_dict
+from surveykit.spec.questionnaire import json_schema, load_questionnaire, questionnaire_from_dict
 from surveykit.spec.yamlio import load_yaml_text
 
 DATA = Path(__file__).parent / "data"

@@ -1,0 +1,378 @@
+"""Result records of each stage as plain dicts (the content of results.json), one function per kind of table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from surveykit.pipeline.settings import Settings
+from surveykit.privacy.suppression import mask_cells
+from surveykit.spec.questionnaire import BinRecode, Questionnaire, text_in
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def plain_code(value: Any) -> Any:
+    """A category code as plain Python: numpy scalars unwrapped, whole floats as int (2.0 -> 2)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def categorical_variables(q: Questionnaire) -> list[str]:
+    """Every coded background or derived variable (the ones groups are made of)."""
+    names = [b.id for b in q.background if b.type != "number"]
+    names += [r.id for r in q.recode_order()]
+    return list(dict.fromkeys(names))
+
+
+def _labels(q: Questionnaire, variables: list[str], lang: str) -> dict[str, dict]:
+    return {v: {int(c): text_in(t, lang) for c, t in (q.codes_of(v) or {}).items()} for v in variables}
+
+
+# ------------------------------------------------------------------------------------------ measure
+def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """Add one column per index: the mean of its items after reverse-keying, with the index's min_valid."""
+    from surveykit.measure.reliability import score_index
+
+    scores = {}
+    for index in q.indices:
+        scale = q.scales[q.item_map[index.items[0]].scale]
+        reverse = [i for i in index.items if i in index.reverse or q.item_map[i].reverse]
+        scores[index.id] = score_index(frame, index.items, reverse=reverse, scale_min=scale.min,
+                                       scale_max=scale.max, min_valid=index.min_valid)
+    return frame.assign(**scores) if scores else frame
+
+
+def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
+    from surveykit.measure.reliability import reverse_key
+
+    data = frame[items].astype("float64")
+    for item in items:
+        if item in extra_reverse or q.item_map[item].reverse:
+            scale = q.scales[q.item_map[item].scale]
+            data[item] = reverse_key(data[item], scale.min, scale.max)
+    return data
+
+
+def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
+                       label: str | None) -> dict:
+    from surveykit.measure.reliability import cronbach_alpha
+
+    data = _reversed_items(frame, q, items, reverse)
+    rel = cronbach_alpha(data, missing="listwise")
+    stats = rel.item_stats
+    record = {
+        "label": label, "items": list(items),
+        "reverse": [i for i in items if i in reverse or q.item_map[i].reverse],
+        "n": rel.n, "missing": rel.missing,
+        "alpha": rel.alpha, "alpha_std": rel.alpha_std, "alpha_ci": list(rel.alpha_ci),
+        "average_r": rel.average_r, "omega": rel.omega_total,
+        "item_means": stats["mean"].to_dict(), "item_sds": stats["sd"].to_dict(),
+        "item_total_r": stats["r_drop"].to_dict(), "alpha_if_deleted": stats["alpha_if_deleted"].to_dict(),
+        "flags": {"low_item_total": list(rel.low_item_total),
+                  "raises_alpha_if_deleted": list(rel.raises_alpha_if_deleted)},
+        "warnings": list(rel.warnings),
+    }
+    if len(items) == 2:
+        record.update(r=rel.pearson_r, r_p=rel.pearson_p, spearman_brown=rel.spearman_brown)
+    return record
+
+
+def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
+    from surveykit.measure.correlations import correlation_matrix
+    from surveykit.measure.efa import efa
+    from surveykit.measure.factorability import factorability
+    from surveykit.measure.parallel_analysis import parallel_analysis
+
+    data = frame[list(plan.items)]
+    missing = plan.missing or settings.missing
+    correlation = correlation_matrix(data, missing)  # once, for all three analyses
+    fac = factorability(data, missing=missing, correlation=correlation)
+    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing, correlation=correlation)
+    result = efa(data, n_factors=plan.n_factors, extraction=plan.extraction, rotation=plan.rotation,
+                 missing=missing, seed=settings.seed, correlation=correlation)
+    eig = result.eigenvalues.table
+    loadings = result.loadings
+    oblique = result.oblique
+    return {
+        "label": None, "items": list(plan.items), "n": fac.n, "missing": missing,
+        "n_pairwise_min": fac.n_pairwise_min, "n_pairwise_max": fac.n_pairwise_max,
+        "determinant": fac.determinant, "kmo": fac.kmo, "kmo_items": fac.msa.to_dict(),
+        "bartlett": {"chi2": fac.bartlett_chi2, "df": fac.bartlett_df, "p": fac.bartlett_p},
+        "eigenvalues": eig["eigenvalue"].tolist(), "variance_pct": eig["pct_variance"].tolist(),
+        "cumulative_pct": eig["cumulative_pct"].tolist(), "kaiser_n": result.eigenvalues.n_kaiser,
+        "parallel": {"mean": parallel.table["random_mean_pca"].tolist(),
+                     "p95": parallel.table["random_pct_pca"].tolist(),
+                     "percentile": parallel.percentile, "n_factors": parallel.n_factors_pca,
+                     "fa_mean": parallel.table["random_mean_fa"].tolist(),
+                     "fa_p95": parallel.table["random_pct_fa"].tolist(), "n_factors_fa": parallel.n_factors_fa,
+                     "n_iter": parallel.n_iter, "seed": parallel.seed},
+        "n_factors": result.n_factors, "n_factors_rule": result.n_factors_rule,
+        "extraction": result.extraction, "rotation": result.rotation, "loading_cutoff": plan.loading_cutoff,
+        "loadings": {item: loadings.loc[item].tolist() for item in loadings.index},
+        "structure": ({item: result.structure.loc[item].tolist() for item in result.structure.index}
+                      if oblique else None),
+        "factor_correlations": result.phi.to_numpy().tolist() if oblique else None,
+        "communalities": result.communalities.iloc[:, -1].to_dict(),
+        "rotated_ss": result.variance["ss_rotation"].tolist(),
+        "rotated_variance": {str(c): result.variance[c].tolist() for c in result.variance.columns},
+        "primary_factor": {item: int(np.argmax(np.abs(loadings.loc[item].to_numpy()))) for item in loadings.index},
+        "converged": result.converged, "iterations": result.iterations, "warnings": list(result.warnings),
+    }
+
+
+# ------------------------------------------------------------------------------------------ compare
+def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, q: Questionnaire,
+                  lang: str) -> dict:
+    """Counts and % per category of each background variable; hidden groups are left out."""
+    out = {}
+    for name, var_counts in counts.items():
+        shown = {code: n for code, n in var_counts.items() if code not in hidden.get(name, set())}
+        # % of all valid answers (SPSS "valid percent"): safe, because hidden groups always add up to at
+        # least the minimum group size and never stand alone
+        valid = sum(var_counts.values())
+        out[name] = {
+            "label": q.label_of(name, lang), "n": valid, "n_missing": n_rows - valid,
+            "n_hidden": valid - sum(shown.values()), "n_missing_or_hidden": n_rows - sum(shown.values()),
+            "counts": {q.code_label(name, code, lang): {"code": plain_code(code), "n": n,
+                                                       "pct": 100.0 * n / valid if valid else None}
+                       for code, n in shown.items()},
+        }
+    return out
+
+
+def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str,
+                        min_group_size: int, cache=None) -> dict:
+    from surveykit.compare import describe
+
+    out = {}
+    by_scale: dict[Any, list[str]] = {}
+    for name in variables:
+        scale = q.scale_of(name)
+        key = (scale.min, scale.max, tuple(scale.favourable_values)) if scale and q.kind_of(name) == "item" else None
+        by_scale.setdefault(key, []).append(name)
+    for key, names in by_scale.items():
+        kwargs = {}
+        if key is not None:
+            kwargs = {"scale_values": list(range(key[0], key[1] + 1)), "favourable": list(key[2])}
+        table = describe(frame, names, min_group_size=min_group_size, cache=cache, **kwargs)
+        for name in names:
+            row = table.loc[name]
+            rec = {"label": q.label_of(name, lang), "kind": q.kind_of(name)}
+            for col in ("n", "n_missing", "mean", "sd", "variance", "se", "median", "min", "max"):
+                rec[col] = row[col]
+            rec["modes"] = list(row["modes"]) if isinstance(row.get("modes"), tuple) else None
+            if key is not None:
+                rec["pct"] = {str(v): row[f"pct_{v}"] for v in range(key[0], key[1] + 1)}
+                rec["top2_pct"] = row["pct_top2"]
+                rec["top3_pct"] = row["pct_top3"]
+                rec["favourable_pct"] = row["pct_favourable"]
+            rec["suppressed"] = bool(row.get("suppressed", False))
+            out[name] = rec
+    return out
+
+
+def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[str], lang: str,
+                      min_group_size: int, cache=None) -> dict:
+    """Share of respondents whose index score is favourable, per index x group (the HR heatmap).
+
+    An index score counts as favourable when it is at least the lowest favourable scale value (on a
+    1-6 scale with favourable 5 and 6: a mean of 5.0 or more).
+    """
+    out: dict = {}
+    thresholds = {index.id: min(q.scale_of(index.id).favourable_values) for index in q.indices}
+    names = list(thresholds)
+    # status per respondent and index: 0 = no score, 1 = score below the threshold, 2 = favourable;
+    # up to 6 indices share one code (3**6 = 729 combinations), so one count per grouping variable
+    # gives every index's valid and favourable N per group
+    status = []
+    for name in names:
+        score = masked[name].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            status.append((~np.isnan(score)).astype(np.uint8) + (score >= thresholds[name]))
+    chunks = [list(range(i, min(i + 6, len(names)))) for i in range(0, len(names), 6)]
+    combined = []
+    for chunk in chunks:
+        code = np.zeros(len(masked), dtype=np.intp)
+        for j in reversed(chunk):
+            code *= 3
+            code += status[j]
+        combined.append(code)
+    per_index: dict[str, dict] = {name: {} for name in names}
+    for gv in group_vars:
+        if cache is not None:  # the comparisons' group codes: 0..k-1, k = missing or hidden group
+            codes, keys, _ = cache.group_codes(gv)
+            codes = codes.astype(np.intp)
+        else:
+            codes, keys = pd.factorize(masked[gv], sort=True)  # -1 = missing or hidden group
+            codes = np.where(codes < 0, len(keys), codes)
+        for chunk, code in zip(chunks, combined):
+            width = 3 ** len(chunk)
+            table = np.bincount(codes * width + code, minlength=(len(keys) + 1) * width)
+            table = table.reshape(len(keys) + 1, *([3] * len(chunk)))  # axes: group, last index ... first
+            for position, j in enumerate(chunk):
+                axis = len(chunk) - position  # the first index of the chunk varies fastest
+                by_status = table.sum(axis=tuple(a for a in range(1, len(chunk) + 1) if a != axis))
+                n, fav = by_status[:-1, 1] + by_status[:-1, 2], by_status[:-1, 2]
+                per_index[names[j]][gv] = {
+                    q.code_label(gv, key, lang): {"code": plain_code(key), "n": int(n[g]), "pct": 100.0 * fav[g] / n[g]}
+                    for g, key in enumerate(keys) if n[g] >= min_group_size}
+    for j, name in enumerate(names):
+        n_valid = int(np.count_nonzero(status[j]))
+        n_favourable = int(np.count_nonzero(status[j] == 2))
+        out[name] = {"threshold": thresholds[name],
+                     "overall_pct": 100.0 * n_favourable / n_valid if n_valid else None,
+                     "groups": per_index[name]}
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict(orient="records")``, by columns (much faster for the many small tables here)."""
+    columns = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(frame.columns, row)) for row in zip(*columns)]
+
+
+def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings,
+                       cache=None) -> tuple[list, list, list]:
+    from surveykit.compare import breakdown
+
+    labels = _labels(q, list(plan.groups), settings.lang)
+    result = breakdown(masked, list(plan.outcomes), list(plan.groups), test="auto",
+                       posthoc=plan.posthoc or settings.posthoc, min_group_size=settings.min_group_size,
+                       labels=labels, cache=cache)
+    records = []
+    for (outcome, gv), res in result.results.items():
+        table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
+        se = table["se"].tolist() if "se" in table else [None] * len(table)
+        groups = {str(label): {"code": plain_code(code), "n": int(n), "mean": mean, "sd": sd, "se": e}
+                  for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
+                                                         table["n"].tolist(), table["mean"].tolist(),
+                                                         table["sd"].tolist(), se)}
+        is_t = res.__class__.__name__ == "TTestResult"
+        rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
+        if is_t:
+            rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
+                       d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None))
+        else:
+            rec.update(statistic=res.f, df=[res.df_between, res.df_within], p=res.p, effect_r=res.effect_r,
+                       eta_sq=getattr(res, "eta_sq", None), omega_sq=getattr(res, "omega_sq", None))
+            welch = getattr(res, "welch", None)
+            rec["welch"] = ({"statistic": welch.statistic, "df": [welch.df1, welch.df2], "p": welch.p}
+                            if welch is not None else None)
+            posthoc = getattr(res, "posthoc", None)
+            rec["posthoc"] = (_records(posthoc) if isinstance(posthoc, pd.DataFrame) else None)
+        levene = getattr(res, "levene", None)
+        rec["levene"] = ({"statistic": levene.statistic, "df1": levene.df1, "df2": levene.df2, "p": levene.p}
+                         if levene is not None else None)
+        rec["n"] = int(sum(g["n"] for g in groups.values()))
+        rec["groups"] = groups
+        records.append(rec)
+    skipped = [{"where": f"comparison {plan.id}", **s} for s in result.skipped]
+    suppressed = [{**s, "where": f"comparison {plan.id}"} for s in result.suppressed]
+    return records, suppressed, skipped
+
+
+def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings,
+                    cache=None) -> dict:
+    from surveykit.compare import crosstab
+
+    k = settings.min_group_size
+    labels = _labels(q, [row, col], settings.lang)
+    res = crosstab(masked, row, col, min_group_size=k, labels=labels, cache=cache)
+    counts = res.counts
+    hide = mask_cells(counts.to_numpy(), k)
+
+    def table(frame: pd.DataFrame) -> dict:
+        values = frame.to_numpy(dtype="float64")
+        return {q.code_label(row, r, settings.lang): {q.code_label(col, c, settings.lang):
+                                                      (None if hide[i, j] else values[i, j])
+                                                      for j, c in enumerate(frame.columns)}
+                for i, r in enumerate(frame.index)}
+
+    return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": res.chi2, "df": res.df, "p": res.p,
+            "cramers_v": res.cramers_v, "phi": res.phi, "association": res.association,
+            "fisher_p": res.fisher_p_two_sided, "expected_below_5_pct": res.pct_cells_expected_lt5,
+            "expected_warning": res.expected_warning, "min_expected": res.min_expected,
+            "counts": table(counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
+            "hidden_cells": int(hide.sum())}
+
+
+def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, computed=None) -> dict:
+    """r, p and n of ``variables``. ``computed``: a Pearson correlation_matrix result holding all of them
+    (pairwise r, p and n of a pair do not depend on the other variables, so its entries are the same)."""
+    from surveykit.compare import correlation_matrix
+
+    if computed is not None and method == "pearson" and set(variables) <= set(computed.r.columns):
+        res = computed
+    else:
+        res = correlation_matrix(frame, variables, method=method)
+    as_nested = lambda m: {a: {b: m.loc[a, b] for b in variables} for a in variables}  # noqa: E731
+    return {"variables": list(variables), "method": method, "r": as_nested(res.r), "p": as_nested(res.p),
+            "n": as_nested(res.n)}
+
+
+# ------------------------------------------------------------------------------------------ regression
+def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> dict:
+    from surveykit.model.regression import (
+        hierarchical_regression,
+        predictor_correlations,
+    )
+
+    predictors = [p for b in plan.blocks for p in b.predictors]
+    categorical = [p for p in predictors if q.codes_of(p) and q.kind_of(p) in ("single", "yesno", "derived")
+                   and not _is_ordinal_numeric(q, p)]
+    references = {p: q.reference_of(p) for p in categorical if q.reference_of(p) is not None}
+    # Dummy names are variable=code: stable across languages (labels are for the report).
+    labels = {p: {int(c): str(int(c)) for c in (q.codes_of(p) or {})} for p in categorical}
+    res = hierarchical_regression(masked, plan.outcome, [list(b.predictors) for b in plan.blocks],
+                                  categorical=categorical, references=references, labels=labels)
+    screen = predictor_correlations(masked, [plan.outcome, *[p for p in predictors if p not in categorical]],
+                                    threshold=plan.screen_threshold)
+
+    def term(name: str) -> str:
+        if name == "(Intercept)":
+            return "const"
+        for var in categorical:
+            if name.startswith(f"{var}[") and name.endswith("]"):
+                return f"{var}={name[len(var) + 1:-1]}"
+        return name
+
+    coefs = res.coefficients.copy()
+    coefs["term"] = coefs["term"].map(term)
+    steps = res.steps.copy()
+    # steps are numbered from 0 in results.json (docs/results-json.md), as are all positions there
+    base = int(steps["step"].min())
+    steps["step"] -= base
+    coefs["step"] -= base
+    diag = res.diagnostics
+    rename = lambda d: {term(k): v for k, v in d.items()}  # noqa: E731
+    return {
+        "label": text_in(plan.label, settings.lang, plan.id) if plan.label else plan.id,
+        "outcome": plan.outcome, "n": res.n, "n_excluded": res.missing.n_excluded, "missing": "listwise",
+        "blocks": [list(b.predictors) for b in plan.blocks],
+        "references": {k: plain_code(v) for k, v in res.references.items()},
+        "steps": steps.to_dict(orient="records"),
+        "coefficients": coefs.to_dict(orient="records"),
+        "diagnostics": {
+            "vif": rename(diag.vif.to_dict() if hasattr(diag.vif, "to_dict") else diag.vif),
+            "tolerance": rename(diag.tolerance.to_dict() if hasattr(diag.tolerance, "to_dict") else diag.tolerance),
+            "durbin_watson": diag.durbin_watson, "max_cooks_d": diag.max_cooks_d,
+            "n_cooks_d_above_1": diag.n_cooks_d_above_1,
+            "pct_zresid_beyond_2": diag.pct_zresid_beyond_2, "pct_zresid_beyond_2_5": diag.pct_zresid_beyond_2_5,
+            "n_zresid_beyond_3": diag.n_zresid_beyond_3, "max_abs_dfbeta": diag.dfbeta_max,
+            "max_abs_sdbeta": diag.sdbeta_max,
+        },
+        "screen": [{"x": r["x"], "y": r["y"], "r": r["r"], "n": r["n"], "flagged": bool(r["flagged"])}
+                   for r in screen.pairs.to_dict(orient="records")],
+    }
+
+
+def _is_ordinal_numeric(q: Questionnaire, name: str) -> bool:
+    """Derived variables declared without a reference category and coded 0..k ascending (e.g. start year
+    coded 0 = before 2006) enter a regression as numbers, as Schick entered them."""
+    rule = q.recode_map.get(name)
+    return rule is not None and rule.reference is None and not isinstance(rule, BinRecode) and \
+        q.reference_of(name) is None and bool(q.codes_of(name)) and min(q.codes_of(name)) == 0
+
+
