@@ -12,7 +12,7 @@ import base64
 from pathlib import Path
 
 from . import format as fmt
-from .content import Document
+from .document import Document
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -1,0 +1,103 @@
+"""The report's document model: sections of paragraphs, headings, bullets, numbered tables and figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import figures as figs
+
+
+# ------------------------------------------------------------------------------------------- model
+@dataclass
+class Cell:
+    text: str = ""
+    value: Any = None  # the number behind the text (written to Excel); None for a text cell
+    css: str = ""
+    colspan: int = 1
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    css: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    header: list[list[Cell]]
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    number: int = 0
+    kind: str = "table"
+
+
+@dataclass
+class Figure:
+    """A figure; ``draw`` makes the image, on first use (building a document without its images is cheap)."""
+
+    key: str
+    title: str
+    draw: Callable[[], figs.Rendered] = field(repr=False)
+    notes: list[str] = field(default_factory=list)
+    number: int = 0
+    kind: str = "figure"
+    _image: figs.Rendered | None = field(default=None, repr=False)
+
+    @property
+    def image(self) -> figs.Rendered:
+        if self._image is None:
+            self._image = self.draw()
+        return self._image
+
+
+@dataclass
+class Paragraph:
+    text: str
+    css: str = ""
+    kind: str = "p"
+
+
+@dataclass
+class Heading:
+    text: str
+    anchor: str
+    kind: str = "h3"
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+    css: str = ""
+    kind: str = "ul"
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    lang: str
+    title: str
+    citation: str
+    n: int | None
+    synthetic: bool
+    data_file: str
+    version: str
+    sections: list[Section]
+    s: dict[str, str]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for sec in self.sections for b in sec.blocks if isinstance(b, Table)]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [b for sec in self.sections for b in sec.blocks if isinstance(b, Figure)]
+
+
