@@ -39,7 +39,8 @@ from statsmodels.multivariate.factor import Factor
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.stats.stattools import durbin_watson
 
-from surveykit.spec.questionnaire import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, load_questionnaire
+from surveykit.spec.elements import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode
+from surveykit.spec.questionnaire import load_questionnaire
 
 warnings.filterwarnings("ignore")  # pingouin and statsmodels warn about small groups etc.
 

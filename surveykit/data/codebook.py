@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from surveykit.privacy.suppression import hidden_categories
-from surveykit.spec.questionnaire import Questionnaire, text_in
+from surveykit.spec.elements import text_in
+from surveykit.spec.questionnaire import Questionnaire
 
 
 def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> list[dict]:

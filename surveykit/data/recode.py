@@ -16,7 +16,8 @@ import pandas as pd
 
 from surveykit.stats.codes import MAX_RANGE, ValueCodes, code_dtype, in_codes
 from surveykit.stats.parallel import map_columns
-from surveykit.spec.questionnaire import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode, Questionnaire
+from surveykit.spec.elements import BinRecode, CasesRecode, FreeText, KeywordRecode, MapRecode
+from surveykit.spec.questionnaire import Questionnaire
 
 
 @dataclass

@@ -18,7 +18,8 @@ from surveykit.stats.codes import code_counts, in_codes
 from surveykit.data.fileio import RawData
 from surveykit.errors import DataError, Problem
 from surveykit.stats.parallel import map_columns
-from surveykit.spec.questionnaire import FreeText, Item, Questionnaire
+from surveykit.spec.elements import FreeText, Item
+from surveykit.spec.questionnaire import Questionnaire
 
 SHOW = 5  # rows and values shown per problem
 

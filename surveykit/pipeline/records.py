@@ -9,7 +9,8 @@ import pandas as pd
 
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.suppression import mask_cells
-from surveykit.spec.questionnaire import BinRecode, Questionnaire, text_in
+from surveykit.spec.elements import BinRecode, text_in
+from surveykit.spec.questionnaire import Questionnaire
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -28,7 +28,8 @@ from surveykit.pipeline.records import (
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.suppression import mask_small_groups
-from surveykit.spec.questionnaire import Questionnaire, text_in
+from surveykit.spec.elements import text_in
+from surveykit.spec.questionnaire import Questionnaire
 from surveykit.stats.codes import code_counts
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from surveykit.spec.questionnaire import Questionnaire, text_in
+from surveykit.spec.elements import text_in
+from surveykit.spec.questionnaire import Questionnaire
 
 from . import format as fmt
 from .cells import general, get, head, num, slug, txt

@@ -15,321 +15,33 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
 
 from surveykit.errors import Problem, SpecError
+from surveykit.spec.elements import (
+    Background,
+    BinRecode,
+    CasesRecode,
+    FreeText,
+    Index,
+    Item,
+    KeywordRecode,
+    MapRecode,
+    Recode,
+    RecodeRule,
+    Scale,
+    SpecModel,
+    Text,
+    text_in,
+)
+from surveykit.spec.plan import Analysis, Metadata, PublishedValue, Sample, Simulation
 from surveykit.spec.yamlio import line_of, load_yaml
-
-LANGUAGES = ("nb", "en")
-Code = int
-Text = Union[str, dict[str, str]]  # one text for all languages, or one per language code
-
-
-def text_in(text: Text | None, lang: str, fallback: str = "") -> str:
-    """The text in ``lang``, else English, else Norwegian, else any language given."""
-    if text is None:
-        return fallback
-    if isinstance(text, str):
-        return text
-    for key in (lang, "en", "nb"):
-        if key in text:
-            return text[key]
-    return next(iter(text.values()), fallback)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-
-# ----------------------------------------------------------------------------------------------- scales
-class Scale(_Model):
-    """A response scale: integer values from ``min`` to ``max`` with optional value labels."""
-
-    min: int
-    max: int
-    labels: dict[str, dict[int, str]] = Field(
-        default_factory=dict, description="Value labels per language: {nb: {1: '...'}, en: {...}}"
-    )
-    favourable: list[int] | None = Field(
-        None, description="Values counted as favourable (default: the top two values of the scale)"
-    )
-
-    @model_validator(mode="after")
-    def _min_below_max(self) -> "Scale":
-        if self.min >= self.max:
-            raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
-        for value in self.favourable or []:
-            if not self.min <= value <= self.max:
-                raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
-        return self
-
-    @property
-    def values(self) -> list[int]:
-        return list(range(self.min, self.max + 1))
-
-    @property
-    def favourable_values(self) -> list[int]:
-        return self.favourable if self.favourable is not None else [self.max - 1, self.max]
-
-
-# ------------------------------------------------------------------------------------------- questions
-class Item(_Model):
-    """A rating-scale statement (Likert-type item)."""
-
-    id: str
-    text: Text
-    scale: str
-    question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
-    reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x in every index and reliability analysis")
-    missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
-
-
-class Background(_Model):
-    """A background question: single choice with codes, a number (such as age) or yes/no."""
-
-    id: str
-    type: Literal["single", "number", "yesno"]
-    text: Text
-    label: Text | None = Field(None, description="Short name for tables (default: the question text)")
-    question: str | int | None = None
-    codes: dict[Code, Text] | None = Field(None, description="Answer codes and their labels (single, yesno)")
-    min: float | None = Field(None, description="Smallest valid number (type number)")
-    max: float | None = Field(None, description="Largest valid number (type number)")
-    reference: Code | None = Field(None, description="Reference category for dummy coding")
-    missing_codes: list[float] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "Background":
-        if self.type in ("single", "yesno") and not self.codes:
-            raise ValueError(f"question {self.id!r} of type {self.type} needs 'codes'")
-        if self.type == "number" and self.codes:
-            raise ValueError(f"question {self.id!r} of type number takes min/max, not codes")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"question {self.id!r}: min ({self.min}) is above max ({self.max})")
-        return self
-
-
-class FreeText(_Model):
-    """An open question. Free-text answers stay out of the report unless ``in_report`` is true."""
-
-    id: str
-    text: Text
-    question: str | int | None = None
-    in_report: bool = Field(False, description="Show the answers in the report (random order, no background)")
-
-
-# --------------------------------------------------------------------------------------------- recodes
-class _Recode(_Model):
-    id: str = Field(description="Name of the variable the rule creates (or replaces, if it names a derived one)")
-    label: Text | None = None
-    codes: dict[Code, Text] | None = Field(None, description="Labels of the new codes (default: the source's)")
-    reference: Code | None = Field(None, description="Reference category for dummy coding")
-
-
-class MapRecode(_Recode):
-    """Map codes of one variable onto new codes (merging categories); ``null`` makes a code missing."""
-
-    type: Literal["map"]
-    source: str = Field(alias="from")
-    map: dict[Code, Code | None]
-    unmapped: Literal["keep", "missing"] = "keep"
-
-
-class KeywordRule(_Model):
-    keywords: list[str] = Field(min_length=1, description="Case-insensitive substrings; any one matches")
-    value: Code | None = Field(description="Code assigned when a keyword matches (null: missing)")
-
-
-class KeywordRecode(_Recode):
-    """Code free-text answers ("annet: ...") by keyword rules, on top of a coded variable.
-
-    Start from ``base`` (a coded variable, or nothing). On rows matching ``when`` (all conditions), the
-    first rule whose keyword occurs in ``text`` sets the value; rows matching ``when`` but no rule get
-    ``otherwise`` ('keep' the base value, 'missing', or a code).
-    """
-
-    type: Literal["keywords"]
-    text: str = Field(description="The free-text variable to search")
-    base: str | None = Field(None, description="Coded variable whose values the new variable starts from")
-    when: dict[str, Code | list[Code]] = Field(default_factory=dict)
-    rules: list[KeywordRule] = Field(min_length=1)
-    otherwise: Literal["keep", "missing"] | Code = "keep"
-
-
-class Bin(_Model):
-    code: Code
-    upper: float | None = Field(None, description="Inclusive upper bound; the last bin has none")
-    label: Text
-
-
-class BinRecode(_Recode):
-    """Bin a number into ordered groups: x <= upper of the first bin, and so on."""
-
-    type: Literal["bins"]
-    source: str = Field(alias="from")
-    bins: list[Bin] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "BinRecode":
-        uppers = [b.upper for b in self.bins]
-        if any(u is None for u in uppers[:-1]):
-            raise ValueError("only the last bin may be open (no 'upper')")
-        bounded = [u for u in uppers if u is not None]
-        if bounded != sorted(bounded) or len(set(bounded)) != len(bounded):
-            raise ValueError(f"bin upper bounds must increase: {bounded}")
-        return self
-
-
-class Case(_Model):
-    when: dict[str, Code | list[Code]] = Field(min_length=1, description="All conditions must hold")
-    value: Code | None
-
-
-class CasesRecode(_Recode):
-    """Derive a variable from one or more others: the first case whose conditions all hold sets the value."""
-
-    type: Literal["cases"]
-    cases: list[Case] = Field(min_length=1)
-    default: Code | None = None
-
-
-Recode = Annotated[Union[MapRecode, KeywordRecode, BinRecode, CasesRecode], Field(discriminator="type")]
-
-
-# --------------------------------------------------------------------------------------------- indices
-class Index(_Model):
-    """An index (scale score): the mean of its items after reverse-keying."""
-
-    id: str
-    label: Text
-    items: list[str] = Field(min_length=1)
-    reverse: list[str] = Field(default_factory=list, description="Items reversed for this index only")
-    min_valid: int = Field(1, ge=1, description="Fewest valid item answers for a score (else missing)")
-    description: Text | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "Index":
-        if self.min_valid > len(self.items):
-            raise ValueError(f"index {self.id!r}: min_valid {self.min_valid} exceeds its {len(self.items)} items")
-        unknown = sorted(set(self.reverse) - set(self.items))
-        if unknown:
-            raise ValueError(f"index {self.id!r}: reverse names items not in the index: {unknown}")
-        return self
-
-
-# --------------------------------------------------------------------------------------- analysis plan
-class FactorAnalysisPlan(_Model):
-    id: str
-    label: Text | None = None
-    items: list[str] = Field(min_length=3)
-    extraction: Literal["paf", "minres", "ml", "pca"] = "paf"
-    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
-    n_factors: int | Literal["kaiser", "parallel"] = "kaiser"
-    loading_cutoff: float = Field(0.1, ge=0, lt=1)
-    missing: Literal["pairwise", "listwise"] | None = None
-
-
-class ReliabilityPlan(_Model):
-    """A scale checked for reliability that is not (or not in this form) an index."""
-
-    id: str
-    label: Text | None = None
-    items: list[str] = Field(min_length=2)
-    reverse: list[str] = Field(default_factory=list)
-
-
-class DescriptivesPlan(_Model):
-    id: str
-    label: Text | None = None
-    variables: list[str] = Field(min_length=1)
-
-
-class ComparisonPlan(_Model):
-    id: str
-    label: Text | None = None
-    outcomes: list[str] = Field(min_length=1)
-    groups: list[str] = Field(min_length=1)
-    posthoc: Literal["bonferroni", "tukey", "games-howell"] | None = None
-
-
-class CrosstabPlan(_Model):
-    id: str
-    label: Text | None = None
-    rows: list[str] = Field(min_length=1)
-    cols: list[str] = Field(min_length=1)
-
-
-class CorrelationPlan(_Model):
-    id: str
-    label: Text | None = None
-    variables: list[str] = Field(min_length=2)
-    method: Literal["pearson", "spearman"] = "pearson"
-
-
-class RegressionBlock(_Model):
-    label: Text | None = None
-    predictors: list[str] = Field(min_length=1)
-
-
-class RegressionPlan(_Model):
-    id: str
-    label: Text | None = None
-    outcome: str
-    blocks: list[RegressionBlock] = Field(min_length=1)
-    screen_threshold: float = Field(0.7, gt=0, le=1, description="Flag predictor pairs with |r| above this")
-
-
-class Analysis(_Model):
-    missing: Literal["pairwise", "listwise"] = Field(
-        "pairwise", description="Missing-data rule for correlations and factor analysis"
-    )
-    alpha: float = Field(0.05, gt=0, lt=1, description="Significance level")
-    posthoc: Literal["bonferroni", "tukey", "games-howell"] = "bonferroni"
-    min_group_size: int = Field(5, ge=1, description="Smallest group shown in any table or figure")
-    seed: int = Field(20121201, description="Seed for parallel analysis and any other random step")
-    descriptives: list[DescriptivesPlan] = Field(default_factory=list)
-    factor_analyses: list[FactorAnalysisPlan] = Field(default_factory=list)
-    reliability: list[ReliabilityPlan] = Field(default_factory=list)
-    comparisons: list[ComparisonPlan] = Field(default_factory=list)
-    crosstabs: list[CrosstabPlan] = Field(default_factory=list)
-    correlations: list[CorrelationPlan] = Field(default_factory=list)
-    regressions: list[RegressionPlan] = Field(default_factory=list)
-
-
-class PublishedValue(_Model):
-    """A number printed in the publication being replicated, located in results.json by a dotted path."""
-
-    table: str
-    quantity: str
-    path: str = Field(description="Dotted path into results.json, e.g. indices.malekortet.alpha")
-    value: float
-    tolerance: float = Field(ge=0)
-
-
-class Sample(_Model):
-    file: str = Field(description="Data file, relative to the questionnaire file")
-    synthetic: bool = True
-    description: Text | None = None
-
-
-class Simulation(_Model):
-    targets: str = Field(description="Calibration targets file, relative to the questionnaire file")
-    n: int = Field(383, ge=1)
-    seed: int = 2012
-
-
-class Metadata(_Model):
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    title: Text
-    citation: str | None = None
-    description: Text | None = None
-    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
 
 
 # ------------------------------------------------------------------------------------- the questionnaire
-class Questionnaire(_Model):
+class Questionnaire(SpecModel):
     """A whole questionnaire definition."""
 
     meta: Metadata
@@ -357,7 +69,7 @@ class Questionnaire(_Model):
     def _unique_ids(cls, value: list) -> list:
         seen: set[str] = set()
         for entry in value:
-            if entry.id in seen and not isinstance(entry, _Recode):
+            if entry.id in seen and not isinstance(entry, RecodeRule):
                 raise ValueError(f"id {entry.id!r} is defined twice")
             seen.add(entry.id)
         return value
