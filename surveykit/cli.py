@@ -89,7 +89,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from surveykit.simulate.simulate import simulate_to_file
+    from surveykit.simulate.sample import simulate_to_file
 
     q = _load(args)
     path = simulate_to_file(q, n=args.n, seed=args.seed, out=Path(args.out))

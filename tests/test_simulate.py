@@ -45,7 +45,7 @@ def committed(q):
 
 # ------------------------------------------------------------------------------------ simulation itself
 def test_same_seed_same_frame_different_seed_different(q):
-    from surveykit.simulate.simulate import simulate
+    from surveykit.simulate.sample import simulate
 
     a = simulate(q, n=60, seed=7, refine=2)
     b = simulate(q, n=60, seed=7, refine=2)
@@ -55,7 +55,7 @@ def test_same_seed_same_frame_different_seed_different(q):
 
 
 def test_raw_format(q, tmp_path):
-    from surveykit.simulate.simulate import simulate_to_file
+    from surveykit.simulate.sample import simulate_to_file
 
     path = simulate_to_file(q, n=120, seed=3, out=tmp_path / "s.csv", refine=1)
     raw = pd.read_csv(path, keep_default_na=False)
@@ -71,7 +71,7 @@ def test_raw_format(q, tmp_path):
 
 def test_committed_sample_is_the_seeded_simulation(q):
     """The committed file is exactly what `surveykit simulate` writes for the questionnaire's n and seed."""
-    from surveykit.simulate.simulate import simulate
+    from surveykit.simulate.sample import simulate
 
     committed = pd.read_csv(q.resolve(q.sample.file), keep_default_na=False, dtype=str)
     fresh = simulate(q, n=q.simulation.n, seed=q.simulation.seed).astype(str)
@@ -79,7 +79,7 @@ def test_committed_sample_is_the_seeded_simulation(q):
 
 
 def test_ten_thousand_respondents_validate(q, tmp_path):
-    from surveykit.simulate.simulate import simulate_to_file
+    from surveykit.simulate.sample import simulate_to_file
 
     path = simulate_to_file(q, n=10_000, seed=11, out=tmp_path / "big.parquet", refine=1)
     prepared = load_and_recode(q, path)
@@ -91,7 +91,7 @@ def test_cli_simulate(ext, tmp_path, monkeypatch, capsys):
     from surveykit.cli import main
 
     monkeypatch.chdir(QUESTIONNAIRE.parents[1])
-    monkeypatch.setattr("surveykit.simulate.simulate.DEFAULT_REFINE", 2)  # the CLI plumbing, not the selection
+    monkeypatch.setattr("surveykit.simulate.sample.DEFAULT_REFINE", 2)  # the CLI plumbing, not the selection
     out = tmp_path / f"tmp{ext}"
     assert main(["simulate", "questionnaires/schick2012.yaml", "--n", "50", "--seed", "1", "--out", str(out)]) == 0
     assert out.exists()
@@ -201,16 +201,16 @@ def test_regression_r2(targets, committed):
 def test_cut_exact_counts():
     """Answers cut from a continuous latent variable have exactly the largest-remainder counts of the
     target %, empty categories (first, middle, last) included, whatever the missing pattern."""
-    from surveykit.simulate.simulate import _cut_exact, _largest_remainder
+    from surveykit.simulate.model import cut_exact, largest_remainder
 
     rng = np.random.default_rng(0)
     pct = np.array([[0, 10, 0, 40, 50, 0], [5.7, 3.0, 8.1, 13.0, 32.7, 37.6], [100, 0, 0, 0, 0, 0]], float)
     ystar = rng.standard_normal((997, 3))
     valid = rng.random((997, 3)) > 0.1
-    x = _cut_exact(ystar, valid, pct)
+    x = cut_exact(ystar, valid, pct)
     for i in range(3):
         got = np.bincount(x[valid[:, i], i].astype(int), minlength=7)[1:]
-        assert got.tolist() == _largest_remainder(pct[i], int(valid[:, i].sum())).tolist()
+        assert got.tolist() == largest_remainder(pct[i], int(valid[:, i].sum())).tolist()
         assert np.isnan(x[~valid[:, i], i]).all()
         # answers are monotone in the latent variable
         order = np.argsort(ystar[valid[:, i], i])
