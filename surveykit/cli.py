@@ -18,21 +18,16 @@ from surveykit.errors import SurveyError
 EXIT_USAGE = 2
 
 
-def _load(args) -> tuple:
-    from surveykit.spec.questionnaire import load_questionnaire
+def _load(args):
+    from surveykit.api.workflow import read_questionnaire
 
-    q = load_questionnaire(args.questionnaire)
-    return q
+    return read_questionnaire(args.questionnaire)
 
 
 def _data_path(q, data: str | None) -> Path:
-    if data:
-        return Path(data)
-    if q.sample is None:
-        from surveykit.errors import SpecError
+    from surveykit.api.workflow import data_path
 
-        raise SpecError(f"{q.source_path}: no DATA given and the questionnaire names no embedded 'sample' file")
-    return q.resolve(q.sample.file)
+    return data_path(q, data)
 
 
 def cmd_validate(args) -> int:
@@ -41,10 +36,10 @@ def cmd_validate(args) -> int:
           f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
           f"{len(q.indices)} indices")
     if args.data or args.sample:
-        from surveykit.data.prepare import load_and_recode
+        from surveykit.api.workflow import read_data
 
-        prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
-                                   extra_columns="ignore" if args.ignore_extra_columns else "error")
+        prepared = read_data(q, args.data, out_of_range=args.out_of_range,
+                             extra_columns="ignore" if args.ignore_extra_columns else "error")
         print(f"{prepared.path}: data OK — {prepared.n_respondents} respondents, {prepared.frame.shape[1]} variables "
               "after recoding")
         for line in prepared.warnings:
@@ -58,10 +53,10 @@ def cmd_describe(args) -> int:
     q = _load(args)
     prepared = None
     if args.data or args.sample:
-        from surveykit.data.prepare import load_and_recode
+        from surveykit.api.workflow import read_data
 
-        prepared = load_and_recode(q, _data_path(q, args.data), out_of_range=args.out_of_range,
-                                   extra_columns="ignore" if args.ignore_extra_columns else "error")
+        prepared = read_data(q, args.data, out_of_range=args.out_of_range,
+                             extra_columns="ignore" if args.ignore_extra_columns else "error")
     print(codebook_text(q, prepared.frame if prepared is not None else None, lang=args.lang))
     return 0
 

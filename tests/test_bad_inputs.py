@@ -152,12 +152,12 @@ def test_bad_input_subprocess(name, tmp_path):
 
 def test_unexpected_exception_is_reported_without_traceback(tmp_path, monkeypatch):
     """A bug (not a SurveyError) gives exit 1 and a one-line 'internal error', not a traceback."""
-    import surveykit.spec.questionnaire
+    import surveykit.api.workflow
 
     def broken(path):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(surveykit.spec.questionnaire, "load_questionnaire", broken)
+    monkeypatch.setattr(surveykit.api.workflow, "load_questionnaire", broken)
     code, out, err = run_in_process(["validate", str(MINI)], tmp_path)
     assert code == 1 and "Traceback" not in err
     assert err.splitlines()[0] == "internal error: ZeroDivisionError: division by zero"

@@ -43,32 +43,57 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def settings_for(q: Questionnaire, lang: str = "nb", min_group_size: int | None = None, **overrides) -> Settings:
+    """The settings of a run: the questionnaire's analysis plan, with ``lang``, ``min_group_size`` and any
+    other :class:`Settings` field given here taking precedence."""
+    plan = q.analysis
+    values = dict(lang=lang, alpha=plan.alpha,
+                  min_group_size=plan.min_group_size if min_group_size is None else min_group_size,
+                  missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
+    unknown = sorted(set(overrides) - set(Settings.__dataclass_fields__))
+    if unknown:
+        raise SurveyError(f"unknown setting(s) {', '.join(unknown)}; the settings are "
+                          f"{', '.join(Settings.__dataclass_fields__)}")
+    values.update(overrides)
+    settings = Settings(**values)
+    if settings.min_group_size < 1:
+        raise SurveyError(f"--min-group-size must be at least 1 (got {settings.min_group_size})")
+    return settings
+
+
 def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str = "nb",
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
         extra_columns: str = "error") -> RunOutput:
     """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
-    from surveykit.report import render_report
-
-    plan = q.analysis
-    settings = Settings(lang=lang, alpha=plan.alpha,
-                        min_group_size=plan.min_group_size if min_group_size is None else min_group_size,
-                        missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
-    if settings.min_group_size < 1:
-        raise SurveyError(f"--min-group-size must be at least 1 (got {settings.min_group_size})")
+    settings = settings_for(q, lang, min_group_size)
     out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
     _check_output_location(out_dir, [data_path, q.source_path])
 
     progress = _Progress(quiet)
-    progress("prepare")
-    prepared = load_and_recode(q, data_path, out_of_range=out_of_range, extra_columns=extra_columns)
-    results, frame = build_results(q, prepared, settings, progress)
+    try:
+        progress("prepare")
+        prepared = load_and_recode(q, data_path, out_of_range=out_of_range, extra_columns=extra_columns)
+        results, frame = build_results(q, prepared, settings, progress)
+        progress("report")
+        files = write_outputs(results, q, frame, out_dir, settings)
+    finally:
+        progress.close()
+    return RunOutput(out_dir, results, files)
 
-    progress("report")
+
+def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, settings: Settings) -> list[Path]:
+    """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``.
+
+    Everything is written into a temporary folder beside ``out_dir`` and moved into place only when all of
+    it succeeded, so a failed run never leaves half an output behind. Returns the files written.
+    """
+    from surveykit.report import render_report
+
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         (tmp / "results.json").write_text(results_json(results), encoding="utf-8")
-        render_report(results, q, tmp, lang=lang, free_text=free_text_answers(frame, q, settings.seed))
+        render_report(results, q, tmp, lang=settings.lang, free_text=free_text_answers(frame, q, settings.seed))
         if out_dir.exists():
             backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
             out_dir.rename(backup)
@@ -79,10 +104,7 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:
-        progress.close()
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
-    return RunOutput(out_dir, results, files)
+    return sorted(p for p in out_dir.rglob("*") if p.is_file())
 
 
 def _check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
