@@ -1,0 +1,1 @@
+"""Data stage: reading and validating inputs beside the responses (organisation units, ...)."""

@@ -1,0 +1,1 @@
+"""Model stage: models fitted to scored data (key-driver analysis, ...)."""
