@@ -142,8 +142,8 @@ class EngagementResult:
     ci_level: float
 
     def summary(self) -> str:
-        lines = [f"Engagement index {self.index}: favourable ({', '.join(map(str, self.favourable))}) on all of "
-                 f"{', '.join(self.items)}; {self.n_incomplete} respondents without an answer to every item"]
+        lines = [(f"Engagement index {self.index}: favourable ({', '.join(map(str, self.favourable))}) on all of "
+                 f"{', '.join(self.items)}; {self.n_incomplete} respondents without an answer to every item")]
         for key, r in self.table.iterrows():
             lines.append(f"  {key}: n = {r['n']}, {r['pct']:.1f}% [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
         return "\n".join(lines)

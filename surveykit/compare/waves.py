@@ -153,9 +153,9 @@ class WaveComparison:
     def summary(self) -> str:
         fm = self.means[self.means["flag"] != ""]
         fp = self.favourable[self.favourable["flag"] != ""]
-        lines = [f"Change {self.previous_label} -> {self.current_label}: {len(self.means)} unit x variable means, "
+        lines = [(f"Change {self.previous_label} -> {self.current_label}: {len(self.means)} unit x variable means, "
                  f"{len(fm)} flagged (p < {self.alpha} and |change| >= {self.min_mean_change}); "
-                 f"{len(fp)} favourable % flagged (|change| >= {self.min_pct_change} points)"]
+                 f"{len(fp)} favourable % flagged (|change| >= {self.min_pct_change} points)")]
         for var, where in self.only_in.items():
             lines.append(f"  {var}: only in {where}, not compared")
         return "\n".join(lines)

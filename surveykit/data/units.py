@@ -28,7 +28,6 @@ the line, the column and the value.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,12 +413,12 @@ def _unknown_code_problems(known: set, unit_codes, file, column, header_rows) ->
         vals = sorted({str(u) for u, flag in zip(uniques, unknown_u[:-1]) if flag})
         problems.append(Problem("unit code not in the units file", file=file, column=column,
                                 rows=tuple(int(r) + header_rows + 1 for r in rows[:MAX_SHOWN]),
-                                n_rows=int(len(rows)), values=tuple(vals[:MAX_SHOWN])))
+                                n_rows=len(rows), values=tuple(vals[:MAX_SHOWN])))
     if is_missing.any():
         rows = np.flatnonzero(is_missing)
         problems.append(Problem("no unit code (every respondent must belong to a unit)", file=file,
                                 column=column, rows=tuple(int(r) + header_rows + 1 for r in rows[:MAX_SHOWN]),
-                                n_rows=int(len(rows))))
+                                n_rows=len(rows)))
     return problems
 
 

@@ -152,9 +152,9 @@ class DriverResult:
     ci_level: float
 
     def summary(self) -> str:
-        lines = [f"Key drivers of {self.outcome}: N = {self.n} ({self.n_excluded} excluded listwise), "
+        lines = [(f"Key drivers of {self.outcome}: N = {self.n} ({self.n_excluded} excluded listwise), "
                  f"R² = {self.r2:.3f}; {self.n_boot} bootstrap resamples (seed {self.seed}), "
-                 f"{100 * self.ci_level:.0f}% percentile CIs"]
+                 f"{100 * self.ci_level:.0f}% percentile CIs")]
         for name, row in self.table.iterrows():
             gd = "" if np.isnan(row["general_dominance"]) else f", GD {row['general_dominance']:.3f}"
             lines.append(f"  {name}: r = {row['r']:.3f}, β = {row['beta']:.3f}, RW = {row['raw_weight']:.3f} "

@@ -101,8 +101,8 @@ def one_wave(rng, year: int, units: pd.DataFrame, area_fx: dict, unit_fx: dict) 
             + rng.normal(0, 0.45, n)
         frame = {"role": role, "unit": code, "tenure": rng.choice([1, 2, 3, 4], n, p=[.12, .25, .23, .40])}
 
-        def likert(centre):
-            return np.clip(np.rint(centre + rng.normal(0, 0.55, n)), 1, 5)
+        def likert(centre, size=n):
+            return np.clip(np.rint(centre + rng.normal(0, 0.55, size)), 1, 5)
 
         for item, (d, off) in ITEMS.items():
             frame[item] = likert(scores[d] + off)
