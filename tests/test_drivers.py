@@ -120,6 +120,8 @@ def test_errors():
     wide.columns = [f"x{i}" for i in range(wide.shape[1])]
     with pytest.raises(AnalysisError, match="at most 15"):
         key_drivers(wide, "x0", list(wide.columns[1:]), dominance_analysis=True, n_boot=0)
+    with pytest.raises(AnalysisError, match="row positions"):
+        key_drivers(df, "mpg", ["wt", "hp"], resamples=np.full((3, 32), 32))
     res = key_drivers(wide, "x0", list(wide.columns[1:]), n_boot=0)  # relative weights only
     assert res.conditional is None and res.table["general_dominance"].isna().all()
 

@@ -107,6 +107,7 @@ def test_compare_waves_by_unit_matches_subsets():
     a1 = res.means[(res.means["unit"] == "A1") & (res.means["variable"] == "q1")].iloc[0]
     assert a1["flag"] == "up"  # 0.8 built in, n ~ 70 per wave
     assert "flagged" in res.summary()
+    assert res.units_only_in == {}
     assert res.to_dict()["only_in"]["q_new"] == "2024"
 
 
@@ -118,3 +119,17 @@ def test_compare_waves_whole_sample():
     assert row["unit"] == "all" and row["n_prev"] == 5 and row["diff"] == pytest.approx(0.8)
     f = res.favourable.iloc[0]
     assert f["pct_prev"] == pytest.approx(40.0) and f["pct_curr"] == pytest.approx(60.0)
+
+
+def test_renamed_items_and_units_in_one_wave():
+    tree = build_tree(pd.DataFrame({"code": ["R", "A", "B", "C"], "parent": [None, "R", "R", "R"]}))
+    prev = pd.DataFrame({"unit": ["A", "A", "B", "B", "B"], "q_old": [1.0, 2, 3, 4, 5]})
+    curr = pd.DataFrame({"unit": ["A", "A", "C", "C", "C"], "q": [2.0, 3, 4, 5, 5]})
+    res = compare_waves(prev, curr, ["q"], rename={"q_old": "q"}, tree=tree, unit_variable="unit",
+                        previous_label="2023", current_label="2024")
+    assert res.renamed == {"q_old": "q"} and res.only_in == {}
+    assert res.units_only_in == {"B": "2023", "C": "2024"}
+    root = res.means[res.means["unit"] == "R"].iloc[0]
+    assert root["n_prev"] == 5 and root["diff"] == pytest.approx(0.8)
+    assert np.isnan(res.means.loc[res.means["unit"] == "B", "t"]).all()
+    assert "q_old (2023) compared as q" in res.summary()

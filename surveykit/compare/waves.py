@@ -138,7 +138,8 @@ class WaveComparison:
     ``means``: one row per (unit, variable): n, means, diff (current - previous), se, t, df, p, CI, d,
     ``flag`` ('up', 'down' or ''). ``favourable``: one row per (unit, item): favourable proportions, diff
     (in percentage points), Newcombe CI (percentage points), z, p, ``flag``. ``only_in`` names variables
-    present in one wave only (not compared).
+    present in one wave only (not compared); ``renamed`` the previous wave's variables compared under a
+    new id; ``units_only_in`` units with respondents in one wave only (created, merged or closed units).
     """
 
     previous_label: str
@@ -149,6 +150,8 @@ class WaveComparison:
     means: pd.DataFrame
     favourable: pd.DataFrame
     only_in: dict
+    renamed: dict
+    units_only_in: dict
 
     def summary(self) -> str:
         fm = self.means[self.means["flag"] != ""]
@@ -158,6 +161,10 @@ class WaveComparison:
                  f"{len(fp)} favourable % flagged (|change| >= {self.min_pct_change} points)")]
         for var, where in self.only_in.items():
             lines.append(f"  {var}: only in {where}, not compared")
+        for old, new in self.renamed.items():
+            lines.append(f"  {old} ({self.previous_label}) compared as {new}")
+        for unit, where in self.units_only_in.items():
+            lines.append(f"  unit {unit}: respondents only in {where}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -180,7 +187,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
                   favourable: Mapping[str, Sequence] | None = None, tree=None,
                   unit_variable: str | None = None, previous_label: str = "previous",
                   current_label: str = "current", alpha: float = 0.05, min_mean_change: float = 0.2,
-                  min_pct_change: float = 5.0) -> WaveComparison:
+                  min_pct_change: float = 5.0, rename: Mapping[str, str] | None = None) -> WaveComparison:
     """Compare every variable (items, indices) between two waves, overall or for every unit of a tree.
 
     ``previous`` and ``current`` hold scored data (NaN = missing). With ``tree`` (a
@@ -189,9 +196,17 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
     for the whole sample (unit ``"all"``). ``favourable`` maps an item to its favourable codes: its
     favourable proportion is compared too. A variable in only one wave is listed in ``only_in``.
     A change is flagged only where p < ``alpha`` and |change| >= ``min_mean_change`` (scale points)
-    or ``min_pct_change`` (percentage points).
+    or ``min_pct_change`` (percentage points). ``rename`` maps a previous wave's variable id to its id in
+    the current wave (an item reworded or renumbered between waves), and is reported.
     """
     favourable = dict(favourable or {})
+    renamed = {old: new for old, new in (rename or {}).items() if old in previous.columns}
+    if renamed:
+        clash = [new for new in renamed.values() if new in previous.columns]
+        if clash:
+            raise AnalysisError("compare_waves: a renamed variable's new id is also in the previous wave",
+                                [Problem("in the previous wave under both names", column=c) for c in clash])
+        previous = previous.rename(columns=renamed)
     only_in = {}
     both = []
     for v in variables:
@@ -247,5 +262,11 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
     else:
         fav = pd.DataFrame(columns=["unit", "level", "item", "n_prev", "pct_prev", "n_curr", "pct_curr",
                                     "diff", "ci_low", "ci_high", "z", "p", "flag"])
+    units_only_in = {}
+    if tree is not None:
+        had_prev, had_curr = tree.rolled_counts(idx_p) > 0, tree.rolled_counts(idx_c) > 0
+        for k, code in enumerate(tree.codes):
+            if had_prev[k] != had_curr[k]:
+                units_only_in[code] = previous_label if had_prev[k] else current_label
     return WaveComparison(previous_label, current_label, alpha, min_mean_change, min_pct_change,
-                          means, fav, only_in)
+                          means, fav, only_in, renamed, units_only_in)

@@ -270,7 +270,7 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
         pct = "rescaled" if name == "raw" else "general_dominance_pct"
         table[f"{pct}_ci_low"], table[f"{pct}_ci_high"] = lo_pct, hi_pct
     table["rank"] = table["raw_weight"].rank(ascending=False, method="min").astype(int)
-    n_used = 0 if resamples is None and n_boot == 0 else (len(resamples) if resamples is not None else n_boot)
+    n_used = n_boot if resamples is None else len(resamples)
     return DriverResult(outcome, predictors, n, int((~complete).sum()), r2, table, cond_frame,
                         complete_frame, n_used, seed if resamples is None else None, ci_level)
 
@@ -283,10 +283,12 @@ def _bootstrap(x: np.ndarray, n_boot: int, seed, resamples, with_dominance: bool
         if n_boot <= 0:
             return None, None
         rng = np.random.default_rng(seed)
-        resamples = None
         total = n_boot
     else:
         resamples = np.asarray(resamples, dtype=np.intp)
+        if resamples.ndim != 2 or resamples.shape[1] != n or resamples.min() < 0 or resamples.max() >= n:
+            raise AnalysisError("bootstrap: the given resamples must be a B x N array of row positions 0..N-1",
+                                [Problem(f"shape {resamples.shape}, N = {n} complete cases")])
         total = len(resamples)
     per_batch = max(1, _BATCH_CELLS // (n * q))
     rw, gd, r2s = [], [], []
