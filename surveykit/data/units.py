@@ -361,13 +361,11 @@ def _assemble(codes, parents, frame, name_cols, headcount, source) -> UnitTree:
         names = [{"nb": "Hele organisasjonen", "en": "Whole organisation"}]
     else:
         names = []
-    for _, row in frame[name_cols].iterrows() if name_cols else ((None, {}) for _ in range(len(frame))):
-        entry = {}
-        for col in name_cols:
-            v = row[col]
-            if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip():
-                entry["" if col == "name" else col[5:]] = str(v).strip()
-        names.append(entry)
+    # names per language: column "name" -> key "", "name_nb" -> "nb"; empty cells left out
+    columns = {("" if col == "name" else col[5:]): frame[col].tolist() for col in name_cols}
+    for r in range(len(frame)):
+        names.append({lang: str(values[r]).strip() for lang, values in columns.items()
+                      if code_text(values[r]) is not None})
     # parent-before-child order by breadth-first walk from the root
     children: dict[str | None, list[int]] = {}
     for i, p in enumerate(parents):
