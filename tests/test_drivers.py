@@ -5,7 +5,9 @@ References: tests/data/drivers/*.csv from tests/r/drivers.R, an independent base
 algebra; bootstrap percentile CIs by quantile(type = 7) over resamples drawn in R and stored).
 R prints 15 significant digits; rtol 1e-10 (achieved: 1e-12 or better) allows for the different linear algebra
 (eigh vs eigen, solve vs QR in lm) on mtcars, whose predictors are strongly collinear (cond ~ 1e2-1e3).
-Published examples (Johnson 2000; LeBreton & Tonidandel 2008) were not available to check here.
+Published outputs of two other implementations on mtcars are checked to the 7 digits they print: the domir
+vignette (general, conditional and complete dominance) and the rwa README (relative weights). The worked
+examples of Johnson (2000) and LeBreton & Tonidandel (2008) were not available here to check.
 """
 
 from pathlib import Path
@@ -137,3 +139,30 @@ def test_priority_quadrants():
     assert q2.loc["room", "quadrant"] == "strengths" and q2.loc["routines", "quadrant"] == "monitor"
     with pytest.raises(AnalysisError):
         priority_quadrants(imp, fav.drop("room"))
+
+
+def test_published_domir_example():
+    """domir vignette 'Conceptual Introduction to Dominance Analysis' (Luchman, 2023-04-24), printed output of
+    domin(mpg ~ am + cyl + carb, lm, list(summary, "r.squared"), data = mtcars); 7 significant digits."""
+    df = pd.read_csv(DATA / "mtcars.csv")
+    res = key_drivers(df, "mpg", ["am", "cyl", "carb"], n_boot=0)
+    assert res.r2 == pytest.approx(0.8113023, abs=5e-8)
+    np.testing.assert_allclose(res.table["general_dominance"], [0.2156848, 0.4173094, 0.1783081], atol=5e-8)
+    np.testing.assert_allclose(res.table["general_dominance_pct"] / 100, [0.2658501, 0.5143698, 0.2197801],
+                               atol=5e-8)
+    np.testing.assert_allclose(res.conditional.to_numpy(),
+                               [[0.3597989, 0.2164938, 0.07076149],
+                                [0.7261800, 0.4181185, 0.10762967],
+                                [0.3035184, 0.1791172, 0.05228872]], atol=5e-8)
+    # complete dominance: cyl dominates am and carb; am dominates carb
+    assert res.complete.to_numpy().tolist() == [[False, False, True], [True, False, True], [False, False, False]]
+
+
+def test_published_rwa_example():
+    """rwa package README (Chan, github.com/martinctc/rwa): rwa(mtcars, "mpg", c("cyl", "disp", "hp", "gear"))
+    prints R^2 0.7791896 and the raw and rescaled relative weights below (7 significant digits)."""
+    df = pd.read_csv(DATA / "mtcars.csv")
+    res = key_drivers(df, "mpg", ["cyl", "disp", "hp", "gear"], n_boot=0)
+    assert res.r2 == pytest.approx(0.7791896, abs=5e-8)
+    np.testing.assert_allclose(res.table["raw_weight"], [0.2284797, 0.2221469, 0.2321744, 0.0963886], atol=5e-8)
+    np.testing.assert_allclose(res.table["rescaled_weight"], [29.32274, 28.50999, 29.79691, 12.37037], atol=5e-6)

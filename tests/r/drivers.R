@@ -63,7 +63,8 @@ analyse <- function(name, X, y) {
 
 # --- mtcars: mpg on six car features (n = 32); data written out for the Python side ------------------
 preds <- c("cyl", "disp", "hp", "drat", "wt", "qsec")
-write.csv(mtcars[, c("mpg", preds)], file.path(out, "mtcars.csv"), row.names = FALSE)
+# (am, carb, gear too: the published examples of domir and rwa use them; see tests/test_drivers.py)
+write.csv(mtcars[, c("mpg", preds, "am", "carb", "gear")], file.path(out, "mtcars.csv"), row.names = FALSE)
 X <- as.matrix(mtcars[, preds]); y <- mtcars$mpg
 analyse("mtcars", X, y)
 
