@@ -1,1 +1,1 @@
-"""Stage 5, models: hierarchical regression."""
+"""Stage 5, models: hierarchical regression and key-driver analysis."""
