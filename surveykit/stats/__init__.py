@@ -1,0 +1,1 @@
+"""Shared numerical kernels used by several stages (multiple-testing adjustment, ...)."""
