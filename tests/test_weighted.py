@@ -1,8 +1,8 @@
-"""Design-based weighted estimates against R's survey package (svymean, svyttest, svyglm, svychisq).
+"""Design-based weighted estimates against R's survey package (svymean, svyvar, svyttest, svyglm, svychisq).
 
-Fixtures: tests/r/survey_weighted.R on the API samples of the survey package (tests/data/survey_api):
-an unclustered weighted sample (apistrat, ids=~1, weights=~pw), a cluster sample (apiclus1,
-ids=~dnum), the first post-stratified on school type, raked to school type and school-wide target,
+Fixtures: tests/r/survey_weighted.R on the API samples of the survey package (tests/data/survey_api),
+svymean with deff = TRUE, for an unclustered weighted sample (apistrat, ids=~1, weights=~pw), a cluster
+sample (apiclus1, ids=~dnum), the first post-stratified on school type, raked to school type and school-wide target,
 and raked to school-wide target and awards with trimming and re-raking (trimWeights + rake rounds).
 R printed 17 digits. Tolerance: 1e-9 relative on estimates, SEs, CIs and test statistics for every
 design (all pass at 1e-10 on the machine that wrote them; raking stops at 1e-13 of the total weight in
@@ -72,6 +72,8 @@ def test_svymean(setups, r_estimates, design):
         np.testing.assert_allclose(got[["estimate", "se", "ci_low", "ci_high"]].to_numpy(float),
                                    want[["estimate", "se", "ci_low", "ci_high"]].to_numpy(float), rtol=rtol(design))
         assert got["df"] == want["df"]
+        np.testing.assert_allclose(got[["sd", "deff"]].to_numpy(float), want[["sd", "deff"]].to_numpy(float),
+                                   rtol=rtol(design))
         if var in res_t.index:
             np.testing.assert_allclose(res_t.loc[var, ["ci_low", "ci_high"]].to_numpy(float),
                                        want[["ci_low_t", "ci_high_t"]].to_numpy(float), rtol=rtol(design))

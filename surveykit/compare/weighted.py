@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveykit.distributions import chi2_sf, f_sf, t_ppf, t_two_sided
+from surveykit.distributions import f_sf, t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 from surveykit.measure.weights import CalibrationStep, WeightingResult
@@ -89,8 +89,9 @@ def survey_design(data: pd.DataFrame, weights=None, cluster: str | None = None) 
         w = np.asarray(weights, dtype="float64")
     bad = ~np.isfinite(w) | (w <= 0)
     if w.shape != (len(data),) or bad.any():
+        column = weights if isinstance(weights, str) else None
         raise AnalysisError("Weights must be positive numbers, one per respondent",
-                            [Problem("missing, zero or negative weight", column=weights if isinstance(weights, str) else None,
+                            [Problem("missing, zero or negative weight", column=column,
                                      rows=tuple(np.flatnonzero(bad)[:5].tolist()), n_rows=int(bad.sum()))])
     codes = None
     if cluster is not None:
@@ -166,7 +167,8 @@ def _numeric(data: pd.DataFrame, column: str) -> np.ndarray:
     values = data[column]
     if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
         raise AnalysisError("A weighted mean or regression needs a numeric variable",
-                            [Problem("not numeric", column=column, values=tuple(map(str, values.dropna().unique()[:5])))])
+                            [Problem("not numeric", column=column,
+                                     values=tuple(map(str, values.dropna().unique()[:5])))])
     return values.to_numpy(dtype="float64")
 
 
@@ -180,7 +182,9 @@ class WeightedEstimates:
     """Result of :func:`weighted_mean` / :func:`weighted_proportion`: one row per variable.
 
     Columns: variable, n (respondents with a value), sum_weights, estimate, se, df (design df),
-    ci_low, ci_high; ``ci`` says 'normal' (as ``confint(svymean(...))``) or 't' (df = design df).
+    ci_low, ci_high, sd (weighted SD), deff (the estimate's design effect, Kish 1965: its variance over
+    that of a simple random sample of the same size, ``svymean(..., deff = TRUE)``); ``ci`` says 'normal'
+    (as ``confint(svymean(...))``) or 't' (df = design df).
     """
 
     table: pd.DataFrame
@@ -204,6 +208,8 @@ def weighted_mean(data: pd.DataFrame, variables, design: SurveyDesign, confidenc
 
     Influence values z_i = w_i (y_i - ybar_w) / sum w; V as in the module docstring. CI: ybar_w +- q SE,
     q the normal quantile (``ci='normal'``, R's default) or Student's with the design df (``ci='t'``).
+    SD: s^2 = sum w (y - ybar_w)^2 / sum w x n / (n - 1). deff = V / (s^2 (W - n) / (W n)), W = sum w,
+    n the respondents with a value (NaN when the weights are not scaled to a population, W <= n).
     Reference: Lumley T (2010) Complex Surveys, Wiley, 2.3.
 
     Example
@@ -226,9 +232,16 @@ def weighted_mean(data: pd.DataFrame, variables, design: SurveyDesign, confidenc
         total = w.sum()
         mean = float(np.sum(w * yy) / total)
         z = w * (yy - mean) / total
-        se = float(np.sqrt(_vcov(design, idx, z)[0, 0]))
-        rows.append({"variable": var, "n": int(valid.sum()), "sum_weights": float(total), "estimate": mean,
-                     "se": se, "df": df, "ci_low": mean - q * se, "ci_high": mean + q * se})
+        variance = float(_vcov(design, idx, z)[0, 0])
+        se = float(np.sqrt(variance))
+        n_valid = int(valid.sum())
+        # weighted variance with the respondents' n/(n-1), and the SRS-without-replacement variance of
+        # a mean from n_valid of sum_weights (svymean's deff = TRUE); undefined if the weights sum below n
+        sd2 = float(np.sum(w * (yy - mean) ** 2) / total * n_valid / (n_valid - 1)) if n_valid > 1 else np.nan
+        v_srs = sd2 * (total - n_valid) / (total * n_valid) if total > n_valid else np.nan
+        rows.append({"variable": var, "n": n_valid, "sum_weights": float(total), "estimate": mean,
+                     "se": se, "df": df, "ci_low": mean - q * se, "ci_high": mean + q * se,
+                     "sd": float(np.sqrt(sd2)), "deff": variance / v_srs if v_srs > 0 else np.nan})
     return WeightedEstimates(pd.DataFrame(rows), "mean", confidence, ci, design.n_clusters, design.cluster_var,
                              design.calibrated)
 

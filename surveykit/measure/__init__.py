@@ -1,1 +1,2 @@
-"""Measurement stage: weights, clustering (intra-class correlation) and, after the reorganisation, factor analysis, reliability and scoring."""
+"""Measurement stage: survey weights and clustering (ICC); factor analysis, reliability and scoring
+move here in the reorganisation."""

@@ -151,11 +151,11 @@ class RandomInterceptResult:
 
 def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors: list[str] | None = None,
                      ) -> RandomInterceptResult:
-    """Random-intercept linear model y_ij = x_ij' beta + u_j + e_ij, u_j ~ N(0, tau^2), e_ij ~ N(0, sigma^2), REML.
+    """Random-intercept linear model y_ij = x_ij' beta + u_j + e_ij, u_j ~ N(0, tau^2), e_ij ~ N(0, sigma^2).
 
-    Fitted with ``statsmodels.regression.mixed_linear_model.MixedLM`` (REML, BFGS, gradient tolerance 1e-8); rows with a missing
-    value in the outcome, a predictor or the cluster are left out (N reported). The fixed effects' SEs
-    are sqrt(diag((X' V^-1 X)^-1)), V_j = sigma^2 I + tau^2 11', what ``lme4::lmer``'s ``vcov`` gives
+    Fitted by REML with ``statsmodels.regression.mixed_linear_model.MixedLM`` (BFGS, gradient tolerance
+    1e-8); rows with a missing value in the outcome, a predictor or the cluster are left out (N reported).
+    The fixed effects' SEs are sqrt(diag((X' V^-1 X)^-1)), V_j = sigma^2 I + tau^2 11', what ``lme4::lmer``'s ``vcov`` gives
     (statsmodels' own ``bse_fe`` inverts the full observed information and differs slightly).
     ICC = tau^2 / (tau^2 + sigma^2) (conditional on the predictors when there are any).
 

@@ -43,7 +43,7 @@ add <- function(design, analysis, term, ...) {
   rows[[length(rows) + 1]] <<- data.frame(design = design, analysis = analysis, term = term, ...)
 }
 NAs <- list(estimate = NA, se = NA, statistic = NA, df = NA, df2 = NA, p = NA, ci_low = NA, ci_high = NA,
-            ci_low_t = NA, ci_high_t = NA, n = NA)
+            ci_low_t = NA, ci_high_t = NA, n = NA, sd = NA, deff = NA)
 row <- function(design, analysis, term, ...) {
   v <- modifyList(NAs, list(...))
   do.call(add, c(list(design, analysis, term), v))
@@ -51,11 +51,15 @@ row <- function(design, analysis, term, ...) {
 for (dn in names(designs)) {
   des <- designs[[dn]]
   for (v in c("api00", "ell", "acs.k3", "award")) {
-    m <- svymean(as.formula(paste0("~", v)), des, na.rm = TRUE)
+    f <- as.formula(paste0("~", v))
+    m <- svymean(f, des, na.rm = TRUE, deff = TRUE)
+    # weighted SD over the respondents with a value (n/(n-1) with their n), as svymean's deff uses it
+    sd <- sqrt(coef(svyvar(f, subset(des, !is.na(des$variables[[v]])), na.rm = TRUE)))[[1]]
     ci <- confint(m)
     ci_t <- confint(m, df = degf(des))
     row(dn, "mean", v, estimate = coef(m)[[1]], se = SE(m)[[1]], df = degf(des), ci_low = ci[1], ci_high = ci[2],
-        ci_low_t = ci_t[1], ci_high_t = ci_t[2], n = sum(!is.na(des$variables[[v]])))
+        ci_low_t = ci_t[1], ci_high_t = ci_t[2], n = sum(!is.na(des$variables[[v]])), sd = sd,
+        deff = deff(m)[[1]])
   }
   for (v in c("api00", "acs.k3")) {
     tt <- svyttest(as.formula(paste0(v, " ~ awards")), des)
