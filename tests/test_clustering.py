@@ -67,7 +67,8 @@ def test_icc_errors_and_notes():
         icc(df, "y", "office", k="harmonic")
 
 
-MODELS = {"null_api00": ("api00", []), "null_acs": ("acs.k3", []), "api00_ell_meals": ("api00", ["ell", "meals"])}
+MODELS = {"null_api00": ("api00", []), "null_acs": ("acs.k3", []), "api00_ell_meals": ("api00", ["ell", "meals"]),
+          "api00_stype_awards": ("api00", ["stype", "awards", "meals"])}
 
 
 @pytest.mark.parametrize("model", list(MODELS))

@@ -117,6 +117,18 @@ def test_svyglm(setups, r_estimates, design):
 
 
 @pytest.mark.parametrize("design", DESIGNS)
+def test_svyglm_categorical_predictors(setups, r_estimates, design):
+    data, des = setups[design]
+    res = weighted_regression(data, "api00", ["stype", "awards", "meals"], des)
+    terms = ["(Intercept)", "stypeH", "stypeM", "awardsYes", "meals"]
+    assert res.coefficients["term"].tolist() == terms
+    want = r_estimates.loc[design, "glm_categorical"].loc[terms]
+    np.testing.assert_allclose(res.coefficients[["estimate", "se", "t"]].to_numpy(float),
+                               want[["estimate", "se", "statistic"]].to_numpy(float), rtol=rtol(design))
+    assert res.df == want["df"].iloc[0]
+
+
+@pytest.mark.parametrize("design", DESIGNS)
 def test_svychisq_rao_scott(setups, r_estimates, design):
     data, des = setups[design]
     res = weighted_crosstab(data, "stype", "awards", des)
@@ -132,6 +144,8 @@ def test_errors(setups):
         weighted_ttest(data, "api00", "stype", des)
     with pytest.raises(AnalysisError, match="numeric"):
         weighted_mean(data, "stype", des)
+    with pytest.raises(AnalysisError, match="numeric"):
+        weighted_regression(data, "stype", ["ell"], des)
     with pytest.raises(AnalysisError, match="Weights must be positive"):
         survey_design(data, np.zeros(len(data)))
     with pytest.raises(AnalysisError, match="collinear"):

@@ -31,6 +31,7 @@ from surveykit.distributions import f_sf, t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 from surveykit.measure.weights import CalibrationStep, WeightingResult
+from surveykit.stats.design_matrix import treatment_design
 
 #: survey::svyrecvar iterates the raking projection a fixed ten times.
 RAKING_VARIANCE_ITERATIONS = 10
@@ -313,12 +314,14 @@ def _wls(design: SurveyDesign, y: np.ndarray, x: np.ndarray, names: list[str], o
 
 
 def weighted_regression(data: pd.DataFrame, outcome: str, predictors: list[str], design: SurveyDesign,
-                        confidence: float = 0.95) -> WeightedRegression:
+                        confidence: float = 0.95, categorical: list[str] | tuple[str, ...] = ()) -> WeightedRegression:
     """Weighted least squares with sandwich (linearisation) SEs: ``svyglm(y ~ x, design)`` (gaussian).
 
     beta = (X'WX)^-1 X'Wy; influence z_i = (X'WX)^-1 x_i w_i e_i; t-tests and CIs with
-    df = clusters with complete data - number of coefficients. Predictors must be numeric (code
-    categories as 0/1 columns). Reference: Binder DA (1983) Int Stat Rev 51:279-292; Lumley (2010) ch. 5.
+    df = clusters with complete data - number of coefficients. Non-numeric predictors (and those named
+    in ``categorical``) enter as 0/1 columns against their first category, named as R does
+    (:func:`surveykit.stats.design_matrix.treatment_design`).
+    Reference: Binder DA (1983) Int Stat Rev 51:279-292; Lumley (2010) ch. 5.
 
     Example
     -------
@@ -327,8 +330,8 @@ def weighted_regression(data: pd.DataFrame, outcome: str, predictors: list[str],
     [0.75, 2.0]
     """
     y = _numeric(data, outcome)
-    x = np.column_stack([np.ones(len(data))] + [_numeric(data, p) for p in predictors])
-    return _wls(design, y, x, ["(Intercept)"] + list(predictors), outcome, confidence)
+    x, names = treatment_design(data, list(predictors), categorical)
+    return _wls(design, y, x, names, outcome, confidence)
 
 
 @dataclass(frozen=True)

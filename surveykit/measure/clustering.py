@@ -29,6 +29,7 @@ import pandas as pd
 from surveykit.distributions import f_sf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.design_matrix import treatment_design
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,16 @@ class RandomInterceptResult:
 
 
 def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors: list[str] | None = None,
-                     ) -> RandomInterceptResult:
+                     categorical: list[str] | tuple[str, ...] = ()) -> RandomInterceptResult:
     """Random-intercept linear model y_ij = x_ij' beta + u_j + e_ij, u_j ~ N(0, tau^2), e_ij ~ N(0, sigma^2).
 
     Fitted by REML with ``statsmodels.regression.mixed_linear_model.MixedLM`` (BFGS, gradient tolerance
     1e-8); rows with a missing value in the outcome, a predictor or the cluster are left out (N reported).
-    The fixed effects' SEs are sqrt(diag((X' V^-1 X)^-1)), V_j = sigma^2 I + tau^2 11', what ``lme4::lmer``'s ``vcov`` gives
-    (statsmodels' own ``bse_fe`` inverts the full observed information and differs slightly).
-    ICC = tau^2 / (tau^2 + sigma^2) (conditional on the predictors when there are any).
+    The fixed effects' SEs are sqrt(diag((X' V^-1 X)^-1)), V_j = sigma^2 I + tau^2 11', what
+    ``lme4::lmer``'s ``vcov`` gives (statsmodels' own ``bse_fe`` inverts the full observed information and differs slightly).
+    ICC = tau^2 / (tau^2 + sigma^2) (conditional on the predictors when there are any). Non-numeric
+    predictors (and those in ``categorical``) enter as 0/1 columns against their first category, named
+    as R does (a comparison of groups: ``predictors=["gender"]``).
 
     Reference: Bates D, Maechler M, Bolker B, Walker S (2015) J Stat Softw 67(1); Raudenbush SW,
     Bryk AS (2002) Hierarchical linear models, ch. 4.
@@ -178,13 +181,10 @@ def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors:
     if missing:
         raise AnalysisError("Variable not in the data", [Problem("not found", column=c) for c in missing])
     frame = data[[outcome, cluster] + predictors].dropna()
-    y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype="float64")
-    x = np.column_stack([np.ones(len(frame))] + [pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64")
-                                                 for c in predictors])
-    if np.isnan(y).any() or np.isnan(x).any():
-        raise AnalysisError("A random-intercept model needs numeric outcome and predictors",
-                            [Problem("not numeric", column=c) for c in [outcome] + predictors
-                             if not pd.api.types.is_numeric_dtype(frame[c])])
+    if not pd.api.types.is_numeric_dtype(frame[outcome]):
+        raise AnalysisError("A random-intercept model needs a numeric outcome", [Problem("not numeric", column=outcome)])
+    y = frame[outcome].to_numpy(dtype="float64")
+    x, names = treatment_design(frame, predictors, categorical)
     codes, _ = pd.factorize(frame[cluster])
     n_clusters = int(codes.max()) + 1 if len(codes) else 0
     if n_clusters < 2 or len(frame) <= n_clusters:
@@ -207,7 +207,6 @@ def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors:
     shrink = tau2 / (sigma2 + n_j * tau2)
     info = (x.T @ x - (s_j * shrink[:, None]).T @ s_j) / sigma2
     se = np.sqrt(np.diag(np.linalg.inv(info)))
-    names = ["(Intercept)"] + predictors
     fixed = pd.DataFrame({"term": names, "estimate": beta, "se": se, "t": beta / se})
     if tau2 <= 1e-12 * sigma2:
         notes.append("the cluster variance is estimated at zero (boundary): no detectable clustering")

@@ -33,7 +33,8 @@ write.csv(do.call(rbind, rows), file.path(out_dir, "icc_aov.csv"), row.names = F
 models <- list(
   null_api00 = api00 ~ 1 + (1 | district),
   null_acs = acs.k3 ~ 1 + (1 | district),
-  api00_ell_meals = api00 ~ ell + meals + (1 | district)
+  api00_ell_meals = api00 ~ ell + meals + (1 | district),
+  api00_stype_awards = api00 ~ stype + awards + meals + (1 | district)  # categorical predictors
 )
 fe <- list(); vc <- list()
 for (m in names(models)) {

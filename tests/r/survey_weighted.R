@@ -73,6 +73,12 @@ for (dn in names(designs)) {
     row(dn, "glm", k, estimate = co[k, 1], se = co[k, 2], statistic = co[k, 3], df = g$df.residual,
         p = co[k, 4])
   }
+  g <- svyglm(api00 ~ stype + awards + meals, des)  # categorical predictors, treatment coding
+  co <- summary(g)$coefficients
+  for (k in rownames(co)) {
+    row(dn, "glm_categorical", k, estimate = co[k, 1], se = co[k, 2], statistic = co[k, 3], df = g$df.residual,
+        p = co[k, 4])
+  }
   ch <- svychisq(~stype + awards, des)
   row(dn, "chisq", "stype x awards", statistic = ch$statistic[[1]], df = ch$parameter[[1]], df2 = ch$parameter[[2]],
       p = ch$p.value)
