@@ -157,7 +157,8 @@ def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors:
     Fitted by REML with ``statsmodels.regression.mixed_linear_model.MixedLM`` (BFGS, gradient tolerance
     1e-8); rows with a missing value in the outcome, a predictor or the cluster are left out (N reported).
     The fixed effects' SEs are sqrt(diag((X' V^-1 X)^-1)), V_j = sigma^2 I + tau^2 11', what
-    ``lme4::lmer``'s ``vcov`` gives (statsmodels' own ``bse_fe`` inverts the full observed information and differs slightly).
+    ``lme4::lmer``'s ``vcov`` gives (statsmodels' own ``bse_fe`` inverts the full observed information
+    and differs slightly).
     ICC = tau^2 / (tau^2 + sigma^2) (conditional on the predictors when there are any). Non-numeric
     predictors (and those in ``categorical``) enter as 0/1 columns against their first category, named
     as R does (a comparison of groups: ``predictors=["gender"]``).
@@ -182,7 +183,8 @@ def random_intercept(data: pd.DataFrame, outcome: str, cluster: str, predictors:
         raise AnalysisError("Variable not in the data", [Problem("not found", column=c) for c in missing])
     frame = data[[outcome, cluster] + predictors].dropna()
     if not pd.api.types.is_numeric_dtype(frame[outcome]):
-        raise AnalysisError("A random-intercept model needs a numeric outcome", [Problem("not numeric", column=outcome)])
+        raise AnalysisError("A random-intercept model needs a numeric outcome",
+                            [Problem("not numeric", column=outcome)])
     y = frame[outcome].to_numpy(dtype="float64")
     x, names = treatment_design(frame, predictors, categorical)
     codes, _ = pd.factorize(frame[cluster])
