@@ -1,5 +1,8 @@
 """ICC(1), ICC(2), design effects and random-intercept models against R.
 
+Also tests/r/clustering_saq.R: the 23 SAQ items (../shared) by a seeded synthetic office variable
+(60 offices of unequal size, saved in tests/data/clustering_saq/offices.csv), same tolerances.
+
 Fixtures: tests/r/clustering.R on the API cluster sample of R's survey package (183 schools in 15
 districts, tests/data/survey_api/apiclus1.csv). ICC(1)/ICC(2) are computed in R from aov()'s mean
 squares with Bliese's (2000) formulas (multilevel and psychometric are not installed); compared to
@@ -91,3 +94,41 @@ def test_random_intercept_errors(apiclus1):
         random_intercept(apiclus1.assign(one=1), "api00", "one")
     with pytest.raises(AnalysisError, match="not in the data"):
         random_intercept(apiclus1, "api00", "office")
+
+
+SAQ_FIX = Path(__file__).parent / "data" / "clustering_saq"
+
+
+@pytest.fixture(scope="module")
+def saq_offices(saq):
+    """SAQ (from ../shared) with the seeded synthetic office of tests/r/clustering_saq.R."""
+    offices = pd.read_csv(SAQ_FIX / "offices.csv")
+    assert len(offices) == len(saq)
+    return saq.assign(office=offices["office"].to_numpy())
+
+
+def test_icc_of_23_saq_items_at_once(saq_offices):
+    items = [f"Question_{i:02d}" for i in range(1, 24)]
+    want = pd.read_csv(SAQ_FIX / "icc_aov.csv").set_index("score").loc[items]
+    for k in ("mean", "adjusted"):
+        got = icc(saq_offices, items, "office", k=k).table.set_index("score")
+        assert (got["n"] == 2571).all() and (got["n_clusters"] == 60).all()
+        np.testing.assert_allclose(got["icc1"], want[f"icc1_{k}"], rtol=1e-9, atol=1e-14)
+        np.testing.assert_allclose(got[["msb", "msw", "icc2"]].to_numpy(float),
+                                   want[["msb", "msw", "icc2"]].to_numpy(float), rtol=1e-10)
+        if k == "mean":
+            np.testing.assert_allclose(got["design_effect"], want["deff_mean"], rtol=1e-10)
+        else:
+            np.testing.assert_allclose(got["k"], want["k_adjusted"], rtol=1e-12)
+    res = icc(saq_offices, items, "office")
+    assert "Question_02" in res.notes[0]  # ICC(1) below zero is reported, not hidden
+
+
+def test_random_intercept_saq_matches_lmer(saq_offices):
+    res = random_intercept(saq_offices, "Question_01", "office", ["Question_02", "Question_03"])
+    want = pd.read_csv(SAQ_FIX / "lmer.csv")
+    np.testing.assert_allclose(res.fixed[["estimate", "se"]].to_numpy(float),
+                               want[["estimate", "se"]].to_numpy(float), rtol=1e-5)
+    np.testing.assert_allclose([res.cluster_variance, res.residual_variance],
+                               want.loc[0, ["cluster_variance", "residual_variance"]].to_numpy(float), rtol=1e-5)
+    assert res.reml_loglik == pytest.approx(want.loc[0, "reml_loglik"], rel=1e-9)
