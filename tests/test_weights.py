@@ -93,9 +93,17 @@ def test_trim_and_rerake(apistrat, pops, r_weights, r_summary):
     res = rake(apistrat, [pops["schwide"], pops["awards"]], base_weights="pw", trim=(0.6, 1.3))
     check(res, r_weights, r_summary, "trim_rerake")
     assert res.trim_rounds == r_summary.loc["trim_rerake", "rerake_iterations"]
-    assert res.converged and res.max_margin_error < 1e-8 and res.n_at_bounds > 0
+    assert res.converged and res.within_bounds and res.max_margin_error < 1e-8 and res.n_at_bounds > 0
     d = res.to_dict()
     assert d["trim"] == [0.6, 1.3] and len(d["margins"]) == 4
+
+
+def test_incompatible_bounds_reported(apistrat, pops):
+    # the school-type margin forces high-school weights near 15.1, below half the mean weight (31)
+    res = rake(apistrat, [pops["stype"], pops["schwide"]], base_weights="pw", trim=(0.5, 2.0), max_trim_rounds=20)
+    assert res.within_bounds is False and res.trim_rounds == 20
+    assert res.converged and res.max_margin_error < 1e-8
+    assert any("bounds" in note for note in res.notes)
 
 
 def test_kish_formulas_on_r_weights(r_weights, r_summary):

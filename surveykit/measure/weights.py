@@ -64,11 +64,13 @@ class WeightingResult:
     iterations: int
     converged: bool
     max_margin_error: float  # max |weighted total - population count| over all margin categories
+    # converged: every raking reached tol (always True for post-stratification)
     margins: pd.DataFrame
     trim: tuple[float, float] | None = None  # bounds as multiples of the mean weight
     trim_bounds: tuple[float, float] | None = None  # the same in weight units
     trim_rounds: int = 0
     n_at_bounds: int = 0
+    within_bounds: bool | None = None  # with trim: whether the final weights lie within the bounds
     calibration: tuple[CalibrationStep, ...] = field(default=(), repr=False)
     notes: tuple[str, ...] = ()
 
@@ -84,7 +86,8 @@ class WeightingResult:
             "deff": self.deff, "min_weight": self.min_weight, "max_weight": self.max_weight,
             "iterations": self.iterations, "converged": self.converged,
             "max_margin_error": self.max_margin_error, "trim": self.trim, "trim_bounds": self.trim_bounds,
-            "trim_rounds": self.trim_rounds, "n_at_bounds": self.n_at_bounds, "margins": self.margins,
+            "trim_rounds": self.trim_rounds, "n_at_bounds": self.n_at_bounds,
+            "within_bounds": self.within_bounds, "margins": self.margins,
             "notes": list(self.notes)})
 
 
@@ -278,18 +281,18 @@ def _calibrate(data, populations, base_weights, count, method, trim, max_iter, t
 
     w, iterations, converged, step = calibrate_once(base)
     steps = [step]
-    trim_bounds, rounds = None, 0
+    trim_bounds, rounds, within = None, 0, None
     if trim is not None:
         lo_f, hi_f = (float(trim[0]), float(trim[1]))
         mean_w = w.mean()
         lo, hi = lo_f * mean_w, hi_f * mean_w
         trim_bounds = (lo, hi)
         slack = 1e-9 * mean_w
-        while not np.all((w >= lo - slack) & (w <= hi + slack)):
+        while not (within := bool(np.all((w >= lo - slack) & (w <= hi + slack)))):
             if rounds >= max_trim_rounds:
-                converged = False
                 notes.append(f"trimming and re-calibrating did not bring the weights within the bounds in "
-                             f"{max_trim_rounds} rounds")
+                             f"{max_trim_rounds} rounds (the bounds may be incompatible with the margins); "
+                             "the weights meet the margins but not the bounds")
                 break
             w = trim_weights(w, lo, hi, strict=True)
             w, it, conv, step = calibrate_once(w)
@@ -312,7 +315,7 @@ def _calibrate(data, populations, base_weights, count, method, trim, max_iter, t
         min_weight=float(w.min()), max_weight=float(w.max()), iterations=iterations, converged=converged,
         max_margin_error=float(np.max(np.abs(margin_table["weighted_after"] - margin_table["population"]))),
         margins=margin_table, trim=None if trim is None else (float(trim[0]), float(trim[1])),
-        trim_bounds=trim_bounds, trim_rounds=rounds, n_at_bounds=at_bounds, calibration=tuple(steps),
+        trim_bounds=trim_bounds, trim_rounds=rounds, n_at_bounds=at_bounds, within_bounds=within, calibration=tuple(steps),
         notes=tuple(notes))
 
 
