@@ -102,12 +102,13 @@ def icc(data: pd.DataFrame, scores, cluster: str, k: str = "mean") -> ICCResult:
         icc1 = (msb - msw) / (msb + (k_used - 1) * msw)
         icc2 = (msb - msw) / msb
         deff = 1 + (mbar - 1) * icc1
+        effective_n = n / deff
         f = msb / msw
     table = pd.DataFrame({"score": scores, "n": n.astype(int), "n_clusters": n_clusters.astype(int),
                           "mean_cluster_size": mbar, "k": k_used, "df_between": df_b.astype(int),
                           "df_within": df_w.astype(int), "msb": msb, "msw": msw, "f": f,
                           "p": f_sf(f, df_b, df_w), "icc1": icc1, "icc2": icc2, "design_effect": deff,
-                          "effective_n": n / deff})
+                          "effective_n": effective_n})
     notes = []
     few = table.loc[table["n_clusters"] < 2, "score"].tolist()
     if few:

@@ -315,8 +315,8 @@ def _calibrate(data, populations, base_weights, count, method, trim, max_iter, t
         min_weight=float(w.min()), max_weight=float(w.max()), iterations=iterations, converged=converged,
         max_margin_error=float(np.max(np.abs(margin_table["weighted_after"] - margin_table["population"]))),
         margins=margin_table, trim=None if trim is None else (float(trim[0]), float(trim[1])),
-        trim_bounds=trim_bounds, trim_rounds=rounds, n_at_bounds=at_bounds, within_bounds=within, calibration=tuple(steps),
-        notes=tuple(notes))
+        trim_bounds=trim_bounds, trim_rounds=rounds, n_at_bounds=at_bounds, within_bounds=within,
+        calibration=tuple(steps), notes=tuple(notes))
 
 
 def post_stratify(data: pd.DataFrame, population: pd.DataFrame, base_weights=None, count: str | None = None,
