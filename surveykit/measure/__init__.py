@@ -1,1 +1,1 @@
-"""Stage 3, measurement: factor analysis, reliability and index scores."""
+"""Stage 3, measurement: factor analysis, reliability, index scores, survey weights and clustering (ICC)."""

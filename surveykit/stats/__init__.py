@@ -1,1 +1,2 @@
-"""Shared numerical kernels: value codes, pairwise moments, distribution functions, column threads."""
+"""Shared numerical kernels: value codes, pairwise moments, distribution functions, multiple-testing
+adjustment, design matrices, column threads."""
