@@ -1,4 +1,5 @@
-"""Exploratory factor analysis: correlation matrix, factorability, eigenvalues, parallel analysis, EFA.
+"""Exploratory factor analysis (EFA): the result object and `efa()`; the conventions below hold for every
+factor module of `surveykit.measure` (correlations, factorability, parallel_analysis, extraction, rotation).
 
 Everything here works on a DataFrame of numeric item columns (NaN = missing answer) and returns plain
 result objects; nothing is rounded or formatted (except the plain-text ``summary()`` methods).
