@@ -25,7 +25,8 @@ def traffic_light_matrix(units: Sequence[str], groups: Sequence[str] | None, col
     label_w = max([text_width(u, TICK) for u in units] + [60]) + 14
     group_w = (max(text_width(g or "", TICK) for g in groups) + 14) if groups else 0
     head_h = 16 * max(len(c.split("\n")) for c in columns) + 12
-    width = label_w + group_w + col_w * len(columns) + 20
+    legend_w = sum(20 + text_width(text, TICK) + 22 for text in legend.values()) + 20
+    width = max(label_w + group_w + col_w * len(columns) + 20, legend_w)
     height = head_h + row_h * len(units) + 46
     c = Canvas(width, height)
     x0, y0 = 10 + label_w + group_w, head_h + 6
@@ -174,7 +175,7 @@ def series_plot(series: Sequence[tuple[str, Sequence[str], Sequence[float], tupl
     label prefix; ``targets``: horizontal dashed lines with a label."""
     periods = sorted({p for _, ps, _, _ in series for p in ps})
     vals = [v for _, _, vs, _ in series for v in vs if _finite(v)] + [t for _, t in targets]
-    c = Canvas(720, 420, scale=2)
+    c = Canvas(780, 420, scale=2)
     box = (56, 520, 30, 360)
     yt = nice_ticks(min(vals), max(vals), 6)
     x, y = Scale(0, max(len(periods) - 1, 1), box[0], box[1]), Scale(yt[0], yt[-1], box[3], box[2])
@@ -187,9 +188,23 @@ def series_plot(series: Sequence[tuple[str, Sequence[str], Sequence[float], tupl
         c.text(box[1] - 2, y(t) - 8, label, TICK - 1, "#666666", anchor="end")
     c.text(box[0], box[2] - 16, ylabel, LABEL, INK)
     names = list(dict.fromkeys(lbl.split(" – ")[0] for lbl, _, _, _ in series))
+    ends = []
     for k, (label, ps, vs, dash) in enumerate(series):
         colour = TAB10[names.index(label.split(" – ")[0]) % len(TAB10)]
         pts = [(x(periods.index(p)), y(v)) for p, v in zip(ps, vs) if _finite(v)]
         c.line(pts, colour, 1.6, dash=dash)
-        c.text(box[1] + 8, pts[-1][1], label, TICK - 1, colour)
+        ends.append([pts[-1][1], label, colour])
+    # end labels pushed apart so that lines ending close together keep readable labels
+    ends.sort()
+    gap = 12
+    for i in range(1, len(ends)):
+        ends[i][0] = max(ends[i][0], ends[i - 1][0] + gap)
+    overflow = ends[-1][0] - (box[3] + 20) if ends else 0
+    if overflow > 0:
+        for e in ends:
+            e[0] -= overflow
+        for i in range(len(ends) - 2, -1, -1):
+            ends[i][0] = min(ends[i][0], ends[i + 1][0] - gap)
+    for yl, label, colour in ends:
+        c.text(box[1] + 8, yl, label, TICK - 1, colour)
     return _done(c)

@@ -30,7 +30,8 @@ TEXTS = {
         "higher": "higher", "lower": "lower", "percent": "%", "count": "count",
         "green": "at target", "yellow": "near target", "red": "below", "black": "no data",
         "matrix": "Traffic lights per unit and indicator", "matrix_note": "Green: at or beyond the target (or, without a target, at or beyond the mean of the units); yellow: within the yellow band; red: below; black: no value.",
-        "counts": "Units per traffic-light colour", "by_group": "Units at target by {group}",
+        "counts": "Units per traffic-light colour", "by_group": "Units at target (green) by {group}",
+        "by_group_note": "Number of units in the group whose value is green: at target, or at or above the mean of all units for indicators without a target.",
         "group": "Group", "n_units": "Units", "n_at_target": "At target", "share": "Share",
         "corr": "Correlation of each indicator with the outcome {outcome}", "r": "r", "ci": "95 % CI", "p": "p", "n": "n",
         "models": "OLS models of {outcome}", "model": "Model", "r2": "R²", "adj_r2": "Adjusted R²", "f": "F",
@@ -57,7 +58,7 @@ TEXTS = {
         "mva_note": "Flagged only where the strict gap's interval lies below zero and the unit is at or within {near} points of its target: a unit far below target has no reason to register strategically.",
         "corr_crit": "Within-unit correlations of {ref} with the other criteria",
         "kappa": "Agreement of two coders on the double-coded cases (Cohen's kappa)", "agreement": "Agreement",
-        "synthetic_audit": "SYNTHETIC case rows: the audit's case-level data are not printed in the source. The rows were generated to match the printed score distributions, so the means and shares above equal the printed ones; correlations and kappa describe the synthetic rows only.",
+        "synthetic_audit": "SYNTHETIC case rows: the audit's case-level data are not printed in the source. The rows were generated to match the printed score distributions, so the means and shares below equal the printed ones; correlations and kappa describe the synthetic rows only.",
         "bunch": "Registrations in the last {k} days of each counting period against a flat rate",
         "days": "Eligible days", "win_days": "Days in window", "regs": "Registrations", "in_win": "In window",
         "expected": "Expected share", "observed": "Observed share", "ratio": "Ratio",
@@ -77,7 +78,8 @@ TEXTS = {
         "higher": "høyere", "lower": "lavere", "count": "antall",
         "green": "nådd mål", "yellow": "nær mål", "red": "under", "black": "ingen data",
         "matrix": "Trafikklys per enhet og indikator", "matrix_note": "Grønn: målet nådd (eller, uten mål, minst gjennomsnittet av enhetene); gul: innenfor gult bånd; rød: under; svart: ingen verdi.",
-        "counts": "Enheter per trafikklysfarge", "by_group": "Enheter som når målet, etter {group}",
+        "counts": "Enheter per trafikklysfarge", "by_group": "Enheter som når målet (grønn), etter {group}",
+        "by_group_note": "Antall enheter i gruppen med grønn verdi: nådd målet, eller minst gjennomsnittet av alle enhetene for indikatorer uten mål.",
         "group": "Gruppe", "n_units": "Enheter", "n_at_target": "Nådd mål", "share": "Andel",
         "corr": "Korrelasjon mellom hver indikator og utfallet {outcome}", "ci": "95 % KI",
         "models": "OLS-modeller av {outcome}", "model": "Modell", "adj_r2": "Justert R²",
@@ -103,7 +105,7 @@ TEXTS = {
         "mva_note": "Flagget bare der intervallet for den strenge differansen ligger under null og enheten er på eller innen {near} poeng fra målet: en enhet langt under målet har ingen grunn til å registrere strategisk.",
         "corr_crit": "Korrelasjoner innen enhet mellom {ref} og de andre kriteriene",
         "kappa": "Samsvar mellom to kodere på dobbeltkodede saker (Cohens kappa)", "agreement": "Samsvar",
-        "synthetic_audit": "SYNTETISKE saksrader: kilden trykker ikke data per sak. Radene er laget slik at fordelingen av skår er lik den trykte, så gjennomsnitt og andeler over er lik de trykte; korrelasjoner og kappa beskriver bare de syntetiske radene.",
+        "synthetic_audit": "SYNTETISKE saksrader: kilden trykker ikke data per sak. Radene er laget slik at fordelingen av skår er lik den trykte, så gjennomsnitt og andeler under er lik de trykte; korrelasjoner og kappa beskriver bare de syntetiske radene.",
         "bunch": "Registreringer de siste {k} dagene av hver tellemåned mot jevn fordeling",
         "days": "Tellbare dager", "win_days": "Dager i vinduet", "regs": "Registreringer", "in_win": "I vinduet",
         "expected": "Forventet andel", "observed": "Observert andel", "ratio": "Forhold",
@@ -179,8 +181,9 @@ def _replication(b: _Builder) -> None:
     rows, t = [], b.t
     for rec in b.r.get("replication", []):
         ok = rec["within"]
-        rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], _auto),
-                         b.n(rec["reproduced"], _auto), b.n(rec["difference"], _auto), b.n(rec["tolerance"], _auto),
+        places = partial(_places, decimals=max(_decimals(rec["published"]), _decimals(rec["tolerance"])))
+        rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], places),
+                         b.n(rec["reproduced"], places), b.n(rec["difference"], places), b.n(rec["tolerance"], places),
                          txt(t["yes"] if ok else (rec.get("note") or t["no"]), "ok" if ok else "bad")]))
     if rows:
         n_ok = sum(1 for rec in b.r["replication"] if rec["within"])
@@ -191,13 +194,21 @@ def _replication(b: _Builder) -> None:
                      t["within"]], rows, [b.card.scorecard.source or ""])]))
 
 
-def _auto(x, lang="en"):
-    """Enough decimals to show a published value as printed (up to 6)."""
+def _decimals(x) -> int:
+    """The decimals a published value or tolerance was given with (up to 6)."""
     x = float(x)
-    for d in range(0, 7):
-        if abs(round(x, d) - x) < 1e-9:
-            return fmt.number(x, max(d, 2) if abs(x) < 1 else d, lang)
-    return fmt.number(x, 4, lang)
+    return next((d for d in range(7) if abs(round(x, d) - x) < 1e-9), 6)
+
+
+def _places(x, lang="en", decimals=2):
+    """Reproduced values get the decimals of the published value or its tolerance, whichever has more."""
+    return fmt.number(x, decimals, lang)
+
+
+def _coef(x, lang="en"):
+    """A coefficient with three significant decimals at least (count predictors have tiny slopes)."""
+    x = float(x)
+    return fmt.number(x, 2 if abs(x) >= 1 else 4 if abs(x) < 0.01 else 3, lang)
 
 
 def _indicators(b: _Builder) -> None:
@@ -230,12 +241,16 @@ def _attainment(b: _Builder) -> None:
                                                            t["black"], "n"], rows, ["; ".join(notes)]))
     if a["by_group"]:
         glabel = text_in(b.card.units.group_label, L, t["group"])
-        rows = [Row([txt(g["group"]), txt(g["indicator"]), b.n(g["n_units"], fmt.integer),
-                     b.n(g["n_at_target"], fmt.integer), b.n(g["share_at_target"] * 100, fmt.pct, suffix=" %")])
-                for g in a["by_group"]]
-        notes = [text_in(b.card.units.group_note, L)] if b.card.units.group_note else []
+        inds = list(dict.fromkeys(g["indicator"] for g in a["by_group"]))
+        rows = []
+        for grp in dict.fromkeys(g["group"] for g in a["by_group"]):
+            cells = {g["indicator"]: g for g in a["by_group"] if g["group"] == grp}
+            first = next(iter(cells.values()))
+            rows.append(Row([txt(grp), b.n(first["n_units"], fmt.integer),
+                             *[b.n(cells[i]["n_at_target"], fmt.integer) for i in inds]]))
+        notes = [t["by_group_note"]] + ([text_in(b.card.units.group_note, L)] if b.card.units.group_note else [])
         blocks.append(b.table("attainment-groups", t["by_group"].format(group=glabel.lower()),
-                              [glabel, t["indicator"], t["n_units"], t["n_at_target"], t["share"]], rows, notes))
+                              [glabel, t["n_units"], *inds], rows, notes))
     b.sections.append(Section("attainment", t["sec_attainment"], blocks))
 
 
@@ -264,7 +279,7 @@ def _validity(b: _Builder) -> None:
         blocks.append(b.table("models", t["models"].format(outcome=b.label(out)),
                               [t["model"], t["indicator"], "R²", t["adj_r2"], "F", "p", "n"], rows))
         for m in v["models"].values():
-            rows = [Row([txt(term), b.n(c["b"], fmt.number), b.n(c["se"], fmt.number), b.n(c["beta"], fmt.bounded),
+            rows = [Row([txt(term), b.n(c["b"], _coef), b.n(c["se"], _coef), b.n(c["beta"], fmt.bounded),
                          b.n(c["t"], fmt.stat), b.n(c["p"], fmt.p_value)]) for term, c in m["coefficients"].items()]
             blocks.append(b.table(f"coef-{m['id']}", t["coef"].format(id=m["id"]),
                                   [t["term"], "B", "SE", "Beta", "t", "p"], rows))

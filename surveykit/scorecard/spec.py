@@ -256,9 +256,11 @@ class Scorecard(_Model):
                 bad(f"indicator {ind.id!r}: parent {ind.parent!r} is not a defined indicator", "indicators", k, "parent")
         v = self.analyses.validity
         if v is not None:
-            for name in [v.outcome, *v.predictors]:
+            if v.outcome not in known:
+                bad(f"validity: outcome {v.outcome!r} is not a defined indicator", "analyses", "validity", "outcome")
+            for k, name in enumerate(v.predictors):
                 if name not in known:
-                    bad(f"validity: {name!r} is not a defined indicator", "analyses", "validity")
+                    bad(f"validity: {name!r} is not a defined indicator", "analyses", "validity", "predictors", k)
             for k, m in enumerate(v.models):
                 for name in m.predictors:
                     if name not in known:
