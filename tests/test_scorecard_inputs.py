@@ -135,3 +135,16 @@ def test_cli_user_data_file(tmp_path, capsys):
     results = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert results["descriptives"]["B16"]["mean"] == pytest.approx((41 + 46 + 52 + 39 + 44) / 5)
     assert [c for c in results["attainment"]["counts"] if c["indicator"] == "B16"][0]["green"] == 2
+
+
+def test_groups_from_yaml_members(tmp_path):
+    text = MINIMAL.replace("data:\n", "units:\n  members:\n    - {id: A, group: North}\n    - {id: B, group: North}\n"
+                                      "    - {id: C, group: South}\ndata:\n")
+    path = _write(tmp_path, text)
+    from surveykit.scorecard.analyse import analyse
+
+    card = load_scorecard(path)
+    res = analyse(card, load_data(card))
+    by = {(g["group"], g["indicator"]): g for g in res["attainment"]["by_group"]}
+    assert by[("North", "B16")]["n_units"] == 2 and by[("North", "B16")]["n_at_target"] == 1  # B = 45
+    assert by[("South", "B16")]["n_at_target"] == 1  # C = 50; D and E have no group and are in no group row

@@ -42,6 +42,9 @@ def load_data(card: Scorecard, table_path: Path | None = None) -> ScorecardData:
             raise AnalysisError(f"{card.source_path}: a DATA file was given but the scorecard declares no "
                                 "'data: table:' (which columns hold the unit and the indicators)")
         d.table = load_table(card, card.data.table, table_path)
+        groups = {m.id: m.group for m in card.units.members if m.group is not None}
+        if groups and "group" not in d.table:  # the grouping declared in the YAML, when the table has none
+            d.table["group"] = [groups.get(u) for u in d.table.index]
         d.files.append(table_path or card.resolve(card.data.table.file))
     for spec in card.data.cross_sections:
         d.cross_sections.append(load_table(card, spec))

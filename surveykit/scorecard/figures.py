@@ -208,3 +208,26 @@ def series_plot(series: Sequence[tuple[str, Sequence[str], Sequence[float], tupl
     for yl, label, colour in ends:
         c.text(box[1] + 8, yl, label, TICK - 1, colour)
     return _done(c)
+
+
+def window_shares(periods: Sequence[str], observed: Sequence[float], expected: Sequence[float], labels: dict[str, str],
+                  fmt: Fmt) -> Rendered:
+    """Per counting period a bar of the observed share in the deadline window and a tick at the share a flat
+    rate would give."""
+    c = Canvas(720, 340, scale=2)
+    box = (56, 700, 40, 280)
+    yt = nice_ticks(0, max([*observed, *expected, 0.01]), 5)
+    y = Scale(yt[0], yt[-1], box[3], box[2])
+    step = (box[1] - box[0]) / max(len(periods), 1)
+    _axes(c, Scale(0, 1, box[0], box[1]), y, [], yt, box, str, fmt)
+    for i, (p, o, e) in enumerate(zip(periods, observed, expected)):
+        x0 = box[0] + step * i + step * 0.2
+        c.rect(x0, y(o), step * 0.6, y(0) - y(o), "#4c72b0")
+        c.line([(x0 - 4, y(e)), (x0 + step * 0.6 + 4, y(e))], "#c44e52", 2.4)
+        c.text(x0 + step * 0.3, box[3] + 5, p, TICK - 1, INK, anchor="middle", valign="top")
+    c.rect(box[0], 14, 12, 10, "#4c72b0")
+    c.text(box[0] + 18, 19, labels["observed"], TICK, INK)
+    lx = box[0] + 18 + text_width(labels["observed"], TICK) + 24
+    c.line([(lx, 19), (lx + 16, 19)], "#c44e52", 2.4)
+    c.text(lx + 22, 19, labels["expected"], TICK, INK)
+    return _done(c)

@@ -63,6 +63,9 @@ TEXTS = {
         "days": "Eligible days", "win_days": "Days in window", "regs": "Registrations", "in_win": "In window",
         "expected": "Expected share", "observed": "Observed share", "ratio": "Ratio",
         "bunch_overall": "All periods: {x} of {n} registrations ({obs}) in the last {k} days against {exp} expected at a flat rate; ratio {ratio}, one-sided binomial {p}. Weekends and {hol} masked.",
+        "first_day": "First day", "last_day": "Last day",
+        "bunch_fig": "Share of registrations in the last {k} days of each counting period: observed against a flat rate",
+        "bunch_note": "Eligible days: weekdays outside the masked holidays. A period whose last days all fall in a holiday has no window and is not tested.",
         "synthetic_reg": "SYNTHETIC registrations (the source prints only a chart of them): this section shows how the analysis works, not what happened.",
         "outcome": "outcome", "n_offices": "{n} units",
     },
@@ -110,6 +113,9 @@ TEXTS = {
         "days": "Tellbare dager", "win_days": "Dager i vinduet", "regs": "Registreringer", "in_win": "I vinduet",
         "expected": "Forventet andel", "observed": "Observert andel", "ratio": "Forhold",
         "bunch_overall": "Alle perioder: {x} av {n} registreringer ({obs}) de siste {k} dagene mot {exp} forventet ved jevn fordeling; forhold {ratio}, ensidig binomisk {p}. Helger og {hol} er maskert.",
+        "first_day": "Første dag", "last_day": "Siste dag",
+        "bunch_fig": "Andel registreringer de siste {k} dagene av hver tellemåned: observert mot jevn fordeling",
+        "bunch_note": "Tellbare dager: ukedager utenom maskerte ferier. En periode der de siste dagene alle er ferie har intet vindu og testes ikke.",
         "synthetic_reg": "SYNTETISKE registreringer (kilden viser dem bare i en figur): avsnittet viser hvordan analysen virker, ikke hva som skjedde.",
         "outcome": "utfall", "n_offices": "{n} enheter",
     },
@@ -181,9 +187,11 @@ def _replication(b: _Builder) -> None:
     rows, t = [], b.t
     for rec in b.r.get("replication", []):
         ok = rec["within"]
-        places = partial(_places, decimals=max(_decimals(rec["published"]), _decimals(rec["tolerance"])))
+        dec = max(_decimals(rec["published"]), _decimals(rec["tolerance"]))
+        places = partial(_places, decimals=dec)
+        finer = partial(_places, decimals=dec + 1 if rec["tolerance"] > 0 else dec)  # shows truncation vs rounding
         rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], places),
-                         b.n(rec["reproduced"], places), b.n(rec["difference"], places), b.n(rec["tolerance"], places),
+                         b.n(rec["reproduced"], finer), b.n(rec["difference"], finer), b.n(rec["tolerance"], places),
                          txt(t["yes"] if ok else (rec.get("note") or t["no"]), "ok" if ok else "bad")]))
     if rows:
         n_ok = sum(1 for rec in b.r["replication"] if rec["within"])
@@ -215,7 +223,7 @@ def _indicators(b: _Builder) -> None:
     t, rows = b.t, []
     for ind in b.card.indicators:
         rows.append(Row([txt(ind.id), txt(b.label(ind.id), "label"), txt(t.get(ind.unit, ind.unit)),
-                         txt(t[ind.direction]), b.n(ind.target, fmt.number, suffix=""),
+                         txt(t[ind.direction]), b.n(ind.target, lambda x, lang: b.fval(x)),
                          txt(text_in(ind.attribution, b.lang), "label")]))
     b.sections.append(Section("indicators", t["sec_indicators"], [
         b.table("indicators", t["sec_indicators"], ["ID", t["indicator"], t["unit"], t["direction"], t["target"],
@@ -433,11 +441,17 @@ def _bunching(b: _Builder) -> None:
     blocks = []
     if g.get("synthetic"):
         blocks.append(Paragraph(t["synthetic_reg"], "warning"))
-    rows = [Row([txt(p["period"]), txt(f"{p['first']} – {p['last']}"), b.n(p["eligible_days"], fmt.integer),
+    rows = [Row([txt(p["period"], "num"), txt(p["first"], "num"), txt(p["last"], "num"),
+                 b.n(p["eligible_days"], fmt.integer),
                  b.n(p["window_days"], fmt.integer), b.n(p["n"], fmt.integer), b.n(p["n_window"], fmt.integer),
-                 b.n(p["expected_share"] * 100, fmt.pct, suffix=" %"),
-                 b.n(None if p["observed_share"] is None else p["observed_share"] * 100, fmt.pct, suffix=" %"),
+                 b.n(p["expected_share"] * 100 if p["window_days"] else None, fmt.pct, suffix=" %"),
+                 b.n(p["observed_share"] * 100 if p["window_days"] and p["observed_share"] is not None else None,
+                     fmt.pct, suffix=" %"),
                  b.n(p["ratio"], fmt.number), b.n(p["p"], fmt.p_value)]) for p in g["periods"]]
+    tested = [p for p in g["periods"] if p["window_days"] and p["n"]]
+    blocks.append(b.figure("bunching", t["bunch_fig"].format(k=g["last_days"]), lambda: figs.window_shares(
+        [p["period"] for p in tested], [p["observed_share"] for p in tested], [p["expected_share"] for p in tested],
+        {"observed": t["observed"], "expected": t["expected"]}, b.pct0)))
     o = g["overall"]
     hol = ", ".join(h["label"] or f"{h['first']} – {h['last']}" for h in g.get("holidays", [])) or "-"
     blocks.append(Paragraph(t["bunch_overall"].format(x=fmt.integer(o["n_window"], L), n=fmt.integer(o["n"], L),
@@ -445,8 +459,8 @@ def _bunching(b: _Builder) -> None:
                                                       exp=b.pct0(o["expected_share"]), ratio=fmt.number(o["ratio"], 2, L),
                                                       p=fmt.p_text(o["p"], L), hol=hol)))
     blocks.append(b.table("bunching", t["bunch"].format(k=g["last_days"]),
-                          [t["period"], "", t["days"], t["win_days"], t["regs"], t["in_win"], t["expected"], t["observed"],
-                           t["ratio"], "p"], rows))
+                          [t["period"], t["first_day"], t["last_day"], t["days"], t["win_days"], t["regs"], t["in_win"],
+                           t["expected"], t["observed"], t["ratio"], "p"], rows, [t["bunch_note"]]))
     b.sections.append(Section("bunching", t["sec_bunching"], blocks))
 
 
