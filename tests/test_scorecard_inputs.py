@@ -123,6 +123,12 @@ def test_cli_end_to_end(tmp_path, repo_dir, name, capsys):
         assert (out / f).stat().st_size > 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["replication"] and all(r["within"] for r in results["replication"])
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "tables.xlsx")
+    first = book[book.sheetnames[0]]
+    published = [c.value for c in first["C"] if isinstance(c.value, (int, float))]
+    assert published == [r["published"] for r in results["replication"]]  # numbers stored as numbers
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Published and reproduced values" in html and "data:image/png;base64," in html
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left behind

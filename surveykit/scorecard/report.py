@@ -49,7 +49,9 @@ TEXTS = {
         "iqr": "IQR", "at_target": "Share at target",
         "dec": "Trends per month: {easy} against {hard}", "slope_easy": "Trend {easy}", "slope_hard": "Trend {hard}",
         "slope_diff": "Difference", "cross": "Across units: r({easy}, {hard}) = {r}, 95 % CI [{lo}, {hi}], {p}, n = {n}.",
-        "series": "{easy} and {hard} over time", "aggregate": "total",
+        "series": "{easy} and {hard} over time",
+        "sd_trend": "Trend of the SD: {v} per month", "share_trend": "; of the share at target: {v} points per month",
+        "dec_note": "Trends are OLS slopes in percentage points per month; the SE of the difference treats the two series as independent and their months as independent, so with autocorrelated monthly series p is too small.", "aggregate": "total",
         "rubric": "Audit scores per unit and criterion (0 = not met, 1 = neutral, 2 = met)",
         "criterion": "Criterion", "n0": "0", "n1": "1", "n2": "2", "strict": "Strict (2)", "lenient": "Lenient (1-2)",
         "mva": "Scorecard share and audit share of {crit}: gaps (audit - scorecard) with Newcombe 95 % CIs",
@@ -99,7 +101,9 @@ TEXTS = {
         "at_target": "Andel som når målet",
         "dec": "Trend per måned: {easy} mot {hard}", "slope_easy": "Trend {easy}", "slope_hard": "Trend {hard}",
         "slope_diff": "Differanse", "cross": "På tvers av enhetene: r({easy}, {hard}) = {r}, 95 % KI [{lo}, {hi}], {p}, n = {n}.",
-        "series": "{easy} og {hard} over tid", "aggregate": "samlet",
+        "series": "{easy} og {hard} over tid",
+        "sd_trend": "Trend i SA: {v} per måned", "share_trend": "; i andelen som når målet: {v} prosentpoeng per måned",
+        "dec_note": "Trendene er OLS-stigningstall i prosentpoeng per måned; SE for differansen behandler de to seriene og månedene som uavhengige, så med autokorrelerte månedsserier blir p for liten.", "aggregate": "samlet",
         "rubric": "Revisjonsskår per enhet og kriterium (0 = ikke godkjent, 1 = nøytral, 2 = godkjent)",
         "criterion": "Kriterium", "strict": "Streng (2)", "lenient": "Mild (1-2)",
         "mva": "Målekortets andel og revisjonens andel for {crit}: differanse (revisjon - målekort) med Newcombe 95 % KI",
@@ -187,11 +191,12 @@ def _replication(b: _Builder) -> None:
     rows, t = [], b.t
     for rec in b.r.get("replication", []):
         ok = rec["within"]
-        dec = max(_decimals(rec["published"]), _decimals(rec["tolerance"]))
-        places = partial(_places, decimals=dec)
-        finer = partial(_places, decimals=dec + 1 if rec["tolerance"] > 0 else dec)  # shows truncation vs rounding
-        rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], places),
-                         b.n(rec["reproduced"], finer), b.n(rec["difference"], finer), b.n(rec["tolerance"], places),
+        dec = _decimals(rec["published"])
+        # one decimal more than printed (shows rounding against truncation), at least the tolerance's
+        finer = partial(_places, decimals=max(dec + 1, _decimals(rec["tolerance"])) if rec["tolerance"] > 0 else dec)
+        rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], partial(_places, decimals=dec)),
+                         b.n(rec["reproduced"], finer), b.n(rec["difference"], finer),
+                         b.n(rec["tolerance"], partial(_places, decimals=_decimals(rec["tolerance"]))),
                          txt(t["yes"] if ok else (rec.get("note") or t["no"]), "ok" if ok else "bad")]))
     if rows:
         n_ok = sum(1 for rec in b.r["replication"] if rec["within"])
@@ -340,8 +345,8 @@ def _wear(b: _Builder) -> None:
                      b.n(p["cv"], fmt.number), b.n(p["iqr"], fmt.number),
                      b.n(None if p["share_at_target"] is None else p["share_at_target"] * 100, fmt.pct, suffix=" %")])
                 for p in w["periods"]]
-        note = f"SD trend: {fmt.number(w['sd_slope'], 3, L)} / month" + (
-            f"; share at target trend: {fmt.number(w['share_slope'] * 100, 2, L)} points / month" if w.get("share_slope") is not None else "")
+        note = t["sd_trend"].format(v=fmt.number(w["sd_slope"], 3, L)) + (
+            t["share_trend"].format(v=fmt.number(w["share_slope"] * 100, 2, L)) if w.get("share_slope") is not None else "")
         blocks.append(b.table(f"wear-{ind}", t["wear"].format(ind=b.label(ind)),
                               [t["period"], "n", t["mean"], t["sd"], "CV", "IQR", t["at_target"]], rows, [note]))
     b.sections.append(Section("wear-out", t["sec_wear"], blocks))
@@ -357,7 +362,7 @@ def _decoupling(b: _Builder) -> None:
                          b.n(r["n_periods"], fmt.integer)]) for r in d["trends"]]
             blocks.append(b.table(f"decoupling-{key}", t["dec"].format(easy=b.label(e), hard=b.label(h)),
                                   [t["unit"], t["slope_easy"].format(easy=e), t["slope_hard"].format(hard=h),
-                                   t["slope_diff"], "SE", "p", "n"], rows))
+                                   t["slope_diff"], "SE", "p", "n"], rows, [t["dec_note"]]))
         cs = d.get("cross_section")
         if cs:
             blocks.append(Paragraph(t["cross"].format(easy=b.label(e), hard=b.label(h), r=fmt.bounded(cs["r"], 3, L),
