@@ -14,7 +14,15 @@ from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
 from statsmodels.stats.proportion import proportion_confint
 
 from surveykit.errors import AnalysisError
-from surveykit.scorecard import attainment, audit, bunching, stability, survey_link, trends, validity
+from surveykit.scorecard import (
+    attainment,
+    audit,
+    bunching,
+    stability,
+    survey_link,
+    trends,
+    validity,
+)
 from surveykit.scorecard.spec import Bands, Indicator
 
 

@@ -140,7 +140,7 @@ def test_cli_user_data_file(tmp_path, capsys):
     assert main(["run", str(path), str(tmp_path / "other.csv"), "--out", str(tmp_path / "o"), "--quiet"]) == 0
     results = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert results["descriptives"]["B16"]["mean"] == pytest.approx((41 + 46 + 52 + 39 + 44) / 5)
-    assert [c for c in results["attainment"]["counts"] if c["indicator"] == "B16"][0]["green"] == 2
+    assert next(c for c in results["attainment"]["counts"] if c["indicator"] == "B16")["green"] == 2
 
 
 def test_groups_from_yaml_members(tmp_path):

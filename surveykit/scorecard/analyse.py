@@ -93,7 +93,7 @@ def analyse(card: Scorecard, data: ScorecardData) -> dict:
         results["descriptives"] = descriptives(table, present)
         results["table"] = {str(u): row for u, row in table[present + (["group"] if "group" in table else [])]
                             .to_dict(orient="index").items()}
-        group = table["group"] if "group" in table else None
+        group = table.get("group", None)
         results["attainment"] = attainment.target_attainment(table, card.indicators, group).to_dict()
     val = card.analyses.validity
     if val is not None and table is not None:

@@ -9,7 +9,16 @@ import math
 from collections.abc import Callable, Sequence
 
 from surveykit.report.canvas import TAB10, Canvas, Scale, nice_ticks, text_width
-from surveykit.report.figures import AXIS_COLOUR, GRID_COLOUR, INK, LABEL, TICK, Rendered, _done, _finite
+from surveykit.report.figures import (
+    AXIS_COLOUR,
+    GRID_COLOUR,
+    INK,
+    LABEL,
+    TICK,
+    Rendered,
+    _done,
+    _finite,
+)
 
 LIGHTS = {"green": "#1a9850", "yellow": "#fee08b", "red": "#d73027", "black": "#222222"}
 LIGHT_INK = {"green": "#ffffff", "yellow": "#111111", "red": "#ffffff", "black": "#ffffff"}

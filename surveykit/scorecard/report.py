@@ -9,7 +9,17 @@ from pathlib import Path
 
 from surveykit import __version__
 from surveykit.report import format as fmt
-from surveykit.report.content import Document, Figure, Paragraph, Row, Section, Table, head, num, txt
+from surveykit.report.content import (
+    Document,
+    Figure,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    head,
+    num,
+    txt,
+)
 from surveykit.report.excel import write_workbook
 from surveykit.report.html import render_html
 from surveykit.report.i18n import strings
@@ -284,7 +294,7 @@ def _validity(b: _Builder) -> None:
     if panels:
         blocks.append(b.figure("validity-scatter", t["scatter"].format(outcome=b.label(out)),
                                lambda: figs.scatter_grid(panels, b.label(out), lambda x: fmt.number(x, 0, L, thousands=False),
-                                                         ncols=4 if len(panels) > 4 else len(panels))))
+                                                         ncols=min(len(panels), 4))))
     if v["models"]:
         rows = [Row([txt(m["id"]), txt(", ".join(m["predictors"]), "label"), b.n(m["r2"], fmt.bounded),
                      b.n(m["adj_r2"], fmt.bounded), txt(fmt.f_test(m["f"], m["df_model"], m["df_resid"], L), "num"),

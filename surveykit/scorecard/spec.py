@@ -11,26 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from surveykit.errors import Problem, SpecError
+from surveykit.spec import (  # one text for all languages, or one per language code
+    Text,
+    text_in,
+)
 from surveykit.yamlio import line_of, load_yaml
 
-Text = Union[str, dict[str, str]]
-
-
-def text_in(text: Text | None, lang: str, fallback: str = "") -> str:
-    """The text in ``lang``, else English, else Norwegian, else any language given."""
-    if text is None:
-        return fallback
-    if isinstance(text, str):
-        return text
-    for key in (lang, "en", "nb"):
-        if key in text:
-            return text[key]
-    return next(iter(text.values()), fallback)
+__all__ = ["Scorecard", "is_scorecard_yaml", "load_scorecard", "text_in"]
 
 
 class _Model(BaseModel):
@@ -61,7 +53,7 @@ class Indicator(_Model):
     parent: str | None = Field(None, description="Indicator this one is a sub-activity of (e.g. B22)")
 
     @model_validator(mode="after")
-    def _bands_order(self) -> "Indicator":
+    def _bands_order(self) -> Indicator:
         b = self.bands
         if b is not None and b.yellow is not None:
             if self.direction == "higher" and b.yellow > b.green:
@@ -84,7 +76,7 @@ class CountingPeriod(_Model):
     last: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "CountingPeriod":
+    def _ordered(self) -> CountingPeriod:
         if self.last < self.first:
             raise ValueError(f"counting period {self.period}: last day {self.last} is before first day {self.first}")
         return self
