@@ -69,6 +69,10 @@ def cmd_schema(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from surveykit.scorecard.spec import is_scorecard_yaml
+
+    if is_scorecard_yaml(args.questionnaire):  # a scorecard definition (top-level 'scorecard:' key)
+        return _run_scorecard(args)
     from surveykit.pipeline.run import run
 
     if args.min_group_size is not None and args.min_group_size < 1:
@@ -78,6 +82,18 @@ def cmd_run(args) -> int:
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
                  extra_columns="ignore" if args.ignore_extra_columns else "error")
+    if not args.quiet:
+        print(f"report written to {result.out_dir}/report.html")
+    return 0
+
+
+def _run_scorecard(args) -> int:
+    from surveykit.scorecard import load_scorecard
+    from surveykit.scorecard.run import run_scorecard
+
+    card = load_scorecard(args.questionnaire)
+    result = run_scorecard(card, Path(args.data) if args.data else None,
+                           out_dir=Path(args.out) if args.out else None, lang=args.lang)
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
     return 0

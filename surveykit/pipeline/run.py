@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from surveykit.data.prepare import load_and_recode
 from surveykit.errors import SurveyError
@@ -67,7 +68,7 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
     """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
     settings = settings_for(q, lang, min_group_size)
     out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
-    _check_output_location(out_dir, [data_path, q.source_path])
+    check_output_location(out_dir, [data_path, q.source_path])
 
     progress = _Progress(quiet)
     try:
@@ -82,18 +83,23 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
 
 
 def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, settings: Settings) -> list[Path]:
-    """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``.
-
-    Everything is written into a temporary folder beside ``out_dir`` and moved into place only when all of
-    it succeeded, so a failed run never leaves half an output behind. Returns the files written.
-    """
+    """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``."""
     from surveykit.report import render_report
 
+    def write(folder: Path) -> None:
+        (folder / "results.json").write_text(results_json(results), encoding="utf-8")
+        render_report(results, q, folder, lang=settings.lang, free_text=free_text_answers(frame, q, settings.seed))
+
+    return publish(out_dir, write)
+
+
+def publish(out_dir: Path, write: Callable[[Path], None]) -> list[Path]:
+    """Call ``write(folder)`` on a new temporary folder beside ``out_dir`` and move it into place only when
+    all of it succeeded, so a failed run never leaves half an output behind. Returns the files written."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        (tmp / "results.json").write_text(results_json(results), encoding="utf-8")
-        render_report(results, q, tmp, lang=settings.lang, free_text=free_text_answers(frame, q, settings.seed))
+        write(tmp)
         if out_dir.exists():
             backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
             out_dir.rename(backup)
@@ -107,7 +113,7 @@ def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, setting
     return sorted(p for p in out_dir.rglob("*") if p.is_file())
 
 
-def _check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
+def check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
     """Outputs never overwrite an input: refuse an output folder that holds the data or questionnaire."""
     target = out_dir.resolve()
     for path in inputs:

@@ -40,7 +40,7 @@ class Rendered:
     svg: bytes
 
 
-def _done(c: Canvas) -> Rendered:
+def rendered(c: Canvas) -> Rendered:
     return Rendered(c.png(), c.svg())
 
 
@@ -49,7 +49,7 @@ def _wrap(text: str, width: int = 42) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
-def _finite(v: float | None) -> bool:
+def finite(v: float | None) -> bool:
     return v is not None and math.isfinite(v)
 
 
@@ -131,7 +131,7 @@ def likert_bars(
     bottom = top + sum(row_h)
     c = Canvas(width, bottom + 52)
 
-    values = [[float(v) if _finite(v) else 0.0 for v in row] for row in pcts]
+    values = [[float(v) if finite(v) else 0.0 for v in row] for row in pcts]
     lefts = [sum(v[: k // 2]) + (v[k // 2] / 2 if k % 2 else 0.0) for v in values]
     lo = -max(lefts, default=0.0)
     hi = max((sum(v) - l for v, l in zip(values, lefts)), default=0.0)
@@ -154,7 +154,7 @@ def likert_bars(
             pos += v
         y += h
     c.line([(x(0), top), (x(0), bottom)], "#333333", 1)
-    return _done(c)
+    return rendered(c)
 
 
 # ------------------------------------------------------------------------------ (b) group means
@@ -185,8 +185,8 @@ def group_means(
     bottom = top + sum(row_h)
     c = Canvas(width, bottom + 52)
 
-    ends = [v for row_m, row_h_ in zip(means, half_widths) for m, e in zip(row_m, row_h_) if _finite(m)
-            for v in (m - (e if _finite(e) else 0.0), m + (e if _finite(e) else 0.0))]
+    ends = [v for row_m, row_h_ in zip(means, half_widths) for m, e in zip(row_m, row_h_) if finite(m)
+            for v in (m - (e if finite(e) else 0.0), m + (e if finite(e) else 0.0))]
     ticks = nice_ticks(min([0.0, *ends]), max([0.0, *ends]) or 1.0, 6)
     x = Scale(ticks[0], ticks[-1], left, left + plot_w)
     base = x(max(ticks[0], min(0.0, ticks[-1])))
@@ -203,12 +203,12 @@ def group_means(
         first = y + (h - n_s * bar) / 2
         for j, colour in enumerate(colours):
             m = means[r][j] if j < len(means[r]) else None
-            if not _finite(m):
+            if not finite(m):
                 continue
             by = first + j * bar
             c.rect(base, by, x(m) - base, bar - 1, colour)
             e = half_widths[r][j] if j < len(half_widths[r]) else None
-            if _finite(e) and e > 0:
+            if finite(e) and e > 0:
                 mid = by + (bar - 1) / 2
                 c.line([(x(m - e), mid), (x(m + e), mid)], INK, 1)
                 for end in (m - e, m + e):
@@ -216,7 +216,7 @@ def group_means(
         y += h
         r += 1
     c.line([(base, top), (base, bottom)], AXIS_COLOUR, 1)
-    return _done(c)
+    return rendered(c)
 
 
 # ------------------------------------------------------------------------------------ (c) scree
@@ -232,7 +232,7 @@ def scree(
     n = len(eigenvalues)
     c = Canvas(620, 380, scale=2)  # slanted lines and dots: anti-aliased by drawing at 2x
     left, right, top, bottom = 56, 604, 34, 320
-    values = [v for v in [*eigenvalues, *(parallel or []), 1.0] if _finite(v)]
+    values = [v for v in [*eigenvalues, *(parallel or []), 1.0] if finite(v)]
     y_ticks = nice_ticks(min(0.0, *values), max(values), 6)
     y = Scale(y_ticks[0], y_ticks[-1], bottom, top)
     x = Scale(0.5, n + 0.5, left, right)
@@ -246,13 +246,13 @@ def scree(
     c.text((left + right) / 2, bottom + 26, labels["xlabel"], LABEL, INK, anchor="middle", valign="top")
     c.text(left, top - 18, labels["ylabel"], LABEL, INK, anchor="start")
     c.line([(left, y(1.0)), (right, y(1.0))], "#888888", 1.2, dash=(2, 3))
-    observed = [(x(i + 1), y(v)) for i, v in enumerate(eigenvalues) if _finite(v)]
+    observed = [(x(i + 1), y(v)) for i, v in enumerate(eigenvalues) if finite(v)]
     c.line(observed, BAR_COLOUR, 1.6)
     for px, py in observed:
         c.circle(px, py, 3.5, BAR_COLOUR)
     entries = [(labels["observed"], BAR_COLOUR, None)]
     if parallel:
-        points = [(x(i + 1), y(v)) for i, v in enumerate(parallel) if _finite(v)]
+        points = [(x(i + 1), y(v)) for i, v in enumerate(parallel) if finite(v)]
         c.line(points, "#c44e52", 1.4, dash=(6, 4))
         for px, py in points:
             c.cross(px, py, 3.5, "#c44e52")
@@ -268,7 +268,7 @@ def scree(
         ly = by + 13 + 18 * i
         c.line([(bx + 8, ly), (bx + 32, ly)], colour, 1.5, dash=dash)
         c.text(bx + 38, ly, text, TICK, INK)
-    return _done(c)
+    return rendered(c)
 
 
 # ---------------------------------------------------------------------------------- (d)(f) heatmap
@@ -316,7 +316,7 @@ def heatmap(
         for j in range(len(cols)):
             v = values[r][j] if j < len(values[r]) else None
             cx = left + cell_w * j
-            if not _finite(v):
+            if not finite(v):
                 c.rect(cx, y, cell_w, h, "#eeeeee", "#ffffff")
                 continue
             colour = colour_at(palette, (v - vmin) / span)
@@ -334,7 +334,7 @@ def heatmap(
         c.text(bar_x + 21, scale(t), fmt(t), TICK, INK)
     if colorbar_label:
         c.text(bar_x, top - 6, colorbar_label, TICK, INK, valign="bottom")
-    return _done(c)
+    return rendered(c)
 
 
 # --------------------------------------------------------------------------- (e) coefficients
@@ -354,7 +354,7 @@ def coefficient_plot(
     row_h = [max(26.0, 15.0 * _lines(t) + 8) for t in labels]
     bottom = top + sum(row_h)
     c = Canvas(left + plot_w + 24, bottom + 52, scale=2)  # round dots: anti-aliased at 2x
-    ends = [v for v in [0.0, *estimates, *lows, *highs] if _finite(v)]
+    ends = [v for v in [0.0, *estimates, *lows, *highs] if finite(v)]
     ticks = nice_ticks(min(ends), max(ends), 6)
     x = Scale(ticks[0], ticks[-1], left, left + plot_w)
     _x_axis(c, x, ticks, top, bottom, fmt, xlabel)
@@ -363,9 +363,9 @@ def coefficient_plot(
     for label, h, est, lo, hi in zip(labels, row_h, estimates, lows, highs):
         mid = y + h / 2
         c.text(left - 8, mid, label, TICK, INK, anchor="end")
-        if _finite(lo) and _finite(hi):
+        if finite(lo) and finite(hi):
             c.line([(x(lo), mid), (x(hi), mid)], "#333333", 1.4)
-        if _finite(est):
+        if finite(est):
             c.circle(x(est), mid, 4, BAR_COLOUR)
         y += h
-    return _done(c)
+    return rendered(c)
