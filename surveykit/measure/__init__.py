@@ -1,0 +1,1 @@
+"""Measurement: confirmatory factor analysis, measurement invariance, polychoric correlations, omega."""
