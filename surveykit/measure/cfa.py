@@ -425,19 +425,19 @@ class CFAResult:
     def loadings(self) -> pd.DataFrame:
         """Factor loadings: factor, item, est, se, z, p, std_all, se_std, z_std, p_std."""
         t = self.estimates[self.estimates.op == "=~"]
-        return t.drop(columns=["group", "op"]).rename(columns={"lhs": "factor", "rhs": "item"}).reset_index(drop=True)
+        return t.drop(columns=["op"]).rename(columns={"lhs": "factor", "rhs": "item"}).reset_index(drop=True)
 
     def factor_correlations(self) -> pd.DataFrame:
         """Factor covariances (est) and correlations (std_all) with their SE."""
         fa = set(self.factors)
         t = self.estimates[(self.estimates.op == "~~") & self.estimates.lhs.isin(fa)
                            & (self.estimates.lhs != self.estimates.rhs)]
-        return t.drop(columns=["group", "op"]).reset_index(drop=True)
+        return t.drop(columns=["op"]).reset_index(drop=True)
 
     def residual_variances(self) -> pd.DataFrame:
         t = self.estimates[(self.estimates.op == "~~") & self.estimates.lhs.isin(set(self.items))
                            & (self.estimates.lhs == self.estimates.rhs)]
-        return t.drop(columns=["group", "op", "rhs"]).rename(columns={"lhs": "item"}).reset_index(drop=True)
+        return t.drop(columns=["op", "rhs"]).rename(columns={"lhs": "item"}).reset_index(drop=True)
 
     def fit_table(self) -> pd.DataFrame:
         keys = ["n", "chi2", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
