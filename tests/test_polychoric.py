@@ -16,7 +16,11 @@ from scipy import stats
 
 from surveykit.errors import AnalysisError
 from surveykit.measure.polychoric import (
-    bivariate_normal_cdf, ordinal_alpha, polychoric, polychoric_matrix, smooth_correlation,
+    bivariate_normal_cdf,
+    ordinal_alpha,
+    polychoric,
+    polychoric_matrix,
+    smooth_correlation,
 )
 
 DATA = Path(__file__).parent / "data" / "polychoric"

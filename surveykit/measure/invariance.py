@@ -37,7 +37,7 @@ import pandas as pd
 from surveykit.distributions import chi2_sf
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.measure.cfa import estimates_table, fit_measures, fit_model
+from surveykit.measure.cfa_model import estimates_table, fit_measures, fit_model
 
 LEVELS = ("configural", "metric", "scalar")
 _EQUAL = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts")}

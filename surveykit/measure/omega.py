@@ -81,8 +81,8 @@ class OmegaResult:
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
-        lines = [f"Omega (Schmid-Leiman, {self.n_factors} group factors, minres + oblimin), "
-                 f"{len(self.items)} items, n = {self.n} ({self.missing})"]
+        lines = [(f"Omega (Schmid-Leiman, {self.n_factors} group factors, minres + oblimin), "
+                  f"{len(self.items)} items, n = {self.n} ({self.missing})")]
         if self.flipped:
             lines.append("  reversed (negative general loading): " + ", ".join(self.flipped))
         ci = f"{self.ci_level:.0%} bootstrap CI, {self.n_boot} resamples, seed {self.seed}"

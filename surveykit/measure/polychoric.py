@@ -234,8 +234,9 @@ class PolychoricMatrix:
         return to_jsonable({k: getattr(self, k) for k in self.__dataclass_fields__}, frames="split")
 
     def summary(self) -> str:
-        lines = [f"Polychoric correlations (two-step ML, item thresholds from all answers), "
-                 f"n = {int(self.n.to_numpy().min())}..{int(self.n.to_numpy().max())} per pair", "  " + self.note]
+        n_range = f"{int(self.n.to_numpy().min())}..{int(self.n.to_numpy().max())}"
+        lines = [f"Polychoric correlations (two-step ML, item thresholds from all answers), n = {n_range} per pair",
+                 "  " + self.note]
         lines.append(self.rho.to_string(float_format=lambda v: f"{v:.3f}"))
         return "\n".join(lines)
 
@@ -275,9 +276,11 @@ def polychoric_matrix(data: pd.DataFrame, smooth: bool = True) -> PolychoricMatr
     smoothed = False
     if smooth:
         rho, smoothed = smooth_correlation(rho)
-    note = ("the matrix was not positive definite (smallest eigenvalue %.3g) and was smoothed as psych's "
-            "cor.smooth" % min_eig) if smoothed else (
-        "positive definite (smallest eigenvalue %.3g), not smoothed" % min_eig)
+    if smoothed:
+        note = (f"the matrix was not positive definite (smallest eigenvalue {min_eig:.3g}) and was smoothed "
+                "as psych's cor.smooth")
+    else:
+        note = f"positive definite (smallest eigenvalue {min_eig:.3g}), not smoothed"
     width = max(len(t) for t in taus)
     tau = pd.DataFrame([list(t) + [np.nan] * (width - len(t)) for t in taus], index=items,
                        columns=[str(k + 1) for k in range(width)])
