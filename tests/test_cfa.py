@@ -2,7 +2,8 @@
 
 Every reference number comes from tests/r/cfa_fixtures.R (lavaan ``cfa()`` with its defaults: ML, marker
 variable, listwise; ``fitMeasures``, ``parameterEstimates(standardized=TRUE)``, ``standardizedSolution``,
-``modindices(minimum.value=3.84)``, semTools ``compRelSEM(obs.var=FALSE)`` and ``AVE``), stored in
+``modindices(minimum.value=3.84)``, semTools ``compRelSEM(obs.var=FALSE)``, the Fornell-Larcker CR and
+AVE computed in R from ``standardizedSolution``, and ``cfa(estimator="MLM")`` for robust ML), stored in
 tests/data/cfa/. Data: lavaan's HolzingerSwineford1939 (exported CSV) and Field's SAQ (../shared).
 
 Tolerance: 5e-4 absolute (the brief's "3 decimals"); the actual agreement is ~1e-6 (both programs
@@ -123,6 +124,32 @@ def test_saq_four_factors(saq):
     check_modindices(res, "saq")
 
 
+MLM_KEYS = {"chisq.scaled": "chi2_scaled", "chisq.scaling.factor": "scaling_factor", "pvalue.scaled": "p_scaled",
+            "baseline.chisq.scaled": "baseline_chi2_scaled", "baseline.chisq.scaling.factor": "baseline_scaling_factor",
+            "cfi.scaled": "cfi_scaled", "tli.scaled": "tli_scaled", "rmsea.scaled": "rmsea_scaled",
+            "rmsea.ci.lower.scaled": "rmsea_ci_lower_scaled", "rmsea.ci.upper.scaled": "rmsea_ci_upper_scaled",
+            "rmsea.pvalue.scaled": "rmsea_p_close_scaled", "cfi.robust": "cfi_robust", "tli.robust": "tli_robust",
+            "rmsea.robust": "rmsea_robust", "rmsea.ci.lower.robust": "rmsea_ci_lower_robust",
+            "rmsea.ci.upper.robust": "rmsea_ci_upper_robust"}
+
+
+@pytest.mark.parametrize("tag", ["hs_mlm", "saq_mlm"])
+def test_robust_ml_satorra_bentler(hs, saq, tag):
+    # lavaan cfa(..., estimator = "MLM"): scaled/robust fit indices and robust (sandwich) standard errors
+    data, factors = (hs, HS_FACTORS) if tag == "hs_mlm" else (saq, SAQ_FACTORS)
+    res = cfa(data, factors, estimator="MLM")
+    ref = pd.read_csv(DATA / f"{tag}_fit.csv").set_index("measure")["value"]
+    assert res.chi2 == pytest.approx(ref["chisq"], abs=TOL)
+    for r_name, key in MLM_KEYS.items():
+        assert res.robust[key] == pytest.approx(ref[r_name], abs=TOL), r_name
+    est = pd.read_csv(DATA / f"{tag}_estimates.csv")
+    got = res.estimates.set_index(["lhs", "op", "rhs"]).loc[list(zip(est.lhs, est.op, est.rhs))]
+    np.testing.assert_allclose(got.est, est.est, atol=TOL)
+    np.testing.assert_allclose(got.se, est.se, atol=TOL)
+    np.testing.assert_allclose(got.se_std, est.se_std, atol=TOL)
+    assert "Satorra-Bentler" in res.summary()
+
+
 def test_composite_reliability_formula():
     # (0.7+0.8+0.6)^2 = 4.41; sum(1-l^2) = 0.51+0.36+0.64 = 1.51; AVE = (0.49+0.64+0.36)/3
     t = composite_reliability({"F": [0.7, 0.8, 0.6]})
@@ -136,4 +163,4 @@ def test_errors(hs):
     with pytest.raises(AnalysisError, match="at least 2"):
         cfa(hs, {"f": ["x1"], "g": ["x2", "x3"]})
     with pytest.raises(AnalysisError, match="not implemented"):
-        cfa(hs, HS_FACTORS, estimator="MLM")
+        cfa(hs, HS_FACTORS, estimator="WLSMV")

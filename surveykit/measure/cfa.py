@@ -5,6 +5,8 @@ chi^2 = 2 N F_ML), marker-variable identification (first loading of each factor 
 ``std_lv=True`` (factor variances fixed to 1), correlated factors, listwise deletion, standard errors from
 the expected information matrix, standardised estimates "std.all" with delta-method standard errors, fit
 indices as ``fitMeasures()`` ("srmr" = Bentler's SRMR), modification indices as ``modindices()``.
+``estimator="MLM"`` adds lavaan's robust ML: sandwich standard errors and the Satorra-Bentler (1994)
+scaled chi-square with scaled and robust CFI/TLI/RMSEA (Brosseau-Liard & Savalei 2012, 2014).
 
 Fit indices (N = total sample size, G = number of groups, b = baseline independence model)
 -----------------------------------------------------------------------------------------
@@ -44,9 +46,10 @@ from surveykit.measure.cfa_model import (
     fit_measures,
     fit_model,
     modification_indices,
+    satorra_bentler,
 )
 
-ESTIMATORS = ("ML",)
+ESTIMATORS = ("ML", "MLM")
 MISSING_OPTIONS = ("listwise",)
 
 
@@ -63,6 +66,9 @@ class CFAResult:
     lhs/op/rhs in lavaan's notation, est, se, z, p, std_all and its se_std, z_std, p_std),
     ``modification_indices`` (MI >= mi_threshold, with EPC and standardised EPC), ``reliability``
     (composite reliability and AVE per factor), ``warnings`` (non-convergence, Heywood cases).
+    With ``estimator="MLM"`` the standard errors are robust (sandwich) and ``robust`` holds the
+    Satorra-Bentler scaling factor, chi2_scaled, p_scaled and the scaled and robust CFI/TLI/RMSEA (see
+    :func:`surveykit.measure.cfa_model.satorra_bentler`); the unscaled statistics stay in the main fields.
     """
 
     factors: dict
@@ -95,6 +101,7 @@ class CFAResult:
     iterations: int
     converged: bool
     warnings: tuple[str, ...] = field(default=())
+    robust: dict | None = None
 
     def loadings(self) -> pd.DataFrame:
         """Factor loadings: factor, item, est, se, z, p, std_all, se_std, z_std, p_std."""
@@ -129,6 +136,13 @@ class CFAResult:
             (f"  RMSEA = {self.rmsea:.3f} [90% CI {self.rmsea_ci_lower:.3f}, {self.rmsea_ci_upper:.3f}],"
              f" p-close = {self.rmsea_p_close:.3f}; SRMR = {self.srmr:.3f}; AIC = {self.aic:.1f}, BIC = {self.bic:.1f}"),
         ]
+        if self.robust:
+            r = self.robust
+            lines.append(
+                f"  Satorra-Bentler: scaling factor {r['scaling_factor']:.3f}, scaled chi2({self.df}) = "
+                f"{r['chi2_scaled']:.3f}, p = {r['p_scaled']:.4g}; robust CFI = {r['cfi_robust']:.3f}, "
+                f"TLI = {r['tli_robust']:.3f}, RMSEA = {r['rmsea_robust']:.3f} "
+                f"[{r['rmsea_ci_lower_robust']:.3f}, {r['rmsea_ci_upper_robust']:.3f}]; robust standard errors")
         lines += [f"  WARNING: {w}" for w in self.warnings]
         lines.append("  Loadings:")
         lines.append(self.loadings()[["factor", "item", "est", "se", "std_all", "se_std"]]
@@ -190,7 +204,8 @@ def cfa(data: pd.DataFrame, factors: dict[str, list[str]], *, estimator: str = "
     ----------
     data : DataFrame with the items (numeric; NaN = missing).
     factors : mapping factor name -> list of its items (an item may be listed under several factors).
-    estimator : 'ML' (the only one implemented; robust MLM / ordinal WLSMV are not).
+    estimator : 'ML', or 'MLM' (ML estimates with robust standard errors and the Satorra-Bentler scaled
+        chi-square, lavaan's ``estimator="MLM"``; complete data only). Ordinal (WLSMV) is not implemented.
     missing : 'listwise' (rows missing any item are dropped and counted in ``n_dropped``).
     std_lv : identify factors by fixing their variances to 1 instead of the first loading to 1.
     mi_threshold : report modification indices at or above this (3.84 = chi2(1) at .05).
@@ -210,8 +225,9 @@ def cfa(data: pd.DataFrame, factors: dict[str, list[str]], *, estimator: str = "
         raise AnalysisError(f"CFA: estimator {estimator!r} is not implemented; choose one of {ESTIMATORS}")
     if missing not in MISSING_OPTIONS:
         raise AnalysisError(f"CFA: missing={missing!r} is not implemented; choose one of {MISSING_OPTIONS}")
-    fit = fit_model(data, factors, std_lv=std_lv)
+    fit = fit_model(data, factors, std_lv=std_lv, robust=estimator == "MLM")
     measures = fit_measures(fit)
+    robust = satorra_bentler(fit, measures) if estimator == "MLM" else None
     est = estimates_table(fit).drop(columns="free")
     load = est[est.op == "=~"]
     var = est[(est.op == "~~") & (est.lhs == est.rhs)].set_index("lhs")["est"]
@@ -229,5 +245,5 @@ def cfa(data: pd.DataFrame, factors: dict[str, list[str]], *, estimator: str = "
         baseline_chi2=float(measures["baseline_chi2"]), baseline_df=int(measures["baseline_df"]),
         estimates=est.drop(columns="group"), modification_indices=modification_indices(fit, mi_threshold),
         mi_threshold=mi_threshold, reliability=rel, iterations=fit.iterations, converged=fit.converged,
-        warnings=tuple(warnings_for(fit, est)),
+        warnings=tuple(warnings_for(fit, est)), robust=robust,
     )

@@ -23,6 +23,7 @@ from surveykit.measure.mlsem import (
     Model,
     jacobian,
     moments,
+    normal_weight,
     vech_index,
 )
 
@@ -156,7 +157,8 @@ def listwise(data: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, int]
 
 
 def fit_model(data: pd.DataFrame, factors: dict[str, list[str]], *, group: str | None = None,
-              std_lv: bool = False, meanstructure: bool = False, equal: tuple[str, ...] = ()) -> RawFit:
+              std_lv: bool = False, meanstructure: bool = False, equal: tuple[str, ...] = (),
+              robust: bool = False) -> RawFit:
     """Listwise deletion (items and grouping variable), moments per group (groups in order of first
     appearance, as lavaan), ML fit, expected-information covariance matrix of the estimates."""
     items = check_factors(data, factors, (group,) if group else ())
@@ -165,7 +167,7 @@ def fit_model(data: pd.DataFrame, factors: dict[str, list[str]], *, group: str |
     if group and len(labels) < 2:
         raise AnalysisError(f"Invariance: the grouping variable {group!r} has fewer than 2 groups")
     parts = [used.loc[used[group] == lab, items] for lab in labels] if group else [used[items]]
-    data_g = [moments(part.to_numpy(dtype=float)) for part in parts]
+    data_g = [moments(part.to_numpy(dtype=float), fourth=robust) for part in parts]
     small = [f"{lab}: n = {m.n}" for lab, m in zip(labels, data_g) if m.n <= len(items)]
     if small:
         raise AnalysisError(f"CFA: fewer complete cases than items ({len(items)})",
@@ -178,6 +180,14 @@ def fit_model(data: pd.DataFrame, factors: dict[str, list[str]], *, group: str |
     theta, its, ok = fitter.fit(starting_values(model, data_g, std_lv))
     info = fitter.information(theta)
     vcov = np.linalg.inv(info) / fitter.n_total
+    if robust:
+        if len(data_g) > 1 or meanstructure:
+            raise AnalysisError("CFA: robust ML (MLM) is implemented for single-group models without means")
+        delta = jacobian(model, theta, 0)
+        h = normal_weight(model.implied(theta, 0)[0])
+        b = delta.T @ h @ data_g[0].gamma @ h @ delta
+        a_inv = np.linalg.inv(info)
+        vcov = a_inv @ b @ a_inv / fitter.n_total  # sandwich (robust) covariance of the estimates
     return RawFit(model, data_g, fitter, theta, vcov, its, ok, [str(x) for x in labels], dropped)
 
 
@@ -241,6 +251,50 @@ def fit_measures(fit: RawFit) -> dict[str, float]:
         "srmr": srmr_weighted / n,
         "aic": -2.0 * loglik + 2.0 * q, "bic": -2.0 * loglik + q * math.log(n),
         "loglik": loglik, "n_parameters": q, "baseline_chi2": chi2_b, "baseline_df": df_b,
+    }
+
+
+def _scaling_factor(h: np.ndarray, delta: np.ndarray, gamma: np.ndarray, df: int) -> float:
+    """c = tr(U Gamma) / df, U = H - H Delta (Delta' H Delta)^-1 Delta' H (Satorra & Bentler 1994)."""
+    hd = h @ delta
+    u = h - hd @ np.linalg.solve(delta.T @ hd, hd.T)
+    return float(np.sum(u * gamma.T)) / df
+
+
+def satorra_bentler(fit: RawFit, measures: dict[str, float]) -> dict[str, float]:
+    """Robust ML (lavaan ``estimator="MLM"``): Satorra-Bentler scaled chi-square and the fit indices from it.
+
+    chi2_scaled = chi2 / c; the baseline model gets its own c_b. "scaled" indices put the scaled
+    statistics into the usual formulas (lavaan's ``cfi.scaled`` etc.); "robust" indices are those of
+    Brosseau-Liard, Savalei & Li (2012) and Brosseau-Liard & Savalei (2014):
+    RMSEA_robust = sqrt(c) RMSEA_scaled (its CI: sqrt(c) times the CI of chi2_scaled on df), CFI_robust = 1 - max(chi2 - c df, 0) /
+    max(chi2_b - c_b df_b, chi2 - c df, 0), TLI_robust = 1 - ((chi2 - c df)/df) / ((chi2_b - c_b df_b)/df_b).
+    """
+    d = fit.data[0]
+    n, df, df_b = fit.fitter.n_total, int(measures["df"]), int(measures["baseline_df"])
+    chi2, chi2_b = measures["chi2"], measures["baseline_chi2"]
+    c = _scaling_factor(normal_weight(fit.model.implied(fit.theta, 0)[0]), jacobian(fit.model, fit.theta, 0),
+                        d.gamma, df)
+    rows, cols = vech_index(len(d.cov))
+    delta_b = (rows[:, None] == np.arange(len(d.cov))[None, :]) & (rows == cols)[:, None]
+    c_b = _scaling_factor(normal_weight(np.diag(np.diag(d.cov))), delta_b.astype(float), d.gamma, df_b)
+    chi2_s, chi2_bs = chi2 / c, chi2_b / c_b
+    # lavaan's "scaled" RMSEA CI and p-close refer the unscaled chi2 to tr(U Gamma) = c df degrees of
+    # freedom; the "robust" CI refers the scaled chi2 to df and multiplies by sqrt(c)
+    lo, hi = rmsea_ci(chi2, c * df, n)
+    rlo, rhi = rmsea_ci(chi2_s, df, n)
+    rmsea_s = math.sqrt(max(chi2_s - df, 0.0) / (n * df))
+    return {
+        "scaling_factor": c, "chi2_scaled": chi2_s, "p_scaled": chi2_sf(chi2_s, df),
+        "baseline_scaling_factor": c_b, "baseline_chi2_scaled": chi2_bs,
+        "cfi_scaled": 1.0 - max(chi2_s - df, 0.0) / max(chi2_bs - df_b, chi2_s - df, 1e-300),
+        "tli_scaled": (chi2_bs / df_b - chi2_s / df) / (chi2_bs / df_b - 1.0),
+        "rmsea_scaled": rmsea_s, "rmsea_ci_lower_scaled": lo, "rmsea_ci_upper_scaled": hi,
+        "rmsea_p_close_scaled": float(stats.ncx2.sf(chi2, c * df, n * c * df * 0.05**2)),
+        "cfi_robust": 1.0 - max(chi2 - c * df, 0.0) / max(chi2_b - c_b * df_b, chi2 - c * df, 1e-300),
+        "tli_robust": 1.0 - ((chi2 - c * df) / df) / ((chi2_b - c_b * df_b) / df_b),
+        "rmsea_robust": math.sqrt(c) * rmsea_s,
+        "rmsea_ci_lower_robust": math.sqrt(c) * rlo, "rmsea_ci_upper_robust": math.sqrt(c) * rhi,
     }
 
 

@@ -52,6 +52,7 @@ class GroupMoments:
     n: int
     cov: np.ndarray  # divisor n
     mean: np.ndarray
+    gamma: np.ndarray | None = None  # asymptotic covariance of vech(S) (divisor n), for robust ML
 
 
 @dataclass
@@ -211,20 +212,9 @@ class Fitter:
         return grad
 
     def unit_information(self, theta: np.ndarray, group: int, delta: np.ndarray) -> np.ndarray:
-        """Delta' H Delta for one group, H = blockdiag(0.5 D'(S^-1 x S^-1)D, S^-1) at the implied moments."""
+        """Delta' H Delta for one group, H = normal_weight(Sigma_g) at the implied moments."""
         sigma, _, _ = self.model.implied(theta, group)
-        sinv = np.linalg.inv(sigma)
-        r, c = self.rows, self.cols
-        # element ((i,j),(k,l)) of D'(A x A)D = mult * (A_ik A_jl + A_il A_jk) / 2 ... written out directly
-        h = 0.5 * (sinv[np.ix_(r, r)] * sinv[np.ix_(c, c)] + sinv[np.ix_(r, c)] * sinv[np.ix_(c, r)])
-        h = h * np.outer(self.vech_mult, self.vech_mult) / 2.0
-        if self.model.meanstructure:
-            p = len(self.model.items)
-            full = np.zeros((h.shape[0] + p, h.shape[0] + p))
-            full[: h.shape[0], : h.shape[0]] = h
-            full[h.shape[0]:, h.shape[0]:] = sinv
-            h = full
-        return delta.T @ h @ delta
+        return delta.T @ normal_weight(sigma, self.model.meanstructure) @ delta
 
     def information(self, theta: np.ndarray) -> np.ndarray:
         info = np.zeros((self.model.n_free, self.model.n_free))
@@ -259,9 +249,35 @@ class Fitter:
         return theta, max_iter, False
 
 
-def moments(values: np.ndarray) -> GroupMoments:
-    """Listwise-complete values (n x p) -> n, covariance with divisor n, means."""
+def normal_weight(sigma: np.ndarray, meanstructure: bool = False) -> np.ndarray:
+    """H = blockdiag(0.5 D'(Sigma^-1 x Sigma^-1) D, Sigma^-1): the unit expected information of
+    (vech Sigma, mu) under normality, D the duplication matrix; written out elementwise: entry
+    ((i,j),(k,l)) of D'(A x A)D is (A_ik A_jl + A_il A_jk) m_ij m_kl / 2, m = 2 off the diagonal, 1 on it."""
+    sinv = np.linalg.inv(sigma)
+    p = len(sigma)
+    r, c = vech_index(p)
+    mult = np.where(r == c, 1.0, 2.0)
+    h = 0.5 * (sinv[np.ix_(r, r)] * sinv[np.ix_(c, c)] + sinv[np.ix_(r, c)] * sinv[np.ix_(c, r)])
+    h = h * np.outer(mult, mult) / 2.0
+    if meanstructure:
+        full = np.zeros((h.shape[0] + p, h.shape[0] + p))
+        full[: h.shape[0], : h.shape[0]] = h
+        full[h.shape[0]:, h.shape[0]:] = sinv
+        h = full
+    return h
+
+
+def moments(values: np.ndarray, fourth: bool = False) -> GroupMoments:
+    """Listwise-complete values (n x p) -> n, covariance with divisor n, means, and with ``fourth`` the
+    asymptotic covariance matrix Gamma of vech(S): Gamma_(ij),(kl) = s_ijkl - s_ij s_kl (divisor n;
+    Browne 1984), which robust ML (Satorra-Bentler) needs."""
     n = values.shape[0]
     mean = values.mean(axis=0)
     centred = values - mean
-    return GroupMoments(n=n, cov=centred.T @ centred / n, mean=mean)
+    gamma = None
+    if fourth:
+        r, c = vech_index(values.shape[1])
+        prods = centred[:, r] * centred[:, c]
+        prods -= prods.mean(axis=0)
+        gamma = prods.T @ prods / n
+    return GroupMoments(n=n, cov=centred.T @ centred / n, mean=mean, gamma=gamma)

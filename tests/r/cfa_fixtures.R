@@ -80,3 +80,19 @@ wcsv(data.frame(model = c("configural", "metric", "scalar"), df = lrt$Df, chisq 
                 chisq_diff = lrt$`Chisq diff`, df_diff = lrt$`Df diff`, p_diff = lrt$`Pr(>Chisq)`),
      "mi_lrt.csv")
 cat("group order:", lavInspect(configural, "group.label"), "\n")
+
+# robust ML (estimator = "MLM": Satorra-Bentler scaled chi-square, robust "sandwich" standard errors)
+fm_mlm <- c("chisq", "chisq.scaled", "chisq.scaling.factor", "df", "pvalue.scaled", "baseline.chisq.scaled",
+            "baseline.chisq.scaling.factor", "cfi.scaled", "tli.scaled", "rmsea.scaled", "rmsea.ci.lower.scaled",
+            "rmsea.ci.upper.scaled", "rmsea.pvalue.scaled", "cfi.robust", "tli.robust", "rmsea.robust",
+            "rmsea.ci.lower.robust", "rmsea.ci.upper.robust")
+dump_mlm <- function(fit, tag) {
+  f <- fitMeasures(fit, fm_mlm)
+  wcsv(data.frame(measure = names(f), value = sprintf("%.10g", unname(f))), paste0(tag, "_fit.csv"))
+  pe <- parameterEstimates(fit, standardized = TRUE)
+  ss <- standardizedSolution(fit, type = "std.all")
+  pe$se_std <- ss$se
+  wcsv(pe, paste0(tag, "_estimates.csv"))
+}
+dump_mlm(cfa(hs_model, data = hs, estimator = "MLM"), "hs_mlm")
+dump_mlm(cfa(saq_model, data = saq, estimator = "MLM"), "saq_mlm")
