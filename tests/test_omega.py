@@ -48,6 +48,18 @@ def test_saq_against_psych(saq, k):
     assert res.n == 2571 and len(res.flipped) == 6
 
 
+def test_ordinal_omega_against_psych(saq):
+    # psych omega(saq, nfactors = 3, poly = TRUE): the same procedure on the polychoric matrix
+    res = omega(saq, n_factors=3, ordinal=True)
+    ref = pd.read_csv(DATA / "saq3_poly_omega.csv").iloc[0]
+    assert res.omega_h == pytest.approx(ref.omega_h, abs=TOL)
+    assert res.omega_total == pytest.approx(ref.omega_tot, abs=TOL)
+    assert res.omega_limit == pytest.approx(ref.omega_lim, abs=TOL)
+    assert res.alpha == pytest.approx(ref.alpha, abs=TOL)
+    assert res.ecv == pytest.approx(ref.ecv, abs=TOL)
+    assert len(res.flipped) == ref.n_flipped and "polychoric" in res.summary()
+
+
 def test_holzinger_swineford_against_psych(hs_items):
     res = omega(hs_items, n_factors=3)
     check(res, "hs3")
@@ -56,15 +68,15 @@ def test_holzinger_swineford_against_psych(hs_items):
 
 
 def test_bootstrap_ci(hs_items):
-    a = omega(hs_items, n_factors=3, n_boot=10, seed=11)
-    b = omega(hs_items, n_factors=3, n_boot=10, seed=11)
-    c = omega(hs_items, n_factors=3, n_boot=10, seed=12)
+    a = omega(hs_items, n_factors=3, n_boot=6, seed=11)
+    b = omega(hs_items, n_factors=3, n_boot=6, seed=11)
+    c = omega(hs_items, n_factors=3, n_boot=6, seed=12)
     assert a.ci == b.ci and a.ci != c.ci
     # the same resamples, analysed one at a time through the public function
     rng = np.random.default_rng(11)
     values = hs_items.to_numpy(dtype=float)
     draws = []
-    for _ in range(10):
+    for _ in range(6):
         sample = pd.DataFrame(values[rng.integers(0, len(values), len(values))], columns=hs_items.columns)
         draws.append(omega(sample, n_factors=3).omega_h)
     assert a.ci["omega_h"] == pytest.approx(tuple(np.percentile(draws, [2.5, 97.5])), abs=1e-12)

@@ -2,7 +2,8 @@
 
 Procedure (psych ``omega(x, nfactors=3, fm="minres", rotate="oblimin")``, ``schmid``, ``omegah``):
 
-1. R = the item correlations (pairwise, as psych's ``cor(use="pairwise")``); k factors extracted by minres
+1. R = the item correlations (pairwise, as psych's ``cor(use="pairwise")``; with ``ordinal=True`` the
+   polychoric correlations, as psych ``omega(poly=TRUE)``); k factors extracted by minres
    and varimax-rotated (psych's ``fa(rotate="varimax")``); then rotated obliquely by unnormalised direct
    oblimin (``GPArotation::oblimin``): pattern F (p x k), factor correlations Phi.
 2. The general factor's loadings on the k factors, g_f, are the one-factor minres loadings of Phi
@@ -42,6 +43,7 @@ import pandas as pd
 from surveykit.errors import AnalysisError
 from surveykit.factor import correlation_matrix, efa, rotate
 from surveykit.jsonsafe import to_jsonable
+from surveykit.measure.polychoric import polychoric_matrix
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class OmegaResult:
     items: tuple[str, ...]
     n: int
     missing: str
+    ordinal: bool
     n_factors: int
     omega_h: float
     omega_total: float
@@ -81,8 +84,9 @@ class OmegaResult:
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
-        lines = [(f"Omega (Schmid-Leiman, {self.n_factors} group factors, minres + oblimin), "
-                  f"{len(self.items)} items, n = {self.n} ({self.missing})")]
+        lines = [(f"Omega (Schmid-Leiman, {self.n_factors} group factors, minres + oblimin"
+                  + (", polychoric correlations" if self.ordinal else "")
+                  + f"), {len(self.items)} items, n = {self.n} ({self.missing})")]
         if self.flipped:
             lines.append("  reversed (negative general loading): " + ", ".join(self.flipped))
         ci = f"{self.ci_level:.0%} bootstrap CI, {self.n_boot} resamples, seed {self.seed}"
@@ -132,14 +136,26 @@ def _omega_core(r_df: pd.DataFrame, n_mat: pd.DataFrame, k: int) -> dict:
     }
 
 
-def omega(data: pd.DataFrame, n_factors: int = 3, *, missing: str = "pairwise", n_boot: int = 0,
-          ci: float = 0.95, seed: int | None = 0) -> OmegaResult:
+def _correlations(data: pd.DataFrame, missing: str, ordinal: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not ordinal:
+        return correlation_matrix(data, missing)
+    if missing == "listwise":
+        data = data.dropna()
+    pc = polychoric_matrix(data)
+    return pc.rho, pc.n
+
+
+def omega(data: pd.DataFrame, n_factors: int = 3, *, missing: str = "pairwise", ordinal: bool = False,
+          n_boot: int = 0, ci: float = 0.95, seed: int | None = 0) -> OmegaResult:
     """Omega hierarchical, omega total (and omega limit, alpha, ECV) from the Schmid-Leiman solution.
 
     Parameters
     ----------
     data : DataFrame of numeric items (NaN = missing). n_factors : group factors (>= 2; psych default 3).
     missing : 'pairwise' (psych) or 'listwise' correlations.
+    ordinal : use polychoric correlations (psych ``omega(poly=TRUE)``; see
+        :func:`surveykit.measure.polychoric.polychoric_matrix`): the reliability of the latent continuous
+        responses rather than of the observed item scores.
     n_boot : bootstrap resamples for the percentile CIs (0 = none; 1000 or more for reporting).
     ci : confidence level. seed : random seed of the bootstrap (reproducible intervals).
 
@@ -151,7 +167,7 @@ def omega(data: pd.DataFrame, n_factors: int = 3, *, missing: str = "pairwise", 
                             f"factor; use reliability.omega_total), got {n_factors!r}")
     if not 0 < ci < 1:
         raise AnalysisError(f"Omega: ci must be between 0 and 1, got {ci!r}")
-    r_df, n_mat = correlation_matrix(data, missing)
+    r_df, n_mat = _correlations(data, missing, ordinal)
     items = [str(c) for c in r_df.columns]
     if len(items) < 2 * n_factors + 1:
         raise AnalysisError(f"Omega: {len(items)} items are too few for {n_factors} group factors "
@@ -170,7 +186,7 @@ def omega(data: pd.DataFrame, n_factors: int = 3, *, missing: str = "pairwise", 
         for _ in range(n_boot):
             sample = pd.DataFrame(values[rng.integers(0, len(values), len(values))], columns=data.columns)
             try:
-                b = _omega_core(*correlation_matrix(sample, missing), n_factors)
+                b = _omega_core(*_correlations(sample, missing, ordinal), n_factors)
             except AnalysisError:
                 failed += 1
                 continue
@@ -186,7 +202,8 @@ def omega(data: pd.DataFrame, n_factors: int = 3, *, missing: str = "pairwise", 
     sl["h2"], sl["u2"], sl["p2"] = core["h2"], core["u2"], core["g"] ** 2 / core["h2"]
     fac = [f"F{j + 1}" for j in range(n_factors)]
     return OmegaResult(
-        items=tuple(items), n=int(n_mat.to_numpy().min()), missing=missing, n_factors=int(n_factors),
+        items=tuple(items), n=int(n_mat.to_numpy().min()), missing=missing, ordinal=ordinal,
+        n_factors=int(n_factors),
         omega_h=float(core["omega_h"]), omega_total=float(core["omega_total"]),
         omega_limit=float(core["omega_limit"]), alpha=float(core["alpha"]), ecv=float(core["ecv"]),
         flipped=tuple(it for it, k in zip(items, core["key"]) if k < 0), schmid_leiman=sl,

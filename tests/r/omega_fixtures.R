@@ -21,3 +21,9 @@ dump <- function(data, k, tag) {
 dump(saq, 3, "saq3")
 dump(saq, 4, "saq4")
 dump(hs, 3, "hs3")
+
+# ordinal: omega on the polychoric correlations (psych omega(poly = TRUE))
+om <- omega(saq, nfactors = 3, poly = TRUE, plot = FALSE)
+write.csv(data.frame(omega_h = om$omega_h, omega_tot = om$omega.tot, omega_lim = om$omega.lim, alpha = om$alpha,
+                     ecv = unname(om$ECV), n_flipped = sum(om$key < 0)),
+          file.path(out, "saq3_poly_omega.csv"), row.names = FALSE)

@@ -1,6 +1,8 @@
 # Fixtures for tests/test_polychoric.py (psych, polycor). Run from the repository root:
 #   Rscript tests/r/polychoric_fixtures.R
 # Data: Field's SAQ (../shared/data/saq/SAQ.sav), 5-point items; a copy with known cells set to NA.
+# (R prints "NaNs produced" warnings from psych's polyF: log of a negative cell probability while optimize
+# tries rho near +-1; psych drops those terms, the optimum is unaffected.)
 suppressPackageStartupMessages({library(psych); library(polycor); library(haven)})
 out <- "tests/data/polychoric"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
@@ -43,3 +45,7 @@ for (s in list(list("computers", c(6, 7, 10, 13, 14, 15, 18)), list("peers", c(2
   write.csv(data.frame(scale = s[[1]], ordinal_alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha),
             file.path(out, paste0("ordinal_alpha_", s[[1]], ".csv")), row.names = FALSE)
 }
+
+# EFA on the polychoric matrix (psych fa(cor = "poly")): minres, oblimin (unnormalised, psych's default)
+f <- fa(saq, nfactors = 4, fm = "minres", rotate = "oblimin", cor = "poly")
+write.csv(unclass(f$loadings), file.path(out, "saq_fa_poly_minres_oblimin_4.csv"))
