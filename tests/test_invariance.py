@@ -76,3 +76,22 @@ def test_single_group_is_an_error():
         measurement_invariance(hs[hs.school == "Pasteur"], HS_FACTORS, group="school")
     with pytest.raises(AnalysisError, match="prefix"):
         measurement_invariance(hs, HS_FACTORS, group="school", levels=("metric",))
+
+
+@pytest.mark.parametrize("level", ["configural", "metric", "scalar"])
+def test_parameter_estimates_per_group(result, level):
+    # every parameter of every group (lavaan parameterEstimates(standardized = TRUE), standardizedSolution)
+    ref = pd.read_csv(DATA / f"mi_{level}_estimates.csv")
+    ref = ref[ref.op.isin(["=~", "~~", "~1"])].copy()
+    ref["group"] = ref.group.map({1: "Pasteur", 2: "Grant-White"})
+    ref["rhs"] = ref.rhs.fillna("")
+    est = result.estimates[level].set_index(["group", "lhs", "op", "rhs"])
+    got = est.loc[list(zip(ref.group, ref.lhs, ref.op, ref.rhs))]
+    assert len(est) == len(ref)
+    np.testing.assert_allclose(got.est, ref.est, atol=TOL)
+    np.testing.assert_allclose(got.se, ref.se, atol=TOL)
+    np.testing.assert_allclose(got.std_all, ref["std.all"], atol=TOL)
+    np.testing.assert_allclose(got.se_std, ref.se_std.fillna(0.0), atol=TOL)
+    if level != "configural":
+        loads = est.xs("=~", level="op").est.unstack("group")
+        np.testing.assert_allclose(loads["Pasteur"], loads["Grant-White"], atol=1e-10)
