@@ -277,7 +277,12 @@ def moments(values: np.ndarray, fourth: bool = False) -> GroupMoments:
     gamma = None
     if fourth:
         r, c = vech_index(values.shape[1])
-        prods = centred[:, r] * centred[:, c]
-        prods -= prods.mean(axis=0)
-        gamma = prods.T @ prods / n
+        s = (centred.T @ centred / n)[r, c]  # mean of the products = vech(S)
+        gamma = np.zeros((len(r), len(r)))
+        # in chunks: the n x p(p+1)/2 matrix of products would not fit in memory for large n
+        for start in range(0, n, 20000):
+            block = centred[start:start + 20000]
+            prods = block[:, r] * block[:, c] - s
+            gamma += prods.T @ prods
+        gamma /= n
     return GroupMoments(n=n, cov=centred.T @ centred / n, mean=mean, gamma=gamma)
