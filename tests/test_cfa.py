@@ -101,6 +101,17 @@ def test_holzinger_swineford_three_factors(hs):
     assert d["n"] == 301 and isinstance(d["estimates"], list)
 
 
+def test_just_identified_model(hs):
+    res = cfa(hs, {"f": ["x1", "x2", "x3"]})
+    assert res.df == 0 and res.chi2 == pytest.approx(0.0, abs=1e-9)
+    ref = pd.read_csv(DATA / "hs_onefactor_fit.csv").set_index("measure")["value"]
+    assert np.isnan(res.p) and np.isnan(res.rmsea_p_close)  # lavaan: NA
+    for r_name in ("cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "srmr", "aic", "bic", "logl"):
+        assert getattr(res, FIT_KEYS[r_name]) == pytest.approx(ref[r_name], abs=TOL), r_name
+    check_estimates(res, "hs_onefactor")
+    assert res.modification_indices.empty
+
+
 def test_std_lv_identification(hs):
     res = cfa(hs, HS_FACTORS, std_lv=True)
     check_fit(res, "hs_stdlv")

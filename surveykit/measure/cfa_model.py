@@ -196,9 +196,10 @@ def fit_model(data: pd.DataFrame, factors: dict[str, list[str]], *, group: str |
 # --------------------------------------------------------------------------------------------------
 def rmsea_ci(chi2: float, df: int, n: int, n_groups: int = 1, level: float = 0.90) -> tuple[float, float]:
     """CI for RMSEA: noncentrality lambda with P(chi2_df(lambda) <= chi2) = (1 +- level)/2, mapped by
-    sqrt(G) sqrt(lambda / (N df)) (Browne & Cudeck 1993; lavaan's ``rmsea.ci.lower/upper``)."""
+    sqrt(G) sqrt(lambda / (N df)) (Browne & Cudeck 1993; lavaan's ``rmsea.ci.lower/upper``).
+    With df = 0 (a just-identified model) both limits are 0, as lavaan reports."""
     if df <= 0:
-        return math.nan, math.nan
+        return 0.0, 0.0
 
     def bound(prob: float) -> float:
         f = lambda lam: stats.ncx2.cdf(chi2, df, lam) - prob if lam > 0 else stats.chi2.cdf(chi2, df) - prob
@@ -219,7 +220,7 @@ def fit_measures(fit: RawFit) -> dict[str, float]:
     g_count = len(data)
     p = len(model.items)
     f = fit.fitter.objective(theta)
-    chi2 = 2.0 * n * f
+    chi2 = max(2.0 * n * f, 0.0)  # a just-identified model fits exactly; no -1e-13 from rounding
     df = g_count * (p * (p + 1) // 2 + (p if model.meanstructure else 0)) - model.n_free
     chi2_b = sum(d.n * (np.log(np.diag(d.cov)).sum() - ld) for d, ld in zip(data, fit.fitter.logdet_s))
     df_b = g_count * p * (p - 1) // 2
@@ -244,8 +245,9 @@ def fit_measures(fit: RawFit) -> dict[str, float]:
     return {
         "chi2": chi2, "df": df, "p": chi2_sf(chi2, df) if df > 0 else math.nan,
         "cfi": 1.0 - excess / max(chi2_b - df_b, chi2 - df, 0.0) if max(chi2_b - df_b, chi2 - df) > 0 else 1.0,
-        "tli": ((chi2_b / df_b) - (chi2 / df)) / ((chi2_b / df_b) - 1.0) if df > 0 else math.nan,
-        "rmsea": math.sqrt(g_count) * math.sqrt(excess / (n * df)) if df > 0 else math.nan,
+        # df = 0: lavaan's conventions TLI = 1 and RMSEA = 0 (the model reproduces S exactly)
+        "tli": ((chi2_b / df_b) - (chi2 / df)) / ((chi2_b / df_b) - 1.0) if df > 0 else 1.0,
+        "rmsea": math.sqrt(g_count) * math.sqrt(excess / (n * df)) if df > 0 else 0.0,
         "rmsea_ci_lower": lo, "rmsea_ci_upper": hi,
         "rmsea_p_close": float(stats.ncx2.sf(chi2, df, n * df * 0.05**2 / g_count)) if df > 0 else math.nan,
         "srmr": srmr_weighted / n,

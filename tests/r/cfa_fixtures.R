@@ -46,6 +46,9 @@ wcsv(data.frame(factor = names(cr), omega = unname(cr), cr_std = unname(cr_std),
                 ave_semtools = unname(av[names(cr)])),
      "hs_reliability.csv")
 
+# a just-identified one-factor model (df = 0: chi2 = 0, CFI = 1, TLI/RMSEA undefined)
+dump_fit(cfa("f =~ x1 + x2 + x3", data = hs), "hs_onefactor")
+
 fit_std <- cfa(hs_model, data = hs, std.lv = TRUE)
 dump_fit(fit_std, "hs_stdlv")
 
