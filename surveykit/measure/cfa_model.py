@@ -181,13 +181,14 @@ def fit_model(data: pd.DataFrame, factors: dict[str, list[str]], *, group: str |
     info = fitter.information(theta)
     vcov = np.linalg.inv(info) / fitter.n_total
     if robust:
-        if len(data_g) > 1 or meanstructure:
-            raise AnalysisError("CFA: robust ML (MLM) is implemented for single-group models without means")
-        delta = jacobian(model, theta, 0)
-        h = normal_weight(model.implied(theta, 0)[0])
-        b = delta.T @ h @ data_g[0].gamma @ h @ delta
+        # sandwich A^-1 B A^-1 / N with A the expected information and B = sum_g w_g Delta_g' H_g Gamma_g H_g Delta_g
+        b = np.zeros_like(info)
+        for g, d in enumerate(data_g):
+            delta = jacobian(model, theta, g)
+            hd = normal_weight(model.implied(theta, g)[0], meanstructure) @ delta
+            b += fitter.weights[g] * hd.T @ _gamma(d, meanstructure) @ hd
         a_inv = np.linalg.inv(info)
-        vcov = a_inv @ b @ a_inv / fitter.n_total  # sandwich (robust) covariance of the estimates
+        vcov = a_inv @ b @ a_inv / fitter.n_total
     return RawFit(model, data_g, fitter, theta, vcov, its, ok, [str(x) for x in labels], dropped)
 
 
@@ -256,43 +257,75 @@ def fit_measures(fit: RawFit) -> dict[str, float]:
     }
 
 
-def _scaling_factor(h: np.ndarray, delta: np.ndarray, gamma: np.ndarray, df: int) -> float:
-    """c = tr(U Gamma) / df, U = H - H Delta (Delta' H Delta)^-1 Delta' H (Satorra & Bentler 1994)."""
-    hd = h @ delta
-    u = h - hd @ np.linalg.solve(delta.T @ hd, hd.T)
-    return float(np.sum(u * gamma.T)) / df
+def _gamma(d: GroupMoments, meanstructure: bool) -> np.ndarray:
+    if d.gamma is None:
+        raise AnalysisError("internal: robust ML needs the fourth-moment matrix (fit_model(robust=True))")
+    k = len(d.cov) * (len(d.cov) + 1) // 2
+    return d.gamma if meanstructure else d.gamma[:k, :k]
+
+
+def _scaling_factor(weights: list[np.ndarray], deltas: list[np.ndarray], gammas: list[np.ndarray],
+                    group_w: list[float], df: float) -> float:
+    """c = tr(U Gamma) / df, U = W - W Delta (Delta' W Delta)^-1 Delta' W with the groups stacked:
+    W = blockdiag(w_g H_g), Gamma = blockdiag(Gamma_g / w_g), w_g = n_g / N (Satorra & Bentler 1994)."""
+    wd = [w * h @ dl for w, h, dl in zip(group_w, weights, deltas)]
+    info = sum(dl.T @ x for dl, x in zip(deltas, wd))
+    inv_wd = [np.linalg.solve(info, x.T) for x in wd]
+    trace = 0.0
+    for g, (w, h, gam) in enumerate(zip(group_w, weights, gammas)):
+        # diagonal block g of U; the off-diagonal blocks meet zero blocks of Gamma
+        u_gg = w * h - wd[g] @ inv_wd[g]
+        trace += float(np.sum(u_gg * gam.T)) / w
+    return trace / df
 
 
 def satorra_bentler(fit: RawFit, measures: dict[str, float]) -> dict[str, float]:
     """Robust ML (lavaan ``estimator="MLM"``): Satorra-Bentler scaled chi-square and the fit indices from it.
 
-    chi2_scaled = chi2 / c; the baseline model gets its own c_b. "scaled" indices put the scaled
-    statistics into the usual formulas (lavaan's ``cfi.scaled`` etc.); "robust" indices are those of
-    Brosseau-Liard, Savalei & Li (2012) and Brosseau-Liard & Savalei (2014):
-    RMSEA_robust = sqrt(c) RMSEA_scaled (its CI: sqrt(c) times the CI of chi2_scaled on df), CFI_robust = 1 - max(chi2 - c df, 0) /
-    max(chi2_b - c_b df_b, chi2 - c df, 0), TLI_robust = 1 - ((chi2 - c df)/df) / ((chi2_b - c_b df_b)/df_b).
+    chi2_scaled = chi2 / c; the baseline model (free variances, and means with a mean structure) gets its
+    own c_b. "scaled" indices put the scaled statistics into the usual formulas (lavaan's ``cfi.scaled``
+    etc.; for the RMSEA lavaan refers chi2 to c df degrees of freedom); "robust" indices are those of
+    Brosseau-Liard, Savalei & Li (2012) and Brosseau-Liard & Savalei (2014): RMSEA_robust =
+    sqrt(c) RMSEA_scaled (its CI: sqrt(c) times the CI of chi2_scaled on df), CFI_robust =
+    1 - max(chi2 - c df, 0) / max(chi2_b - c_b df_b, chi2 - c df, 0), TLI_robust =
+    1 - ((chi2 - c df)/df) / ((chi2_b - c_b df_b)/df_b). Multiple groups: blocks weighted by n_g / N.
     """
-    d = fit.data[0]
+    model, theta, data = fit.model, fit.theta, fit.data
+    ms = model.meanstructure
     n, df, df_b = fit.fitter.n_total, int(measures["df"]), int(measures["baseline_df"])
     chi2, chi2_b = measures["chi2"], measures["baseline_chi2"]
-    c = _scaling_factor(normal_weight(fit.model.implied(fit.theta, 0)[0]), jacobian(fit.model, fit.theta, 0),
-                        d.gamma, df)
-    rows, cols = vech_index(len(d.cov))
-    delta_b = (rows[:, None] == np.arange(len(d.cov))[None, :]) & (rows == cols)[:, None]
-    c_b = _scaling_factor(normal_weight(np.diag(np.diag(d.cov))), delta_b.astype(float), d.gamma, df_b)
+    groups = range(len(data))
+    gammas = [_gamma(d, ms) for d in data]
+    w = fit.fitter.weights
+    c = _scaling_factor([normal_weight(model.implied(theta, g)[0], ms) for g in groups],
+                        [jacobian(model, theta, g) for g in groups], gammas, w, df)
+    p = len(model.items)
+    rows, cols = vech_index(p)
+    delta_b = ((rows[:, None] == np.arange(p)[None, :]) & (rows == cols)[:, None]).astype(float)
+    if ms:  # the baseline's free means
+        delta_b = np.block([[delta_b, np.zeros((len(rows), p))], [np.zeros((p, p)), np.eye(p)]])
+    g_count = len(data)
+    # each group's baseline parameters are its own: group g's Jacobian fills only its block of columns
+    width = delta_b.shape[1]
+    deltas_b = []
+    for g in groups:
+        block = np.zeros((delta_b.shape[0], width * g_count))
+        block[:, g * width:(g + 1) * width] = delta_b
+        deltas_b.append(block)
+    c_b = _scaling_factor([normal_weight(np.diag(np.diag(d.cov)), ms) for d in data], deltas_b, gammas, w, df_b)
     chi2_s, chi2_bs = chi2 / c, chi2_b / c_b
     # lavaan's "scaled" RMSEA CI and p-close refer the unscaled chi2 to tr(U Gamma) = c df degrees of
     # freedom; the "robust" CI refers the scaled chi2 to df and multiplies by sqrt(c)
-    lo, hi = rmsea_ci(chi2, c * df, n)
-    rlo, rhi = rmsea_ci(chi2_s, df, n)
-    rmsea_s = math.sqrt(max(chi2_s - df, 0.0) / (n * df))
+    lo, hi = rmsea_ci(chi2, c * df, n, g_count)
+    rlo, rhi = rmsea_ci(chi2_s, df, n, g_count)
+    rmsea_s = math.sqrt(g_count) * math.sqrt(max(chi2_s - df, 0.0) / (n * df))
     return {
         "scaling_factor": c, "chi2_scaled": chi2_s, "p_scaled": chi2_sf(chi2_s, df),
         "baseline_scaling_factor": c_b, "baseline_chi2_scaled": chi2_bs,
         "cfi_scaled": 1.0 - max(chi2_s - df, 0.0) / max(chi2_bs - df_b, chi2_s - df, 1e-300),
         "tli_scaled": (chi2_bs / df_b - chi2_s / df) / (chi2_bs / df_b - 1.0),
         "rmsea_scaled": rmsea_s, "rmsea_ci_lower_scaled": lo, "rmsea_ci_upper_scaled": hi,
-        "rmsea_p_close_scaled": float(stats.ncx2.sf(chi2, c * df, n * c * df * 0.05**2)),
+        "rmsea_p_close_scaled": float(stats.ncx2.sf(chi2, c * df, n * c * df * 0.05**2 / g_count)),
         "cfi_robust": 1.0 - max(chi2 - c * df, 0.0) / max(chi2_b - c_b * df_b, chi2 - c * df, 1e-300),
         "tli_robust": 1.0 - ((chi2 - c * df) / df) / ((chi2_b - c_b * df_b) / df_b),
         "rmsea_robust": math.sqrt(c) * rmsea_s,

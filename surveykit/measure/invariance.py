@@ -37,7 +37,12 @@ import pandas as pd
 from surveykit.distributions import chi2_sf
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.measure.cfa_model import estimates_table, fit_measures, fit_model
+from surveykit.measure.cfa_model import (
+    estimates_table,
+    fit_measures,
+    fit_model,
+    satorra_bentler,
+)
 
 LEVELS = ("configural", "metric", "scalar")
 _EQUAL = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts")}
@@ -89,6 +94,7 @@ class InvarianceResult:
     criteria_text: str
     estimates: dict
     converged: bool
+    estimator: str = "ML"
 
     @property
     def metric_holds(self) -> bool | None:
@@ -107,7 +113,7 @@ class InvarianceResult:
         return to_jsonable({k: getattr(self, k) for k in self.__dataclass_fields__})
 
     def summary(self) -> str:
-        lines = [f"Measurement invariance across {self.group!r} ("
+        lines = [f"Measurement invariance ({self.estimator}) across {self.group!r} ("
                  + ", ".join(f"{g}: n = {self.group_n[g]}" for g in self.group_labels) + f"; N = {self.n})"]
         cols = ["model", "chi2", "df", "cfi", "rmsea", "srmr", "delta_chi2", "delta_df", "p_delta",
                 "delta_cfi", "delta_rmsea", "holds"]
@@ -117,8 +123,9 @@ class InvarianceResult:
 
 
 def measurement_invariance(data: pd.DataFrame, factors: dict[str, list[str]], group: str, *,
-                           levels: tuple[str, ...] = LEVELS, std_lv: bool = False) -> InvarianceResult:
-    """Fit configural, metric and scalar multi-group CFA models and apply Chen's (2007) criteria.
+                           levels: tuple[str, ...] = LEVELS, std_lv: bool = False,
+                           estimator: str = "ML") -> InvarianceResult:
+    r"""Fit configural, metric and scalar multi-group CFA models and apply Chen's (2007) criteria.
 
     Parameters
     ----------
@@ -128,23 +135,41 @@ def measurement_invariance(data: pd.DataFrame, factors: dict[str, list[str]], gr
     levels : a prefix of ('configural', 'metric', 'scalar').
     std_lv : identify by factor variances (fixed to 1 in every group) instead of marker loadings. With
         equal loadings this also equates the factor variances, so the default (markers) is lavaan's.
+    estimator : 'ML', or 'MLM' (robust: the table gains chi2_scaled and scaling_factor; chi2, CFI, TLI
+        and RMSEA columns hold the Satorra-Bentler scaled chi2 and the *robust* CFI/TLI/RMSEA, on which
+        the differences and Chen's rule are then computed; the unscaled values are kept as
+        chi2_ml, cfi_ml, tli_ml, rmsea_ml; Delta chi2 is the Satorra-Bentler (2001) scaled difference).
 
-    Formula: :math:`\\Delta\\chi^2 = \\chi^2_{k} - \\chi^2_{k-1}`, df :math:`= df_k - df_{k-1}`;
-    :math:`\\Delta CFI = CFI_k - CFI_{k-1}`, :math:`\\Delta RMSEA = RMSEA_k - RMSEA_{k-1}`.
+    Formula: ML: :math:`\Delta\chi^2 = \chi^2_{k} - \chi^2_{k-1}` on :math:`df_k - df_{k-1}` df;
+    MLM: :math:`\Delta T = (T_k - T_{k-1}) / c_d`, :math:`c_d = (df_k c_k - df_{k-1} c_{k-1}) /
+    (df_k - df_{k-1})` with T unscaled and c the scaling factors (Satorra & Bentler 2001);
+    :math:`\Delta CFI = CFI_k - CFI_{k-1}`, :math:`\Delta RMSEA = RMSEA_k - RMSEA_{k-1}`.
     """
     levels = tuple(levels)
     if levels != LEVELS[: len(levels)] or not levels:
         raise AnalysisError(f"Invariance: levels must be a prefix of {LEVELS}, got {levels}")
+    if estimator not in ("ML", "MLM"):
+        raise AnalysisError(f"Invariance: estimator {estimator!r} is not implemented; choose 'ML' or 'MLM'")
+    robust = estimator == "MLM"
     rows, estimates, converged = [], {}, True
     fits = {}
     for level in levels:
-        fit = fit_model(data, factors, group=group, std_lv=std_lv, meanstructure=True, equal=_EQUAL[level])
+        fit = fit_model(data, factors, group=group, std_lv=std_lv, meanstructure=True, equal=_EQUAL[level],
+                        robust=robust)
         fits[level] = fit
         converged &= fit.converged
         m = fit_measures(fit)
-        rows.append({"model": level, **{k: m[k] for k in (
+        row = {"model": level, **{k: m[k] for k in (
             "chi2", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr", "aic", "bic",
-            "n_parameters")}})
+            "n_parameters")}}
+        if robust:
+            sb = satorra_bentler(fit, m)
+            row.update({"chi2_ml": m["chi2"], "cfi_ml": m["cfi"], "tli_ml": m["tli"], "rmsea_ml": m["rmsea"],
+                        "scaling_factor": sb["scaling_factor"], "chi2": sb["chi2_scaled"], "p": sb["p_scaled"],
+                        "cfi": sb["cfi_robust"], "tli": sb["tli_robust"], "rmsea": sb["rmsea_robust"],
+                        "rmsea_ci_lower": sb["rmsea_ci_lower_robust"],
+                        "rmsea_ci_upper": sb["rmsea_ci_upper_robust"]})
+        rows.append(row)
         estimates[level] = estimates_table(fit).drop(columns="free")
     first = fits[levels[0]]
     n = first.fitter.n_total
@@ -157,10 +182,15 @@ def measurement_invariance(data: pd.DataFrame, factors: dict[str, list[str]], gr
     previous_holds = True
     for i in range(1, len(table)):
         cur, prev = table.iloc[i], table.iloc[i - 1]
-        d_chi2, d_df = cur.chi2 - prev.chi2, int(cur.df - prev.df)
+        d_df = int(cur.df - prev.df)
+        if robust:
+            c_d = (cur.df * cur.scaling_factor - prev.df * prev.scaling_factor) / d_df
+            d_chi2 = (cur.chi2_ml - prev.chi2_ml) / c_d
+        else:
+            d_chi2 = cur.chi2 - prev.chi2
         d_cfi, d_rmsea, d_srmr = cur.cfi - prev.cfi, cur.rmsea - prev.rmsea, cur.srmr - prev.srmr
         srmr_cut = crit.delta_srmr_metric if cur.model == "metric" else crit.delta_srmr_scalar
-        # rounding guard: a change equal to the cut-off at the printed precision counts as within it
+        # 1e-12: a change exactly at the cut-off (up to floating-point error) counts as within it
         holds = previous_holds and d_cfi >= -crit.delta_cfi - 1e-12 and d_rmsea <= crit.delta_rmsea + 1e-12
         table.loc[i, ["delta_chi2", "delta_df", "p_delta", "delta_cfi", "delta_rmsea", "delta_srmr"]] = [
             d_chi2, d_df, chi2_sf(max(d_chi2, 0.0), d_df) if d_df > 0 else math.nan, d_cfi, d_rmsea, d_srmr]
@@ -168,8 +198,13 @@ def measurement_invariance(data: pd.DataFrame, factors: dict[str, list[str]], gr
         table.at[i, "srmr_within"] = bool(d_srmr <= srmr_cut + 1e-12)
         previous_holds = holds
     text = crit.describe() + "; a level is not supported when the previous level failed"
+    if robust:
+        text += ("; robust ML (MLM): chi2 is the Satorra-Bentler scaled statistic, its differences the "
+                 "Satorra-Bentler (2001) scaled difference test, CFI/TLI/RMSEA the robust indices "
+                 "(Brosseau-Liard & Savalei 2012, 2014)")
     return InvarianceResult(
         factors={f: list(v) for f, v in factors.items()}, group=group, group_labels=tuple(first.group_labels),
         group_n={lab: d.n for lab, d in zip(first.group_labels, first.data)}, n=n, n_dropped=first.n_dropped,
         table=table, criteria=crit, criteria_text=text, estimates=estimates, converged=converged,
+        estimator=estimator,
     )

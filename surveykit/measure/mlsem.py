@@ -269,8 +269,9 @@ def normal_weight(sigma: np.ndarray, meanstructure: bool = False) -> np.ndarray:
 
 def moments(values: np.ndarray, fourth: bool = False) -> GroupMoments:
     """Listwise-complete values (n x p) -> n, covariance with divisor n, means, and with ``fourth`` the
-    asymptotic covariance matrix Gamma of vech(S): Gamma_(ij),(kl) = s_ijkl - s_ij s_kl (divisor n;
-    Browne 1984), which robust ML (Satorra-Bentler) needs."""
+    asymptotic covariance matrix Gamma of (vech S, ybar) (divisor n; Browne 1984), which robust ML
+    (Satorra-Bentler) needs: Gamma_(ij),(kl) = s_ijkl - s_ij s_kl, Cov(s_ij, ybar_k) = s_ijk,
+    Var(ybar) = S. Rows and columns in the order of :func:`jacobian` (vech first, then means)."""
     n = values.shape[0]
     mean = values.mean(axis=0)
     centred = values - mean
@@ -278,11 +279,12 @@ def moments(values: np.ndarray, fourth: bool = False) -> GroupMoments:
     if fourth:
         r, c = vech_index(values.shape[1])
         s = (centred.T @ centred / n)[r, c]  # mean of the products = vech(S)
-        gamma = np.zeros((len(r), len(r)))
+        k = len(r) + values.shape[1]
+        gamma = np.zeros((k, k))
         # in chunks: the n x p(p+1)/2 matrix of products would not fit in memory for large n
         for start in range(0, n, 20000):
             block = centred[start:start + 20000]
-            prods = block[:, r] * block[:, c] - s
-            gamma += prods.T @ prods
+            z = np.hstack([block[:, r] * block[:, c] - s, block])
+            gamma += z.T @ z
         gamma /= n
     return GroupMoments(n=n, cov=centred.T @ centred / n, mean=mean, gamma=gamma)

@@ -99,3 +99,13 @@ dump_mlm <- function(fit, tag) {
 }
 dump_mlm(cfa(hs_model, data = hs, estimator = "MLM"), "hs_mlm")
 dump_mlm(cfa(saq_model, data = saq, estimator = "MLM"), "saq_mlm")
+
+# measurement invariance with robust ML (MLM): scaled statistics per model and the Satorra-Bentler (2001)
+# scaled difference tests (lavTestLRT's default method for MLM)
+mi_mlm <- lapply(list("", "loadings", c("loadings", "intercepts")), function(eq)
+  cfa(hs_model, data = hs, group = "school", group.equal = eq, estimator = "MLM"))
+names(mi_mlm) <- c("configural", "metric", "scalar")
+for (lv in names(mi_mlm)) dump_mlm(mi_mlm[[lv]], paste0("mi_mlm_", lv))
+lrt <- lavTestLRT(mi_mlm$configural, mi_mlm$metric, mi_mlm$scalar)
+wcsv(data.frame(model = names(mi_mlm), df = lrt$Df, chisq = lrt$Chisq, chisq_diff = lrt$`Chisq diff`,
+                df_diff = lrt$`Df diff`, p_diff = lrt$`Pr(>Chisq)`), "mi_mlm_lrt.csv")
