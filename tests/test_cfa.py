@@ -173,5 +173,9 @@ def test_errors(hs):
         cfa(hs, {"f": ["x1", "nope"]})
     with pytest.raises(AnalysisError, match="at least 2"):
         cfa(hs, {"f": ["x1"], "g": ["x2", "x3"]})
+    with pytest.raises(AnalysisError, match="must be a list"):
+        cfa(hs, {"f": "x1 x2 x3"})
+    with pytest.raises(AnalysisError, match="twice"):
+        cfa(hs, {"f": ["x1", "x2", "x2"]})
     with pytest.raises(AnalysisError, match="not implemented"):
         cfa(hs, HS_FACTORS, estimator="WLSMV")

@@ -38,7 +38,12 @@ def check_factors(data: pd.DataFrame, factors: dict[str, list[str]], extra: tupl
     items: list[str] = []
     problems = []
     for name, its in factors.items():
+        if isinstance(its, str) or not hasattr(its, "__iter__"):
+            problems.append(Problem(f"factor {name!r}: the items must be a list, got {its!r}"))
+            continue
         its = list(its)
+        if len(set(its)) < len(its):
+            problems.append(Problem(f"factor {name!r} lists an item twice", values=tuple(map(str, its))))
         if len(its) < 2:
             problems.append(Problem(f"factor {name!r} has {len(its)} item(s); at least 2 are needed"))
         for it in its:
