@@ -1,1 +1,2 @@
-"""Stage 3, measurement: factor analysis, reliability, index scores, survey weights and clustering (ICC)."""
+"""Stage 3, measurement: exploratory and confirmatory factor analysis, measurement invariance, polychoric
+correlations, reliability (alpha, omega), index scores, survey weights and clustering (ICC)."""
