@@ -24,6 +24,7 @@ from surveykit.scorecard import (
     validity,
 )
 from surveykit.scorecard.spec import Bands, Indicator
+from surveykit.stats.proportions import wilson_interval
 
 
 @pytest.fixture(scope="module")
@@ -195,17 +196,17 @@ def test_decoupling_slopes_against_statsmodels(panel):
     (5, 56, 0, 29, -0.0381, 0.1926),
 ])
 def test_newcombe_method10_published(x1, n1, x2, n2, low, high):
-    d = audit.newcombe_difference(x1, n1, x2, n2)
+    d = audit.newcombe_gap(x1, n1, x2, n2)
     assert (d["ci_low"], d["ci_high"]) == pytest.approx((low, high), abs=5e-5)  # printed to 4 decimals
 
 
 def test_wilson_against_statsmodels():
     for x, n in ((0, 10), (25, 100), (47, 100), (100, 100)):
-        assert audit.wilson_interval(x, n) == pytest.approx(proportion_confint(x, n, method="wilson"), rel=1e-9, abs=1e-12)
+        assert tuple(map(float, wilson_interval(x, n))) == pytest.approx(proportion_confint(x, n, method="wilson"), rel=1e-9, abs=1e-12)
 
 
 def test_known_scorecard_share_gives_wilson_of_audit():
-    d = audit.newcombe_difference(25, 100, 0.63, None)
+    d = audit.newcombe_gap(25, 100, 0.63, None)
     lo, hi = proportion_confint(25, 100, method="wilson")
     assert (d["ci_low"], d["ci_high"]) == pytest.approx((lo - 0.63, hi - 0.63), rel=1e-9)
 
@@ -282,7 +283,8 @@ def _respondents(seed=7):
 
 def test_icc_against_anova():
     resp, _ = _respondents()
-    res = survey_link.icc_oneway(resp["malekort"], resp["office"])
+    link = survey_link.survey_scorecard_link(resp, "office", ["malekort"], _respondents()[1], min_group_size=1)
+    res = link.icc.set_index("index").loc["malekort"]
     table = sm.stats.anova_lm(smf.ols("malekort ~ C(office)", data=resp).fit())
     ms_b, ms_w = table.loc["C(office)", "mean_sq"], table.loc["Residual", "mean_sq"]
     n_j = resp.groupby("office").size()
@@ -297,7 +299,7 @@ def test_survey_link_min_group_size_correlations_and_regression():
     link = survey_link.survey_scorecard_link(resp, "office", ["malekort", "trivsel"], ind, outcome="B16", min_group_size=5)
     assert link.excluded == ("o5",)
     assert "o5" not in set(link.offices["office"])
-    assert link.icc.set_index("index").loc["malekort", "n_groups"] == 7
+    assert link.icc.set_index("index").loc["malekort", "n_clusters"] == 7
     means = resp[resp["office"] != "o5"].groupby("office")[["malekort", "trivsel"]].mean().join(ind)
     c = link.correlations.set_index(["index", "indicator"]).loc[("malekort", "B16")]
     assert c["r"] == pytest.approx(stats.pearsonr(means["malekort"], means["B16"]).statistic, rel=1e-9)

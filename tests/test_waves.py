@@ -21,9 +21,9 @@ from surveykit.compare.waves import (
     flag_changes,
     proportion_change,
     welch_change,
-    wilson_interval,
 )
 from surveykit.data.units import build_tree
+from surveykit.stats.proportions import wilson_interval
 
 DATA = Path(__file__).parent / "data" / "waves"
 

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveykit.compare.waves import wilson_interval
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.proportions import wilson_interval
 
 PROMOTERS = (9, 10)
 DETRACTORS = (0, 1, 2, 3, 4, 5, 6)
@@ -177,7 +177,7 @@ def engagement_index(data: pd.DataFrame, items: Sequence[str], favourable: Seque
     ind = np.column_stack([complete, engaged]).astype("float64")
     keys, levels, counts = _group_counts(ind, groups, tree, unit_codes)
     n, k = counts[:, 0], counts[:, 1]
-    lo, hi = wilson_interval(k, n, alpha)
+    lo, hi = wilson_interval(k, n, 1.0 - alpha)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(n > 0, 100 * k / n, np.nan)
     table = pd.DataFrame({"n": n.astype(np.int64), "engaged": k.astype(np.int64), "pct": pct,

@@ -24,13 +24,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveykit.stats.distributions import t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
-
-
-def _z(alpha: float) -> float:
-    return float(-special.ndtri(alpha / 2.0))
+from surveykit.stats.distributions import t_ppf, t_two_sided
+from surveykit.stats.proportions import newcombe_difference
 
 
 def _arrays(*xs):
@@ -72,22 +69,6 @@ def welch_change(n_prev, mean_prev, var_prev, n_curr, mean_curr, var_curr, alpha
     return out
 
 
-def wilson_interval(x, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson (1927) score interval for a proportion x/n (no continuity correction), vectorised.
-
-    centre = (p + z^2/(2n)) / (1 + z^2/n);  half = z sqrt(p(1-p)/n + z^2/(4n^2)) / (1 + z^2/n).
-    The interval R's ``prop.test(x, n, correct = FALSE)`` reports. n = 0 gives NaN.
-    """
-    x, n = _arrays(x, n)
-    z = _z(alpha)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        denom = 1.0 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
-
-
 def proportion_change(x_prev, n_prev, x_curr, n_curr, alpha: float = 0.05) -> pd.DataFrame:
     """Change in a proportion, ``p2 - p1``, with Newcombe's hybrid score CI and the pooled z test.
 
@@ -106,13 +87,9 @@ def proportion_change(x_prev, n_prev, x_curr, n_curr, alpha: float = 0.05) -> pd
     x1, n1, x2, n2 = _arrays(x_prev, n_prev, x_curr, n_curr)
     x1, n1, x2, n2 = (a.ravel() for a in (x1, n1, x2, n2))
     ok = (n1 > 0) & (n2 > 0)
-    l1, u1 = wilson_interval(x1, n1, alpha)
-    l2, u2 = wilson_interval(x2, n2, alpha)
+    diff, lower, upper = newcombe_difference(x2, n2, x1, n1, confidence=1.0 - alpha)
     with np.errstate(invalid="ignore", divide="ignore"):
         p1, p2 = x1 / n1, x2 / n2
-        diff = p2 - p1
-        lower = diff - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-        upper = diff + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
         pool = (x1 + x2) / (n1 + n2)
         se0 = np.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
         z = np.where(ok & (se0 > 0), diff / se0, np.nan)

@@ -62,8 +62,15 @@ def _split_path(path: str) -> list[str]:
 
 
 def replication_records(results: dict, q: Questionnaire) -> list[dict]:
+    """The questionnaire's published values beside the reproduced ones."""
+    return replication_table(results, q.published)
+
+
+def replication_table(results: dict, published) -> list[dict]:
+    """One record per published value (``table``, ``quantity``, ``path``, ``value``, ``tolerance``): the
+    value found at ``path`` in the results, the difference, and whether it is within the tolerance."""
     out, cache = [], {}
-    for pv in q.published:
+    for pv in published:
         try:
             value = resolve_path(results, pv.path, cache)
             reproduced = float(value) if value is not None else None

@@ -175,19 +175,6 @@ def analyse(card: Scorecard, data: ScorecardData) -> dict:
 
 def replication(results: dict, card: Scorecard) -> list[dict]:
     """Published against reproduced, each within its tolerance or not."""
-    from surveykit.pipeline.replication import resolve_path
+    from surveykit.pipeline.replication import replication_table
 
-    out, cache = [], {}
-    for pv in card.published:
-        note = None
-        try:
-            value = resolve_path(results, pv.path, cache)
-            reproduced = float(value) if value is not None else None
-        except (KeyError, TypeError, ValueError) as exc:
-            reproduced, note = None, f"not in results: {exc}"
-        diff = None if reproduced is None else reproduced - pv.value
-        out.append({"table": pv.table, "quantity": pv.quantity, "path": pv.path, "published": pv.value,
-                    "reproduced": reproduced, "difference": diff, "tolerance": pv.tolerance,
-                    "within": None if diff is None else bool(abs(diff) <= pv.tolerance + 1e-12),
-                    **({"note": note} if note else {})})
-    return out
+    return replication_table(results, card.published)

@@ -9,49 +9,21 @@ register strategically (the study's own reasoning about NAV Nordstrand).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.proportions import newcombe_difference
 
 
-def wilson_interval(x: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson (1927) score interval of a proportion x/n, without continuity correction."""
-    if n <= 0:
-        raise AnalysisError("a proportion needs a positive denominator")
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
-
-
-def newcombe_difference(x1: float, n1: float, x2: float, n2: float | None, confidence: float = 0.95) -> dict:
-    """Difference p1 - p2 of two independent proportions with Newcombe's (1998) hybrid score interval
-    (his method 10): with Wilson limits (l_i, u_i),
-    L = D - sqrt((p1 - l1)² + (u2 - p2)²), U = D + sqrt((u1 - p1)² + (p2 - l2)²).
-
-    ``n2 = None`` treats p2 = x2 as known without error (a population figure): then l2 = u2 = p2.
-
-    >>> d = newcombe_difference(56, 70, 48, 80)   # Newcombe 1998, Table II example (a)
-    >>> round(d["ci_low"], 4), round(d["ci_high"], 4)
-    (0.0524, 0.3339)
-    """
-    p1 = x1 / n1
-    l1, u1 = wilson_interval(x1, n1, confidence)
-    if n2 is None:
-        p2 = l2 = u2 = float(x2)
-    else:
-        p2 = x2 / n2
-        l2, u2 = wilson_interval(x2, n2, confidence)
-    d = p1 - p2
-    return {"difference": d, "ci_low": d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
-            "ci_high": d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)}
+def newcombe_gap(x1: float, n1: float, x2: float, n2: float | None, confidence: float = 0.95) -> dict:
+    """p1 - p2 with Newcombe's hybrid score CI (:func:`surveykit.stats.proportions.newcombe_difference`);
+    ``n2 = None``: p2 = x2 is a known share (a population figure)."""
+    d, lo, hi = newcombe_difference(x1, n1, x2, n2, confidence)
+    return {"difference": float(d), "ci_low": float(lo), "ci_high": float(hi)}
 
 
 def cohen_kappa(a, b) -> dict:
@@ -164,7 +136,7 @@ def measured_vs_audited(scorecard_pct: pd.Series, audit: pd.DataFrame, criterion
         xs = ps if ns is None else ps * ns
         row = {"unit": unit, "scorecard": ps, "scorecard_n": ns, "n_audited": n}
         for kind, x in (("strict", int((s == 2).sum())), ("lenient", int((s >= 1).sum()))):
-            gap = newcombe_difference(x, n, xs, ns, confidence)
+            gap = newcombe_gap(x, n, xs, ns, confidence)
             row.update({kind: x / n, f"gap_{kind}": gap["difference"], f"gap_{kind}_low": gap["ci_low"],
                         f"gap_{kind}_high": gap["ci_high"]})
         at_or_near = target_pct is not None and ps * 100 >= target_pct - near_pct

@@ -13,30 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
+from surveykit.measure.clustering import icc as office_icc
 
 from .validity import ols_model, pearson_ci
-
-
-def icc_oneway(scores: pd.Series, groups: pd.Series) -> dict:
-    """ICC(1) and ICC(2) from a one-way ANOVA of ``scores`` by ``groups`` (Bliese 2000, eqs. 1 and 2):
-    ICC(1) = (MS_B - MS_W) / (MS_B + (k - 1) MS_W), ICC(2) = (MS_B - MS_W) / MS_B, with k the group size
-    (unbalanced groups: n0 = (N - Σ n_j² / N) / (J - 1))."""
-    d = pd.DataFrame({"y": scores.astype(float), "g": groups}).dropna()
-    g = d.groupby("g")["y"]
-    n_j, m_j = g.size(), g.mean()
-    J, N = len(n_j), len(d)
-    if J < 2 or N <= J:
-        raise AnalysisError(f"ICC needs at least 2 groups and more respondents than groups (got {J} and {N})")
-    ms_b = float((n_j * (m_j - d["y"].mean()) ** 2).sum()) / (J - 1)
-    ms_w = float(((d["y"] - d["g"].map(m_j)) ** 2).sum()) / (N - J)
-    k = (N - float((n_j ** 2).sum()) / N) / (J - 1)
-    f = ms_b / ms_w
-    return {"icc1": (ms_b - ms_w) / (ms_b + (k - 1) * ms_w), "icc2": (ms_b - ms_w) / ms_b, "ms_between": ms_b,
-            "ms_within": ms_w, "f": f, "p": float(stats.f.sf(f, J - 1, N - J)), "k": k, "n_groups": J, "n": N}
 
 
 @dataclass(frozen=True)
@@ -74,7 +56,8 @@ def survey_scorecard_link(respondents: pd.DataFrame, office: str, indices: list[
     keep = sizes[sizes >= min_group_size].index
     excluded = tuple(sorted(set(sizes.index) - set(keep)))
     d = d[d[office].isin(keep)]
-    icc = pd.DataFrame([{"index": i, **icc_oneway(d[i], d[office])} for i in indices])
+    # ICC(1)/ICC(2) with Bliese's adjusted group size for unbalanced offices (surveykit.measure.clustering)
+    icc = office_icc(d, list(indices), office, k="adjusted").table.rename(columns={"score": "index"})
     means = d.groupby(office)[indices].mean()
     means["n_respondents"] = sizes.reindex(means.index)
     ind = indicators.copy()
