@@ -27,40 +27,39 @@ def categorical_variables(q: Questionnaire) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def reversed_among(q: Questionnaire, names) -> list[str]:
+    """Those of ``names`` that are items declared reverse-keyed (scored in keyed direction in the results)."""
+    from surveykit.measure.scoring import reversed_items
+
+    declared = set(reversed_items(q))
+    return [n for n in names if n in declared]
+
+
 def _labels(q: Questionnaire, variables: list[str], lang: str) -> dict[str, dict]:
     return {v: {int(c): text_in(t, lang) for c, t in (q.codes_of(v) or {}).items()} for v in variables}
 
 
 # ------------------------------------------------------------------------------------------ measure
-def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    """Add one column per index: the mean of its items after reverse-keying, with the index's min_valid."""
-    from surveykit.measure.reliability import score_index
+def _reliability_items(keyed: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
+    """The items of a reliability analysis from the keyed frame, with the items the index or plan reverses
+    for itself only reverse-keyed on top (items declared ``reverse: true`` are keyed already)."""
+    from surveykit.measure.scoring import reverse_key, reversed_items
 
-    scores = {}
-    for index in q.indices:
-        scale = q.scales[q.item_map[index.items[0]].scale]
-        reverse = [i for i in index.items if i in index.reverse or q.item_map[i].reverse]
-        scores[index.id] = score_index(frame, index.items, reverse=reverse, scale_min=scale.min,
-                                       scale_max=scale.max, min_valid=index.min_valid)
-    return frame.assign(**scores) if scores else frame
-
-
-def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
-    from surveykit.measure.reliability import reverse_key
-
-    data = frame[items].astype("float64")
+    declared = set(reversed_items(q))
+    data = keyed[items].astype("float64")
     for item in items:
-        if item in extra_reverse or q.item_map[item].reverse:
+        if item in extra_reverse and item not in declared:
             scale = q.scales[q.item_map[item].scale]
             data[item] = reverse_key(data[item], scale.min, scale.max)
     return data
 
 
-def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
+def reliability_record(keyed: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
                        label: str | None) -> dict:
+    """Reliability of ``items`` read from the keyed frame (surveykit.measure.scoring.keyed_frame)."""
     from surveykit.measure.reliability import cronbach_alpha
 
-    data = _reversed_items(frame, q, items, reverse)
+    data = _reliability_items(keyed, q, items, reverse)
     rel = cronbach_alpha(data, missing="listwise")
     stats = rel.item_stats
     record = {
@@ -80,7 +79,7 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
     return record
 
 
-def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
+def factor_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> dict:
     from surveykit.measure.correlations import correlation_matrix
     from surveykit.measure.efa import efa
     from surveykit.measure.factorability import factorability
@@ -97,7 +96,8 @@ def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
     loadings = result.loadings
     oblique = result.oblique
     return {
-        "label": None, "items": list(plan.items), "n": fac.n, "missing": missing,
+        "label": None, "items": list(plan.items), "reversed": reversed_among(q, plan.items), "n": fac.n,
+        "missing": missing,
         "n_pairwise_min": fac.n_pairwise_min, "n_pairwise_max": fac.n_pairwise_max,
         "determinant": fac.determinant, "kmo": fac.kmo, "kmo_items": fac.msa.to_dict(),
         "bartlett": {"chi2": fac.bartlett_chi2, "df": fac.bartlett_df, "p": fac.bartlett_p},
@@ -161,6 +161,8 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
         for name in names:
             row = table.loc[name]
             rec = {"label": q.label_of(name, lang), "kind": q.kind_of(name)}
+            if reversed_among(q, [name]):
+                rec["reversed"] = True  # the answers below are keyed (min + max - x)
             for col in ("n", "n_missing", "mean", "sd", "variance", "se", "median", "min", "max"):
                 rec[col] = row[col]
             rec["modes"] = list(row["modes"]) if isinstance(row.get("modes"), tuple) else None
@@ -252,6 +254,8 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
                                                          table["sd"].tolist(), se)}
         is_t = res.__class__.__name__ == "TTestResult"
         rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
+        if reversed_among(q, [outcome]):
+            rec["reversed"] = True
         if is_t:
             rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
                        d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None))
@@ -299,7 +303,8 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
             "hidden_cells": int(hide.sum())}
 
 
-def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, computed=None) -> dict:
+def correlation_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], method: str,
+                       computed=None) -> dict:
     """r, p and n of ``variables``. ``computed``: a Pearson correlation_matrix result holding all of them
     (pairwise r, p and n of a pair do not depend on the other variables, so its entries are the same)."""
     from surveykit.compare import correlation_matrix
@@ -310,7 +315,7 @@ def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, c
         res = correlation_matrix(frame, variables, method=method)
     as_nested = lambda m: {a: {b: m.loc[a, b] for b in variables} for a in variables}  # noqa: E731
     return {"variables": list(variables), "method": method, "r": as_nested(res.r), "p": as_nested(res.p),
-            "n": as_nested(res.n)}
+            "n": as_nested(res.n), "reversed": reversed_among(q, variables)}
 
 
 # ------------------------------------------------------------------------------------------ regression
@@ -352,6 +357,7 @@ def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Se
         "label": text_in(plan.label, settings.lang, plan.id) if plan.label else plan.id,
         "outcome": plan.outcome, "n": res.n, "n_excluded": res.missing.n_excluded, "missing": "listwise",
         "blocks": [list(b.predictors) for b in plan.blocks],
+        "reversed": reversed_among(q, [plan.outcome, *predictors]),
         "references": {k: plain_code(v) for k, v in res.references.items()},
         "steps": steps.to_dict(orient="records"),
         "coefficients": coefs.to_dict(orient="records"),

@@ -23,7 +23,6 @@ from surveykit.pipeline.records import (
     regression_record,
     reliability_record,
     sample_record,
-    score_indices,
 )
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
@@ -72,11 +71,16 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("indices")
     from surveykit.compare import FrameCache
 
-    frame = score_indices(prepared.frame, q)
+    from surveykit.measure.scoring import reversed_items, scored_frame
+
+    # every analysis reads the keyed frame: items declared reverse-keyed scored min + max - x (one place)
+    frame = scored_frame(prepared.frame, q)
+    keyed_items = set(reversed_items(q))
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
     # group codes of every categorical variable, made once: the sample counts come from them, and
     # the comparisons reuse them for every variable suppression leaves unchanged
-    unmasked = FrameCache(frame, value_codes=prepared.value_codes)
+    # (value codes made while recoding describe the raw answers: not those of the reverse-keyed items)
+    unmasked = FrameCache(frame, value_codes={k: v for k, v in prepared.value_codes.items() if k not in keyed_items})
     counts = {}
     for name in categorical:
         if pd.api.types.is_numeric_dtype(frame[name]):
@@ -204,7 +208,7 @@ def factor_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData
     out = {}
     for fa in q.analysis.factor_analyses:
         with _Context(prepared, f"factor analysis {fa.id!r}"):
-            record = factor_record(frame, fa, settings)
+            record = factor_record(frame, q, fa, settings)
         record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
         out[fa.id] = record
     return out
@@ -226,7 +230,7 @@ def correlation_records(frame: pd.DataFrame, q: Questionnaire, prepared: Prepare
     else:
         overall = {"variables": [], "r": [], "p": [], "n": []}
     tables = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                     **correlation_record(frame, list(c.variables), c.method, everything)} for c in plans}
+                     **correlation_record(frame, q, list(c.variables), c.method, everything)} for c in plans}
     return overall, tables
 
 

@@ -38,7 +38,10 @@ class Builder(CompareSections, MeasureSections, ModelSections):
 
     # small helpers -------------------------------------------------------------------------
     def label(self, var: str) -> str:
-        return self.q.label_of(var, self.lang)
+        """The variable's label; an item declared reverse-keyed (shown in keyed direction) is marked so."""
+        item = self.q.item_map.get(var)
+        suffix = f" {self.s['reversed']}" if item is not None and item.reverse else ""
+        return self.q.label_of(var, self.lang) + suffix
 
     def plan_label(self, plans: list, plan_id: str, record: dict | None = None) -> str:
         """The label of an analysis plan: from results (written in the run's language), else the YAML."""

@@ -64,7 +64,7 @@ class CompareSections:
             rows = []
             for v in likert:
                 d = desc[v]
-                rows.append(Row([txt(d.get("label") or self.label(v), "label"),
+                rows.append(Row([txt(self.label(v), "label"),
                                  num(d.get("n"), fmt.integer, lang), num(d.get("mean"), fmt.mean, lang),
                                  num(d.get("sd"), fmt.sd, lang),
                                  *[num(d["pct"].get(k), fmt.pct, lang) for k in values],
@@ -76,14 +76,14 @@ class CompareSections:
             sec.blocks.append(Table(f"desc-{slug(key)}", self.f("desc_title", name=name), header, rows, notes))
             draw = partial(
                 figs.likert_bars,
-                [desc[v].get("label") or self.label(v) for v in likert],
+                [self.label(v) for v in likert],
                 [[desc[v]["pct"].get(k) for k in values] for v in likert],
                 labels, lambda x: fmt.number(x, 0, lang), s["likert_axis"],
             )
             sec.blocks.append(Figure(f"likert-{slug(key)}", self.f("likert_fig", name=name), draw))
         if plain:
             header = [head(s["variable"], s["n"], s["mean"], s["sd"], s["min"], s["max"])]
-            rows = [Row([txt(desc[v].get("label") or self.label(v), "label"), num(desc[v].get("n"), fmt.integer, lang),
+            rows = [Row([txt(self.label(v), "label"), num(desc[v].get("n"), fmt.integer, lang),
                          num(desc[v].get("mean"), fmt.mean, lang), num(desc[v].get("sd"), fmt.sd, lang),
                          num(desc[v].get("min"), fmt.mean, lang), num(desc[v].get("max"), fmt.mean, lang)])
                     for v in plain]
