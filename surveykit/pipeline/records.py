@@ -20,6 +20,12 @@ def plain_code(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def code_key(value: Any) -> str:
+    """The key of a group in results.json: its code as text ("1", "2"), the same in every report language
+    (labels stand beside it, in ``label`` fields)."""
+    return str(plain_code(value))
+
+
 def categorical_variables(q: Questionnaire) -> list[str]:
     """Every coded background or derived variable (the ones groups are made of)."""
     names = [b.id for b in q.background if b.type != "number"]
@@ -89,9 +95,13 @@ def factor_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Setting
     missing = plan.missing or settings.missing
     correlation = correlation_matrix(data, missing)  # once, for all three analyses
     fac = factorability(data, missing=missing, correlation=correlation)
-    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing, correlation=correlation)
+    pa = plan.parallel
+    seed = settings.seed if pa.seed is None else pa.seed
+    parallel = parallel_analysis(data, n_iter=pa.n_iter, seed=seed, percentile=pa.percentile, missing=missing,
+                                 correlation=correlation)
     result = efa(data, n_factors=plan.n_factors, extraction=plan.extraction, rotation=plan.rotation,
-                 missing=missing, seed=settings.seed, correlation=correlation)
+                 missing=missing, seed=seed, correlation=correlation, normalize=plan.normalize,
+                 gamma=plan.gamma, kappa=plan.kappa, parallel=parallel)
     eig = result.eigenvalues.table
     loadings = result.loadings
     oblique = result.oblique
@@ -111,6 +121,7 @@ def factor_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Setting
                      "n_iter": parallel.n_iter, "seed": parallel.seed},
         "n_factors": result.n_factors, "n_factors_rule": result.n_factors_rule,
         "extraction": result.extraction, "rotation": result.rotation, "loading_cutoff": plan.loading_cutoff,
+        "rotation_options": {"normalize": plan.normalize, "gamma": plan.gamma, "kappa": plan.kappa},
         "loadings": {item: loadings.loc[item].tolist() for item in loadings.index},
         "structure": ({item: result.structure.loc[item].tolist() for item in result.structure.index}
                       if oblique else None),
@@ -136,15 +147,18 @@ def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, 
         out[name] = {
             "label": q.label_of(name, lang), "n": valid, "n_missing": n_rows - valid,
             "n_hidden": valid - sum(shown.values()), "n_missing_or_hidden": n_rows - sum(shown.values()),
-            "counts": {q.code_label(name, code, lang): {"code": plain_code(code), "n": n,
-                                                       "pct": 100.0 * n / valid if valid else None}
+            "counts": {code_key(code): {"code": plain_code(code), "label": q.code_label(name, code, lang), "n": n,
+                                        "pct": 100.0 * n / valid if valid else None}
                        for code, n in shown.items()},
         }
     return out
 
 
 def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str,
-                        min_group_size: int, cache=None) -> dict:
+                        min_group_size: int, cache=None, non_substantive: dict | None = None) -> dict:
+    """N, mean, SD, ... and the % of each answer per variable. ``non_substantive``: {item: {code: n}} of the
+    'don't know' answers (RecodeLog.non_substantive): they are missing in ``frame`` (left out of every
+    statistic) and reported beside, as n and % of those who answered the item."""
     from surveykit.compare import describe
 
     out = {}
@@ -172,8 +186,24 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
                 rec["top3_pct"] = row["pct_top3"]
                 rec["favourable_pct"] = row["pct_favourable"]
             rec["suppressed"] = bool(row.get("suppressed", False))
+            declared = q.non_substantive_of(name)
+            if declared:
+                rec.update(_non_substantive_record(declared, (non_substantive or {}).get(name, {}), rec, lang))
             out[name] = rec
     return out
+
+
+def _non_substantive_record(declared: dict, counts: dict, rec: dict, lang: str) -> dict:
+    """'% don't know' of an item: n and % of those who answered it (substantive + non-substantive)."""
+    n_ns = int(sum(counts.values()))
+    answered = int(rec["n"]) + n_ns
+    pct = lambda n: 100.0 * n / answered if answered else None  # noqa: E731
+    return {
+        "n_missing": int(rec["n_missing"]) - n_ns,  # not answered (the non-substantive answers are apart)
+        "n_answered": answered, "n_non_substantive": n_ns, "non_substantive_pct": pct(n_ns),
+        "non_substantive": {str(code): {"label": text_in(label, lang), "n": int(counts.get(code, 0)),
+                                        "pct": pct(counts.get(code, 0))} for code, label in declared.items()},
+    }
 
 
 def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[str], lang: str,
@@ -219,7 +249,8 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
                 by_status = table.sum(axis=tuple(a for a in range(1, len(chunk) + 1) if a != axis))
                 n, fav = by_status[:-1, 1] + by_status[:-1, 2], by_status[:-1, 2]
                 per_index[names[j]][gv] = {
-                    q.code_label(gv, key, lang): {"code": plain_code(key), "n": int(n[g]), "pct": 100.0 * fav[g] / n[g]}
+                    code_key(key): {"code": plain_code(key), "label": q.code_label(gv, key, lang), "n": int(n[g]),
+                                    "pct": 100.0 * fav[g] / n[g]}
                     for g, key in enumerate(keys) if n[g] >= min_group_size}
     for j, name in enumerate(names):
         n_valid = int(np.count_nonzero(status[j]))
@@ -248,7 +279,8 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     for (outcome, gv), res in result.results.items():
         table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
         se = table["se"].tolist() if "se" in table else [None] * len(table)
-        groups = {str(label): {"code": plain_code(code), "n": int(n), "mean": mean, "sd": sd, "se": e}
+        groups = {code_key(code): {"code": plain_code(code), "label": str(label), "n": int(n), "mean": mean,
+                                   "sd": sd, "se": e}
                   for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
                                                          table["n"].tolist(), table["mean"].tolist(),
                                                          table["sd"].tolist(), se)}
@@ -290,9 +322,7 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
 
     def table(frame: pd.DataFrame) -> dict:
         values = frame.to_numpy(dtype="float64")
-        return {q.code_label(row, r, settings.lang): {q.code_label(col, c, settings.lang):
-                                                      (None if hide[i, j] else values[i, j])
-                                                      for j, c in enumerate(frame.columns)}
+        return {code_key(r): {code_key(c): (None if hide[i, j] else values[i, j]) for j, c in enumerate(frame.columns)}
                 for i, r in enumerate(frame.index)}
 
     return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": res.chi2, "df": res.df, "p": res.p,
@@ -300,6 +330,8 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
             "fisher_p": res.fisher_p_two_sided, "expected_below_5_pct": res.pct_cells_expected_lt5,
             "expected_warning": res.expected_warning, "min_expected": res.min_expected,
             "counts": table(counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
+            "row_labels": {code_key(r): q.code_label(row, r, settings.lang) for r in counts.index},
+            "col_labels": {code_key(c): q.code_label(col, c, settings.lang) for c in counts.columns},
             "hidden_cells": int(hide.sum())}
 
 

@@ -111,6 +111,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "missing_data": {
             "rule": settings.missing, "reliability": "listwise", "comparisons": "pairwise (per test)",
             "regressions": "listwise", "missing_codes": prepared.recode_log.missing_codes,
+            "non_substantive": {item: {str(code): n for code, n in counts.items()}
+                                for item, counts in prepared.recode_log.non_substantive.items()},
             "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
             "notes": prepared.warnings,
         },
@@ -133,7 +135,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
     described = [v for v in described if q.kind_of(v) in ("item", "index", "number")]
     # on the masked frame, which holds the same items, indices and numbers (only groups are hidden)
-    results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache)
+    results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache,
+                                                  prepared.recode_log.non_substantive)
     results["descriptive_plans"] = [{"id": d.id, "label": text_in(d.label, settings.lang, d.id) if d.label else d.id,
                                      "variables": list(d.variables)} for d in plan.descriptives]
     # filled in below from the second thread; placed here to keep results.json's order of sections

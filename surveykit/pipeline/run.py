@@ -19,7 +19,7 @@ from pathlib import Path
 from surveykit.data.prepare import load_and_recode
 from surveykit.errors import SurveyError
 from surveykit.pipeline.results import build_results, free_text_answers, results_json
-from surveykit.pipeline.settings import STAGES, RunOutput, Settings
+from surveykit.pipeline.settings import STAGES, RunOutput, Settings, report_language
 from surveykit.spec.questionnaire import Questionnaire
 
 
@@ -43,12 +43,15 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str = "nb",
+def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str | None = None,
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
         extra_columns: str = "error") -> RunOutput:
-    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
+    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``.
+
+    ``lang``: the report's language; default the questionnaire's first declared language."""
     from surveykit.report import render_report
 
+    lang = report_language(q, lang)
     plan = q.analysis
     settings = Settings(lang=lang, alpha=plan.alpha,
                         min_group_size=plan.min_group_size if min_group_size is None else min_group_size,

@@ -228,7 +228,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "free_text_intro": "Svarene vises i tilfeldig rekkefølge og uten bakgrunnsopplysninger.",
         "no_answers": "Ingen svar.",
         # reverse keys and non-substantive answers (surveykit.measure.scoring)
-        "method_non_substantive": "{n} svar var «{labels}» ({codes}). De er telt og vist per påstand som "
+        "method_non_substantive": "{n} svar var «{labels}» (kode {codes}). De er telt og vist per påstand som "
                                   "«% {first}», men holdt utenfor gjennomsnitt, standardavvik, tester og "
                                   "andel positive.",
         "method_reversed": "Reverserte påstander ({items}) er snudd (laveste verdi blir høyeste) i alle analyser "
@@ -443,7 +443,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "within": "Within",
         "free_text_intro": "Answers are shown in random order and without background information.",
         "no_answers": "No answers.",
-        "method_non_substantive": "{n} answers were '{labels}' ({codes}). They are counted and shown per item "
+        "method_non_substantive": "{n} answers were '{labels}' (code {codes}). They are counted and shown per item "
                                   "as '% {first}', but left out of means, standard deviations, tests and "
                                   "favourable %.",
         "method_reversed": "Reverse-keyed items ({items}) are scored in reverse (the lowest answer counts as "
