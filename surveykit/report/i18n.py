@@ -231,8 +231,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_non_substantive": "{n} svar var «{labels}» (kode {codes}). De er telt og vist per påstand som "
                                   "«% {first}», men holdt utenfor gjennomsnitt, standardavvik, tester og "
                                   "andel positive.",
-        "method_reversed": "Reverserte påstander ({items}) er snudd (laveste verdi blir høyeste) i alle analyser "
-                           "og merket «(reversert)».",
+        "method_reversed": "Reverserte påstander ({items}) er snudd i alle analyser (svaret x teller som "
+                           "min + maks − x, slik at en høy verdi er positiv) og merket «(reversert)»: prosent per "
+                           "verdi, gjennomsnitt og andel positive gjelder de snudde svarene.",
     },
     "en": {
         "html_lang": "en",
@@ -446,8 +447,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_non_substantive": "{n} answers were '{labels}' (code {codes}). They are counted and shown per item "
                                   "as '% {first}', but left out of means, standard deviations, tests and "
                                   "favourable %.",
-        "method_reversed": "Reverse-keyed items ({items}) are scored in reverse (the lowest answer counts as "
-                           "the highest) in every analysis and marked '(reversed)'.",
+        "method_reversed": "Reverse-keyed items ({items}) are scored in reverse in every analysis (an answer x "
+                           "counts as min + max − x, so that a high score is favourable) and marked '(reversed)': "
+                           "their percentages per value, means and favourable % are of the reversed answers.",
     },
 }
 
