@@ -273,3 +273,49 @@ def test_non_substantive_code_inside_the_scale_is_refused(paths):
     with pytest.raises(SpecError) as err:
         questionnaire_from_dict(data, paths["yaml"])
     assert "inside the scale 1..5" in err.value.render()
+
+
+def test_every_command_defaults_to_the_questionnaires_first_language(paths, repo_dir, tmp_path, capsys):
+    from surveykit.cli import main
+
+    assert main(["describe", str(paths["yaml"]), "--sample"]) == 0
+    out = capsys.readouterr().out
+    assert "Don't know (9)" in out and "not answered" in out and "Strongly disagree" in out
+    schick = repo_dir / "questionnaires" / "schick2012.yaml"  # languages: [nb, en]
+    assert main(["describe", str(schick)]) == 0
+    assert "Kjønn" in capsys.readouterr().out
+    assert main(["describe", str(schick), "--lang", "en"]) == 0
+    assert "Gender" in capsys.readouterr().out
+    assert main(["run", str(paths["yaml"]), "--out", str(tmp_path / "cli"), "--quiet"]) == 0
+    results = json.loads((tmp_path / "cli" / "results.json").read_text(encoding="utf-8"))
+    assert results["settings"]["lang"] == "en"
+
+
+def test_unknown_language_is_refused(paths):
+    data = load_yaml(paths["yaml"])
+    data["meta"]["languages"] = ["de"]
+    with pytest.raises(SpecError) as err:
+        questionnaire_from_dict(data, paths["yaml"])
+    assert "unknown language(s) ['de']" in err.value.render()
+
+
+def test_excel_cells_with_na_and_a_per_question_missing_text(q, paths, tmp_path):
+    frame = pd.read_csv(paths["na_csv"], keep_default_na=False, dtype=str)
+    frame = frame.apply(lambda col: col if col.name in ("respondent", "comment") else
+                        col.map(lambda v: v if v in ("NA", "") else int(v)))
+    frame.loc[5, "voice"] = "n/a"
+    path = tmp_path / "answers.xlsx"
+    frame.to_excel(path, index=False)
+    read = load_and_recode(q, path)
+    original = load_and_recode(q, paths["csv"])
+    pd.testing.assert_frame_equal(read.frame.drop(columns="comment"), original.frame.drop(columns="comment")
+                                  .assign(voice=original.frame["voice"].mask(original.frame.index == 5)),
+                                  check_dtype=False)
+    # a question's own list replaces the global one: "NA" is then an answer that is not a number
+    data = load_yaml(paths["yaml"])
+    data["items"][7]["missing_text"] = ["", "-"]
+    assert data["items"][7]["id"] == "voice"
+    with pytest.raises(DataError) as err:
+        load_and_recode(questionnaire_from_dict(data, paths["yaml"]), path)
+    problem = next(p for p in err.value.problems if p.column == "voice")
+    assert "'n/a'" in problem.values

@@ -51,9 +51,9 @@ class Questionnaire(SpecModel):
     )
     missing_codes: list[float] = Field(default_factory=list, description="Codes meaning 'not answered' everywhere")
     missing_text: list[str] = Field(
-        default_factory=lambda: ["", "NA", ".", "N/A"],
-        description="Texts meaning 'not answered' in CSV/Excel cells (R writes NA, Stata '.'); matched after "
-                    "trimming, case-insensitively")
+        default_factory=lambda: ["", "NA", ".", "N/A", "#N/A"],
+        description="Texts meaning 'not answered' in CSV/Excel cells (R writes NA, Stata '.', Excel #N/A); "
+                    "matched after trimming, case-insensitively")
     values_as_labels: bool = Field(False, description="Answers may be given as their labels (SPSS 'values as "
                                                       "labels' exports); they are mapped back to codes")
     scales: dict[str, Scale]
