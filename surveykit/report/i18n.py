@@ -103,6 +103,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "desc_index_title": "Beskrivende statistikk for indekser og tallvariabler",
         "desc_note": "Prosent av gyldige svar per verdi. Topp 2 = andel som svarte en av de to høyeste verdiene.",
         "desc_reversed_note": "Påstander merket (reversert) vises snudd: {pairs}.",
+        "desc_dont_know_note": "% {label}: andel av dem som svarte på påstanden; disse svarene er holdt utenfor N, "
+                               "gjennomsnitt, standardavvik og prosentene per verdi.",
         "top2": "Topp 2 %",
         "likert_fig": "Svarfordeling: {name}",
         "likert_axis": "Prosent av gyldige svar",
@@ -331,6 +333,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "desc_index_title": "Descriptive statistics of indices and numeric variables",
         "desc_note": "Percent of valid answers per value. Top 2 = share answering one of the two highest values.",
         "desc_reversed_note": "Items marked (reversed) are shown reversed: {pairs}.",
+        "desc_dont_know_note": "% {label}: share of those who answered the item; these answers are left out of N, "
+                               "the mean, SD and the percentages per value.",
         "top2": "Top 2 %",
         "likert_fig": "Distribution of answers: {name}",
         "likert_axis": "Percent of valid answers",

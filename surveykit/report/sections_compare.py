@@ -74,14 +74,16 @@ class CompareSections:
                                  num(d.get("top2_pct"), fmt.pct, lang),
                                  *([num(d.get("non_substantive_pct"), fmt.pct, lang)] if dont_know else [])]))
             notes = [s["desc_note"]]
+            legend = "; ".join(f"{value_text(k)} = {lab}" for k, lab in zip(values, labels) if lab != value_text(k))
+            if legend:
+                notes.append(legend + ".")
             if any(getattr(self.q.item_map.get(v), "reverse", False) for v in likert):
                 # which direction is shown: the keyed value k is the answer labelled min + max - k
                 answered = self._value_labels(likert[0], [value_text(k) for k in reversed(values)])
                 notes.append(self.f("desc_reversed_note", pairs=", ".join(
                     f"{value_text(k)} = {lab}" for k, lab in zip(values, answered))))
-            legend = "; ".join(f"{value_text(k)} = {lab}" for k, lab in zip(values, labels) if lab != value_text(k))
-            if legend:
-                notes.append(legend + ".")
+            if dont_know:
+                notes.append(self.f("desc_dont_know_note", label=dont_know))
             sec.blocks.append(Table(f"desc-{slug(key)}", self.f("desc_title", name=name), header, rows, notes))
             draw = partial(
                 figs.likert_bars,
