@@ -57,7 +57,10 @@ def cmd_describe(args) -> int:
 
         prepared = read_data(q, args.data, out_of_range=args.out_of_range,
                              extra_columns="ignore" if args.ignore_extra_columns else "error")
-    print(codebook_text(q, prepared.frame if prepared is not None else None, lang=args.lang))
+    from surveykit.pipeline.settings import report_language
+
+    print(codebook_text(q, prepared.frame if prepared is not None else None, lang=report_language(q, args.lang),
+                        non_substantive=prepared.recode_log.non_substantive if prepared is not None else None))
     return 0
 
 
@@ -93,7 +96,8 @@ def _run_scorecard(args) -> int:
 
     card = load_scorecard(args.questionnaire)
     result = run_scorecard(card, Path(args.data) if args.data else None,
-                           out_dir=Path(args.out) if args.out else None, lang=args.lang)
+                           out_dir=Path(args.out) if args.out else None,
+                           lang=args.lang or "nb")  # scorecard definitions are Norwegian first
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
     return 0
@@ -130,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("describe", help="print the codebook; with data, frequencies after recoding")
     data_options(p)
     p.add_argument("--sample", action="store_true", help="describe the questionnaire's embedded sample")
-    p.add_argument("--lang", choices=["nb", "en"], default="en")
+    p.add_argument("--lang", choices=["nb", "en"], default=None,
+                   help="language of the texts (default: the questionnaire's first language)")
     p.set_defaults(func=cmd_describe)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the questionnaire format")
@@ -139,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the whole analysis and its report")
     data_options(p, "data file; default: the questionnaire's embedded sample")
     p.add_argument("--out", help="output folder (default reports/<questionnaire id>/)")
-    p.add_argument("--lang", choices=["nb", "en"], default="nb")
+    p.add_argument("--lang", choices=["nb", "en"], default=None,
+                   help="report language (default: the questionnaire's first language)")
     p.add_argument("--min-group-size", type=int, default=None,
                    help="smallest group shown in any table or figure (default: the questionnaire's, else 5)")
     p.add_argument("--quiet", action="store_true", help="no progress output")

@@ -18,8 +18,8 @@ from surveykit.compare.engagement import engagement_index, enps
 from surveykit.compare.waves import compare_waves
 from surveykit.data.prepare import load_and_recode
 from surveykit.data.units import read_units, response_rates
+from surveykit.measure.scoring import score_indices
 from surveykit.model.drivers import key_drivers
-from surveykit.pipeline.records import score_indices
 from surveykit.spec.questionnaire import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]

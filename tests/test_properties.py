@@ -21,7 +21,7 @@ from surveykit.pipeline.results import build_results, results_json
 from surveykit.pipeline.settings import Settings
 from surveykit.data.prepare import PreparedData
 from surveykit.data.recode import recode
-from surveykit.measure.reliability import reverse_key, score_index
+from surveykit.measure.scoring import reverse_key, score_index
 from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
 from surveykit.spec.yamlio import load_yaml_text
 

@@ -16,7 +16,8 @@ import pytest
 from scipy import stats
 
 from surveykit.errors import AnalysisError
-from surveykit.measure.reliability import cronbach_alpha, omega_total, reverse_key, score_index
+from surveykit.measure.reliability import cronbach_alpha, omega_total
+from surveykit.measure.scoring import reverse_key, score_index
 
 SUBSCALES = {
     "computers": ([6, 7, 10, 13, 14, 15, 18], 0.8234),

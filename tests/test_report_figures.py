@@ -113,7 +113,7 @@ def test_means_figure_shows_every_group_and_outcome(survey, report):
     files, out = report
     svg = ET.parse(next((out / "figures").glob("*-means-by_group.svg"))).getroot()
     texts = {t.text for t in svg.iter(f"{SVG}text")}
-    shown = {label for e in results["comparisons"] for label in e["groups"]}
+    shown = {g["label"] for e in results["comparisons"] for g in e["groups"].values()}  # groups keyed by code
     assert shown and shown <= texts  # each group label drawn (as searchable text)
     assert {"Goal clarity", "Follow-up", "Time", "Gender", "Unit"} <= texts  # legend and block headings
     assert not {"Liten enhet", "Øst"} & texts  # hidden groups stay hidden
@@ -126,7 +126,7 @@ def test_favourable_overview_has_every_grouping_variable(survey, report):
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     groups = next(iter(results["favourable"].values()))["groups"]
     for gv, cells in groups.items():
-        assert q.label_of(gv, "en") in texts and set(cells) <= set(texts)
+        assert q.label_of(gv, "en") in texts and {c["label"] for c in cells.values()} <= set(texts)
 
 
 def test_figure_files_are_valid(report):

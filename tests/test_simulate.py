@@ -34,7 +34,7 @@ def targets(q):
 @pytest.fixture(scope="module")
 def committed(q):
     """The committed sample, validated and recoded, with the index scores the questionnaire defines."""
-    from surveykit.measure.reliability import score_index
+    from surveykit.measure.scoring import score_index
 
     prepared = load_and_recode(q, q.resolve(q.sample.file))
     frame = prepared.frame.copy()

@@ -64,19 +64,14 @@ def analyze(questionnaire: Questionnaire, data: PreparedData, **settings) -> "Re
     """Run the questionnaire's whole analysis plan on prepared data; return a :class:`Results` object.
 
     Settings (all optional; default from the questionnaire's ``analysis:`` section): ``lang`` ('nb' or
-    'en', the language of labels in the results), ``min_group_size`` (smallest group shown), ``alpha``,
+    'en', the language of labels in the results; default the questionnaire's first language), ``min_group_size`` (smallest group shown), ``alpha``,
     ``missing`` ('pairwise' or 'listwise'), ``posthoc`` ('bonferroni', 'tukey', 'games-howell'), ``seed``.
     """
     from surveykit.api.results import Results
     from surveykit.pipeline.results import build_results
     from surveykit.pipeline.run import settings_for
 
-    lang = settings.pop("lang", None) or _default_language(questionnaire)
-    resolved = settings_for(questionnaire, lang, settings.pop("min_group_size", None), **settings)
+    resolved = settings_for(questionnaire, settings.pop("lang", None), settings.pop("min_group_size", None),
+                            **settings)
     results, frame = build_results(questionnaire, data, resolved)
     return Results(questionnaire, data, resolved, results, frame)
-
-
-def _default_language(questionnaire: Questionnaire) -> str:
-    languages = getattr(questionnaire, "languages", None) or ["nb"]
-    return languages[0]

@@ -14,8 +14,12 @@ from surveykit.spec.elements import text_in
 from surveykit.spec.questionnaire import Questionnaire
 
 
-def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> list[dict]:
-    """One record per variable: id, kind, label, value labels, and with data N valid/missing and counts."""
+def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en",
+             non_substantive: dict[str, dict[int, int]] | None = None) -> list[dict]:
+    """One record per variable: id, kind, label, value labels, and with data N valid/missing and counts.
+
+    ``non_substantive``: {item: {code: n}} of the 'don't know' answers (RecodeLog.non_substantive), which
+    are missing in the recoded ``frame``: counted apart from the unanswered (``n_non_substantive``)."""
     names = [*q.raw_variables, *(r.id for r in q.recode_order()), *q.index_map]
     records = []
     for name in dict.fromkeys(names):
@@ -27,6 +31,8 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
             rec["values"] = {v: labels.get(v, "") for v in scale.values}
             if q.item_map[name].reverse:
                 rec["reverse"] = True
+            if scale.non_substantive:
+                rec["non_substantive"] = {int(c): text_in(t, lang) for c, t in scale.non_substantive.items()}
         codes = q.codes_of(name)
         if codes:
             rec["values"] = {int(k): text_in(v, lang) for k, v in sorted(codes.items())}
@@ -41,6 +47,10 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
             col = frame[name]
             rec["n_valid"] = int(col.notna().sum())
             rec["n_missing"] = int(col.isna().sum())
+            if "non_substantive" in rec:
+                counts = (non_substantive or {}).get(name, {})
+                rec["n_non_substantive"] = {code: int(counts.get(code, 0)) for code in rec["non_substantive"]}
+                rec["n_missing"] -= sum(rec["n_non_substantive"].values())  # not answered, apart from them
             if kind == "text":
                 rec["n_answered"] = int((col.astype("string").str.strip().fillna("") != "").sum())
             elif kind in ("number",) or (kind == "index"):
@@ -62,15 +72,19 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
     return records
 
 
-def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en") -> str:
+def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "en",
+                  non_substantive: dict[str, dict[int, int]] | None = None) -> str:
     lines = [f"Codebook: {text_in(q.meta.title, lang)} ({q.meta.id})"]
     if frame is not None:
         lines.append(f"{len(frame)} respondents; counts after recoding (missing codes set to missing)")
     lines.append("")
-    for rec in codebook(q, frame, lang):
+    for rec in codebook(q, frame, lang, non_substantive):
         head = f"{rec['id']}  [{rec['kind']}]  {rec['label']}"
         if "n_valid" in rec:
-            head += f"   N valid {rec['n_valid']}, missing {rec['n_missing']}"
+            head += f"   N valid {rec['n_valid']}, "
+            for code, n in (rec.get("n_non_substantive") or {}).items():
+                head += f"{rec['non_substantive'][code]} ({code}) {n}, "
+            head += f"{'not answered' if 'n_non_substantive' in rec else 'missing'} {rec['n_missing']}"
         lines.append(head)
         if rec.get("reverse"):
             lines.append("    reverse-keyed")
@@ -80,6 +94,9 @@ def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str
             lines.append(f"    mean {rec['mean']:.2f}, min {rec['min']:g}, max {rec['max']:g}")
         if "n_answered" in rec:
             lines.append(f"    {rec['n_answered']} non-empty answers")
+        for code, label in (rec.get("non_substantive") or {}).items():
+            if "n_non_substantive" not in rec:
+                lines.append(f"    {code:>4}  {label}  (non-substantive: left out of every statistic)")
         values = rec.get("values", {})
         counts = rec.get("counts")
         total = rec.get("n_valid", 0)

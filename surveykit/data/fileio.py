@@ -311,7 +311,10 @@ def _header_problems(path: Path, header: list) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------- Excel
 def _read_excel(path: Path) -> RawData:
     try:
-        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        # cells as written: which texts mean "missing" is the questionnaire's to say (missing_text), not
+        # pandas' list (which would also blank a free-text answer "NA")
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl",
+                              keep_default_na=False, na_values=[""])
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise DataError(f"{path}: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
                         [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None

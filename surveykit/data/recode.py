@@ -26,6 +26,9 @@ class RecodeLog:
 
     missing_codes: dict[str, int] = field(default_factory=dict)
     rules: list[dict] = field(default_factory=list)
+    # non-substantive answers ('don't know') per item and code: missing for analysis, but counted apart
+    # from the unanswered ones (missing_codes does not include them)
+    non_substantive: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 def _condition(frame, when: dict, n: int) -> np.ndarray:
@@ -55,20 +58,48 @@ def _without_missing_codes(frame: pd.DataFrame, q: Questionnaire,
     for name, entry in q.raw_variables.items():
         if name not in frame or isinstance(entry, FreeText) or not pd.api.types.is_numeric_dtype(frame[name]):
             continue
-        codes = [float(c) for c in q.missing_codes_of(name)]
+        # non-substantive codes ('don't know') are set missing for analysis too, and counted apart
+        non_substantive = [float(c) for c in q.non_substantive_of(name)]
+        codes = [float(c) for c in q.missing_codes_of(name) if float(c) not in non_substantive] + non_substantive
         known = None if code_counts is None else code_counts.get(name)
         if known is not None:
             codes = [c for c in codes if known.get(c, 0)]
         jobs.append((name, frame[name].to_numpy(), codes, known))
     counts: dict[str, int] = {}
-    for (name, *_), (values, n, coded) in zip(jobs, map_columns(_column_without, jobs, len(frame))):
+    for (name, raw, *_), (values, n, coded) in zip(jobs, map_columns(_column_without, jobs, len(frame))):
         if values is not None:
             columns[name] = values
         if coded is not None and value_codes is not None:
             value_codes[name] = coded
+        n -= sum(_non_substantive_counts(q, name, raw, code_counts).values()) if n else 0
         if n:
             counts[name] = n
     return columns, counts
+
+
+def _non_substantive_counts(q: Questionnaire, name: str, raw: np.ndarray,
+                            code_counts: dict[str, dict[float, int]] | None) -> dict[int, int]:
+    """{code: n} of the item's non-substantive answers (codes answered at least once)."""
+    known = None if code_counts is None else code_counts.get(name)
+    out = {}
+    for code in q.non_substantive_of(name):
+        n = known.get(float(code), 0) if known is not None else int(np.count_nonzero(raw == code))
+        if n:
+            out[int(code)] = int(n)
+    return out
+
+
+def non_substantive_counts(frame: pd.DataFrame, q: Questionnaire,
+                           code_counts: dict[str, dict[float, int]] | None = None) -> dict[str, dict[int, int]]:
+    """Per item, {code: n} of its non-substantive answers in the typed (not yet recoded) ``frame``."""
+    out = {}
+    for name in q.item_map:
+        if name in frame and q.non_substantive_of(name):
+            counts = _non_substantive_counts(q, name, frame[name].to_numpy(dtype="float64", na_value=np.nan),
+                                             code_counts)
+            if counts:
+                out[name] = counts
+    return out
 
 
 def _column_without(job) -> tuple[np.ndarray | None, int, ValueCodes | None]:
@@ -220,7 +251,7 @@ def recode(frame: pd.DataFrame, q: Questionnaire, code_counts: dict[str, dict[fl
     """
     coded: dict = {} if value_codes is None else value_codes
     columns, missing_counts = _without_missing_codes(frame, q, code_counts, coded)
-    log = RecodeLog(missing_codes=missing_counts)
+    log = RecodeLog(missing_codes=missing_counts, non_substantive=non_substantive_counts(frame, q, code_counts))
     n = len(frame)
     series = _SeriesView(columns, frame.index)
     derived: dict[str, np.ndarray] = {}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from surveykit.stats.codes import code_counts, in_codes
 from surveykit.data.fileio import RawData
+from surveykit.data.text_answers import read_text_answers
 from surveykit.errors import DataError, Problem
 from surveykit.stats.parallel import map_columns
 from surveykit.spec.elements import FreeText, Item
@@ -74,6 +75,9 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
     frame = raw.frame.rename(columns={k: v for k, v in q.columns.items() if k in raw.frame.columns})
     problems: list[Problem] = []
     warnings: list[str] = []
+    # missing-value texts (R's NA, Stata's .) and answers given as labels, before anything is typed
+    frame, text_notes = read_text_answers(frame, q)
+    warnings += text_notes
 
     expected = list(q.raw_variables)
     if q.respondent_id:
@@ -134,7 +138,9 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             continue
         numbers, not_number = as_numbers[name]
         if not_number is not None and not_number.any():
-            problems.append(located(not_number, "text in a numeric column", name, col))
+            what = ("answer(s) that are neither a code nor a label of the question" if q.values_as_labels_of(name)
+                    else "text in a numeric column")
+            problems.append(located(not_number, what, name, col))
         missing = set(q.missing_codes_of(name))
         x = numbers.to_numpy()
         # Count the codes once (one pass); only codes that are present are checked, and a mask of the
@@ -142,7 +148,7 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
         counts = counted_before[name]
         if isinstance(entry, Item):
             scale = q.scales[entry.scale]
-            allowed = set(map(float, scale.values)).__contains__
+            allowed = set(map(float, [*scale.values, *scale.non_substantive])).__contains__
             what = f"outside the scale {scale.min}..{scale.max}"
         elif entry.type == "number":
             lo = -np.inf if entry.min is None else entry.min

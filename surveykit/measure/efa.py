@@ -174,12 +174,13 @@ class EFAResult:
 
 
 def _choose_n_factors(n_factors, r: np.ndarray, df, missing, seed,
-                      correlation=None) -> tuple[int, str, ParallelAnalysis | None]:
+                      correlation=None, parallel: ParallelAnalysis | None = None) -> tuple[int, str, ParallelAnalysis | None]:
     eig = eigen_analysis(r)
     if n_factors is None or n_factors == "kaiser":
         return eig.n_kaiser, "Kaiser: eigenvalues > 1", None
     if n_factors == "parallel":
-        pa = parallel_analysis(df, seed=seed, missing=missing, correlation=correlation)
+        pa = parallel if parallel is not None else parallel_analysis(df, seed=seed, missing=missing,
+                                                                     correlation=correlation)
         return pa.n_factors_pca, f"parallel analysis ({pa.percentile:g}th percentile, PCA eigenvalues)", pa
     if isinstance(n_factors, (int, np.integer)) and not isinstance(n_factors, bool):
         return int(n_factors), "fixed by the user", None
@@ -230,6 +231,7 @@ def efa(
     gamma: float = 0.0,
     kappa: float = 4.0,
     correlation: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    parallel: ParallelAnalysis | None = None,
 ) -> EFAResult:
     """Exploratory factor analysis with extraction and rotation implemented in numpy/scipy.
 
@@ -248,6 +250,8 @@ def efa(
     rotation_tol : rotation convergence criterion (see :func:`rotate`); 1e-5 = R's default.
     gamma : oblimin's delta (0 = quartimin, SPSS default). kappa : promax power (4, SPSS and R default).
     correlation : ``correlation_matrix(df, missing)`` when the caller has it already.
+    parallel : a :func:`parallel_analysis` of ``df`` already run (its ``n_iter``, ``percentile`` and seed
+        decide ``n_factors='parallel'``); by default one is run with 100 data sets, the 95th percentile, ``seed``.
 
     Formulas
     --------
@@ -276,7 +280,7 @@ def efa(
     r = r_df.to_numpy()
     if extraction != "pca":
         require_nonsingular(r, items, f"EFA ({extraction} extraction)")
-    k, rule, pa = _choose_n_factors(n_factors, r, df, missing, seed, (r_df, n_mat))
+    k, rule, pa = _choose_n_factors(n_factors, r, df, missing, seed, (r_df, n_mat), parallel)
     _check_n_factors(k, p, extraction)
     if tol is None:
         tol = 1e-3 if extraction == "paf" else 1e-8

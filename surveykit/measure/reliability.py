@@ -1,4 +1,4 @@
-"""Scale reliability (Cronbach's alpha, McDonald's omega, item analysis) and scale scores.
+"""Scale reliability (Cronbach's alpha, McDonald's omega, item analysis) (scale scores and reverse keys: surveykit.measure.scoring).
 
 Conventions
 -----------
@@ -24,12 +24,11 @@ Cronbach, or Spearman-Brown? International Journal of Public Health 58, 637-642.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import AnalysisError, Problem
+from surveykit.errors import AnalysisError
 from surveykit.measure.correlations import (
     MISSING_OPTIONS,
     item_sums,
@@ -38,7 +37,6 @@ from surveykit.measure.correlations import (
 )
 from surveykit.measure.extraction import extract_optim
 from surveykit.stats.distributions import correlation_p, f_isf
-from surveykit.stats.moments import column_ranges
 
 LOW_ITEM_TOTAL = 0.30  # conventional lower limit for a corrected item-total correlation (Field 2013)
 
@@ -175,7 +173,7 @@ def cronbach_alpha(
     :math:`\\bar r` the mean inter-item correlation. The confidence interval is Feldt's (as pingouin).
     With pairwise deletion the covariance matrix is pairwise (psych's default) and the standardised alpha
     and average r come from it converted to correlations. Items must already be reverse-keyed
-    (see :func:`reverse_key`).
+    (see :func:`surveykit.measure.scoring.reverse_key`).
 
     Example
     -------
@@ -259,89 +257,3 @@ def cronbach_alpha(
         raises_alpha_if_deleted=tuple(item_stats.index[item_stats["alpha_if_deleted"] > alpha]),
         warnings=tuple(warnings),
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Reverse keying and scale scores
-# --------------------------------------------------------------------------------------------------
-def reverse_key(values: pd.Series | pd.DataFrame, scale_min: float, scale_max: float):
-    """Reverse-key answers on a ``scale_min``..``scale_max`` scale: x -> min + max - x (NaN stays NaN).
-
-    Raises AnalysisError if a value lies outside the scale (a sign of a wrong scale or unrecoded
-    missing-value codes such as 9 = "not answered").
-
-    Example
-    -------
-    >>> reverse_key(pd.Series([1, 2, 5]), 1, 5).tolist()
-    [5.0, 4.0, 1.0]
-    """
-    if scale_min >= scale_max:
-        raise AnalysisError(f"reverse_key: scale_min ({scale_min}) must be below scale_max ({scale_max})")
-    x = values.astype(float)
-    outside = (x < scale_min) | (x > scale_max)
-    if isinstance(outside, pd.DataFrame):
-        cols = [c for c in x.columns if outside[c].any()]
-        if cols:
-            raise AnalysisError(
-                f"reverse_key: values outside the scale {scale_min}..{scale_max}",
-                [Problem(f"{int(outside[c].sum())} values outside the scale", column=str(c)) for c in cols],
-            )
-    elif outside.any():
-        raise AnalysisError(
-            f"reverse_key: {int(outside.sum())} values outside the scale {scale_min}..{scale_max}",
-            [Problem("values outside the scale", column=str(values.name) if values.name is not None else None)],
-        )
-    return scale_min + scale_max - x
-
-
-def score_index(
-    df: pd.DataFrame,
-    items: Iterable[str],
-    reverse: Iterable[str] = (),
-    scale_min: float | None = None,
-    scale_max: float | None = None,
-    min_valid: int = 1,
-) -> pd.Series:
-    """Scale score: the mean of ``items`` per respondent after reverse-keying the ``reverse`` items.
-
-    Respondents with fewer than ``min_valid`` answered items get NaN (a mean of the answered items
-    otherwise, SPSS ``MEAN.n(...)``). ``scale_min``/``scale_max`` are required when ``reverse`` is not empty.
-
-    Example
-    -------
-    >>> d = pd.DataFrame({"a": [1, 2, None], "b": [5, 4, 3]})
-    >>> score_index(d, ["a", "b"], reverse=["b"], scale_min=1, scale_max=5, min_valid=2).tolist()
-    [1.0, 2.0, nan]
-    """
-    items = list(items)
-    reverse = list(reverse)
-    missing_cols = [c for c in items + reverse if c not in df.columns]
-    if missing_cols:
-        raise AnalysisError("score_index: items not in the data", [Problem("no such column", column=str(c)) for c in missing_cols])
-    extra = [c for c in reverse if c not in items]
-    if extra:
-        raise AnalysisError("score_index: reverse-keyed items must be among the items", [Problem("not in items", column=str(c)) for c in extra])
-    if not items:
-        raise AnalysisError("score_index: no items given")
-    if not 1 <= min_valid <= len(items):
-        raise AnalysisError(f"score_index: min_valid must be between 1 and {len(items)}, got {min_valid}")
-    if reverse and (scale_min is None or scale_max is None):
-        raise AnalysisError("score_index: scale_min and scale_max are needed to reverse-key items")
-    if reverse:
-        _, lo, hi = column_ranges([df[c].to_numpy(dtype="float64", na_value=np.nan) for c in reverse])
-        if scale_min >= scale_max or (lo < scale_min).any() or (hi > scale_max).any():
-            reverse_key(df[reverse], scale_min, scale_max)  # raises, naming the columns outside the scale
-    # item by item (no respondents x items copy): the sum of the answered items and their number
-    total = np.zeros(len(df))
-    n_valid = np.zeros(len(df), dtype=np.int64)
-    for item in items:
-        x = df[item].to_numpy(dtype="float64", na_value=np.nan)
-        answered = ~np.isnan(x)
-        if item in reverse:
-            x = (scale_min + scale_max) - x
-        total += np.where(answered, x, 0.0)
-        n_valid += answered
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / n_valid
-    mean[n_valid < min_valid] = np.nan
-    return pd.Series(mean, index=df.index)

@@ -20,6 +20,12 @@ def plain_code(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def code_key(value: Any) -> str:
+    """The key of a group in results.json: its code as text ("1", "2"), the same in every report language
+    (labels stand beside it, in ``label`` fields)."""
+    return str(plain_code(value))
+
+
 def categorical_variables(q: Questionnaire) -> list[str]:
     """Every coded background or derived variable (the ones groups are made of)."""
     names = [b.id for b in q.background if b.type != "number"]
@@ -27,40 +33,39 @@ def categorical_variables(q: Questionnaire) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def reversed_among(q: Questionnaire, names) -> list[str]:
+    """Those of ``names`` that are items declared reverse-keyed (scored in keyed direction in the results)."""
+    from surveykit.measure.scoring import reversed_items
+
+    declared = set(reversed_items(q))
+    return [n for n in names if n in declared]
+
+
 def _labels(q: Questionnaire, variables: list[str], lang: str) -> dict[str, dict]:
     return {v: {int(c): text_in(t, lang) for c, t in (q.codes_of(v) or {}).items()} for v in variables}
 
 
 # ------------------------------------------------------------------------------------------ measure
-def score_indices(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    """Add one column per index: the mean of its items after reverse-keying, with the index's min_valid."""
-    from surveykit.measure.reliability import score_index
+def _reliability_items(keyed: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
+    """The items of a reliability analysis from the keyed frame, with the items the index or plan reverses
+    for itself only reverse-keyed on top (items declared ``reverse: true`` are keyed already)."""
+    from surveykit.measure.scoring import reverse_key, reversed_items
 
-    scores = {}
-    for index in q.indices:
-        scale = q.scales[q.item_map[index.items[0]].scale]
-        reverse = [i for i in index.items if i in index.reverse or q.item_map[i].reverse]
-        scores[index.id] = score_index(frame, index.items, reverse=reverse, scale_min=scale.min,
-                                       scale_max=scale.max, min_valid=index.min_valid)
-    return frame.assign(**scores) if scores else frame
-
-
-def _reversed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
-    from surveykit.measure.reliability import reverse_key
-
-    data = frame[items].astype("float64")
+    declared = set(reversed_items(q))
+    data = keyed[items].astype("float64")
     for item in items:
-        if item in extra_reverse or q.item_map[item].reverse:
+        if item in extra_reverse and item not in declared:
             scale = q.scales[q.item_map[item].scale]
             data[item] = reverse_key(data[item], scale.min, scale.max)
     return data
 
 
-def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
+def reliability_record(keyed: pd.DataFrame, q: Questionnaire, items: list[str], reverse: list[str],
                        label: str | None) -> dict:
+    """Reliability of ``items`` read from the keyed frame (surveykit.measure.scoring.keyed_frame)."""
     from surveykit.measure.reliability import cronbach_alpha
 
-    data = _reversed_items(frame, q, items, reverse)
+    data = _reliability_items(keyed, q, items, reverse)
     rel = cronbach_alpha(data, missing="listwise")
     stats = rel.item_stats
     record = {
@@ -80,7 +85,7 @@ def reliability_record(frame: pd.DataFrame, q: Questionnaire, items: list[str], 
     return record
 
 
-def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
+def factor_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Settings) -> dict:
     from surveykit.measure.correlations import correlation_matrix
     from surveykit.measure.efa import efa
     from surveykit.measure.factorability import factorability
@@ -90,14 +95,19 @@ def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
     missing = plan.missing or settings.missing
     correlation = correlation_matrix(data, missing)  # once, for all three analyses
     fac = factorability(data, missing=missing, correlation=correlation)
-    parallel = parallel_analysis(data, n_iter=100, seed=settings.seed, missing=missing, correlation=correlation)
+    pa = plan.parallel
+    seed = settings.seed if pa.seed is None else pa.seed
+    parallel = parallel_analysis(data, n_iter=pa.n_iter, seed=seed, percentile=pa.percentile, missing=missing,
+                                 correlation=correlation)
     result = efa(data, n_factors=plan.n_factors, extraction=plan.extraction, rotation=plan.rotation,
-                 missing=missing, seed=settings.seed, correlation=correlation)
+                 missing=missing, seed=seed, correlation=correlation, normalize=plan.normalize,
+                 gamma=plan.gamma, kappa=plan.kappa, parallel=parallel)
     eig = result.eigenvalues.table
     loadings = result.loadings
     oblique = result.oblique
     return {
-        "label": None, "items": list(plan.items), "n": fac.n, "missing": missing,
+        "label": None, "items": list(plan.items), "reversed": reversed_among(q, plan.items), "n": fac.n,
+        "missing": missing,
         "n_pairwise_min": fac.n_pairwise_min, "n_pairwise_max": fac.n_pairwise_max,
         "determinant": fac.determinant, "kmo": fac.kmo, "kmo_items": fac.msa.to_dict(),
         "bartlett": {"chi2": fac.bartlett_chi2, "df": fac.bartlett_df, "p": fac.bartlett_p},
@@ -111,6 +121,7 @@ def factor_record(frame: pd.DataFrame, plan, settings: Settings) -> dict:
                      "n_iter": parallel.n_iter, "seed": parallel.seed},
         "n_factors": result.n_factors, "n_factors_rule": result.n_factors_rule,
         "extraction": result.extraction, "rotation": result.rotation, "loading_cutoff": plan.loading_cutoff,
+        "rotation_options": {"normalize": plan.normalize, "gamma": plan.gamma, "kappa": plan.kappa},
         "loadings": {item: loadings.loc[item].tolist() for item in loadings.index},
         "structure": ({item: result.structure.loc[item].tolist() for item in result.structure.index}
                       if oblique else None),
@@ -136,15 +147,18 @@ def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, 
         out[name] = {
             "label": q.label_of(name, lang), "n": valid, "n_missing": n_rows - valid,
             "n_hidden": valid - sum(shown.values()), "n_missing_or_hidden": n_rows - sum(shown.values()),
-            "counts": {q.code_label(name, code, lang): {"code": plain_code(code), "n": n,
-                                                       "pct": 100.0 * n / valid if valid else None}
+            "counts": {code_key(code): {"code": plain_code(code), "label": q.code_label(name, code, lang), "n": n,
+                                        "pct": 100.0 * n / valid if valid else None}
                        for code, n in shown.items()},
         }
     return out
 
 
 def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], lang: str,
-                        min_group_size: int, cache=None) -> dict:
+                        min_group_size: int, cache=None, non_substantive: dict | None = None) -> dict:
+    """N, mean, SD, ... and the % of each answer per variable. ``non_substantive``: {item: {code: n}} of the
+    'don't know' answers (RecodeLog.non_substantive): they are missing in ``frame`` (left out of every
+    statistic) and reported beside, as n and % of those who answered the item."""
     from surveykit.compare import describe
 
     out = {}
@@ -161,6 +175,8 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
         for name in names:
             row = table.loc[name]
             rec = {"label": q.label_of(name, lang), "kind": q.kind_of(name)}
+            if reversed_among(q, [name]):
+                rec["reversed"] = True  # the answers below are keyed (min + max - x)
             for col in ("n", "n_missing", "mean", "sd", "variance", "se", "median", "min", "max"):
                 rec[col] = row[col]
             rec["modes"] = list(row["modes"]) if isinstance(row.get("modes"), tuple) else None
@@ -170,8 +186,24 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
                 rec["top3_pct"] = row["pct_top3"]
                 rec["favourable_pct"] = row["pct_favourable"]
             rec["suppressed"] = bool(row.get("suppressed", False))
+            declared = q.non_substantive_of(name)
+            if declared:
+                rec.update(_non_substantive_record(declared, (non_substantive or {}).get(name, {}), rec, lang))
             out[name] = rec
     return out
+
+
+def _non_substantive_record(declared: dict, counts: dict, rec: dict, lang: str) -> dict:
+    """'% don't know' of an item: n and % of those who answered it (substantive + non-substantive)."""
+    n_ns = int(sum(counts.values()))
+    answered = int(rec["n"]) + n_ns
+    pct = lambda n: 100.0 * n / answered if answered else None  # noqa: E731
+    return {
+        "n_missing": int(rec["n_missing"]) - n_ns,  # not answered (the non-substantive answers are apart)
+        "n_answered": answered, "n_non_substantive": n_ns, "non_substantive_pct": pct(n_ns),
+        "non_substantive": {str(code): {"label": text_in(label, lang), "n": int(counts.get(code, 0)),
+                                        "pct": pct(counts.get(code, 0))} for code, label in declared.items()},
+    }
 
 
 def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[str], lang: str,
@@ -217,7 +249,8 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
                 by_status = table.sum(axis=tuple(a for a in range(1, len(chunk) + 1) if a != axis))
                 n, fav = by_status[:-1, 1] + by_status[:-1, 2], by_status[:-1, 2]
                 per_index[names[j]][gv] = {
-                    q.code_label(gv, key, lang): {"code": plain_code(key), "n": int(n[g]), "pct": 100.0 * fav[g] / n[g]}
+                    code_key(key): {"code": plain_code(key), "label": q.code_label(gv, key, lang), "n": int(n[g]),
+                                    "pct": 100.0 * fav[g] / n[g]}
                     for g, key in enumerate(keys) if n[g] >= min_group_size}
     for j, name in enumerate(names):
         n_valid = int(np.count_nonzero(status[j]))
@@ -246,12 +279,15 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     for (outcome, gv), res in result.results.items():
         table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
         se = table["se"].tolist() if "se" in table else [None] * len(table)
-        groups = {str(label): {"code": plain_code(code), "n": int(n), "mean": mean, "sd": sd, "se": e}
+        groups = {code_key(code): {"code": plain_code(code), "label": str(label), "n": int(n), "mean": mean,
+                                   "sd": sd, "se": e}
                   for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
                                                          table["n"].tolist(), table["mean"].tolist(),
                                                          table["sd"].tolist(), se)}
         is_t = res.__class__.__name__ == "TTestResult"
         rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
+        if reversed_among(q, [outcome]):
+            rec["reversed"] = True
         if is_t:
             rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
                        d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None))
@@ -286,9 +322,7 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
 
     def table(frame: pd.DataFrame) -> dict:
         values = frame.to_numpy(dtype="float64")
-        return {q.code_label(row, r, settings.lang): {q.code_label(col, c, settings.lang):
-                                                      (None if hide[i, j] else values[i, j])
-                                                      for j, c in enumerate(frame.columns)}
+        return {code_key(r): {code_key(c): (None if hide[i, j] else values[i, j]) for j, c in enumerate(frame.columns)}
                 for i, r in enumerate(frame.index)}
 
     return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": res.chi2, "df": res.df, "p": res.p,
@@ -296,10 +330,13 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
             "fisher_p": res.fisher_p_two_sided, "expected_below_5_pct": res.pct_cells_expected_lt5,
             "expected_warning": res.expected_warning, "min_expected": res.min_expected,
             "counts": table(counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
+            "row_labels": {code_key(r): q.code_label(row, r, settings.lang) for r in counts.index},
+            "col_labels": {code_key(c): q.code_label(col, c, settings.lang) for c in counts.columns},
             "hidden_cells": int(hide.sum())}
 
 
-def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, computed=None) -> dict:
+def correlation_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], method: str,
+                       computed=None) -> dict:
     """r, p and n of ``variables``. ``computed``: a Pearson correlation_matrix result holding all of them
     (pairwise r, p and n of a pair do not depend on the other variables, so its entries are the same)."""
     from surveykit.compare import correlation_matrix
@@ -310,7 +347,7 @@ def correlation_record(frame: pd.DataFrame, variables: list[str], method: str, c
         res = correlation_matrix(frame, variables, method=method)
     as_nested = lambda m: {a: {b: m.loc[a, b] for b in variables} for a in variables}  # noqa: E731
     return {"variables": list(variables), "method": method, "r": as_nested(res.r), "p": as_nested(res.p),
-            "n": as_nested(res.n)}
+            "n": as_nested(res.n), "reversed": reversed_among(q, variables)}
 
 
 # ------------------------------------------------------------------------------------------ regression
@@ -352,6 +389,7 @@ def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Se
         "label": text_in(plan.label, settings.lang, plan.id) if plan.label else plan.id,
         "outcome": plan.outcome, "n": res.n, "n_excluded": res.missing.n_excluded, "missing": "listwise",
         "blocks": [list(b.predictors) for b in plan.blocks],
+        "reversed": reversed_among(q, [plan.outcome, *predictors]),
         "references": {k: plain_code(v) for k, v in res.references.items()},
         "steps": steps.to_dict(orient="records"),
         "coefficients": coefs.to_dict(orient="records"),

@@ -23,7 +23,6 @@ from surveykit.pipeline.records import (
     regression_record,
     reliability_record,
     sample_record,
-    score_indices,
 )
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
@@ -72,11 +71,16 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("indices")
     from surveykit.compare import FrameCache
 
-    frame = score_indices(prepared.frame, q)
+    from surveykit.measure.scoring import reversed_items, scored_frame
+
+    # every analysis reads the keyed frame: items declared reverse-keyed scored min + max - x (one place)
+    frame = scored_frame(prepared.frame, q)
+    keyed_items = set(reversed_items(q))
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
     # group codes of every categorical variable, made once: the sample counts come from them, and
     # the comparisons reuse them for every variable suppression leaves unchanged
-    unmasked = FrameCache(frame, value_codes=prepared.value_codes)
+    # (value codes made while recoding describe the raw answers: not those of the reverse-keyed items)
+    unmasked = FrameCache(frame, value_codes={k: v for k, v in prepared.value_codes.items() if k not in keyed_items})
     counts = {}
     for name in categorical:
         if pd.api.types.is_numeric_dtype(frame[name]):
@@ -107,6 +111,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         "missing_data": {
             "rule": settings.missing, "reliability": "listwise", "comparisons": "pairwise (per test)",
             "regressions": "listwise", "missing_codes": prepared.recode_log.missing_codes,
+            "non_substantive": {item: {str(code): n for code, n in counts.items()}
+                                for item, counts in prepared.recode_log.non_substantive.items()},
             "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
             "notes": prepared.warnings,
         },
@@ -129,7 +135,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
     described = [v for v in described if q.kind_of(v) in ("item", "index", "number")]
     # on the masked frame, which holds the same items, indices and numbers (only groups are hidden)
-    results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache)
+    results["descriptives"] = descriptives_record(masked, q, described, settings.lang, k, cache,
+                                                  prepared.recode_log.non_substantive)
     results["descriptive_plans"] = [{"id": d.id, "label": text_in(d.label, settings.lang, d.id) if d.label else d.id,
                                      "variables": list(d.variables)} for d in plan.descriptives]
     # filled in below from the second thread; placed here to keep results.json's order of sections
@@ -204,7 +211,7 @@ def factor_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData
     out = {}
     for fa in q.analysis.factor_analyses:
         with _Context(prepared, f"factor analysis {fa.id!r}"):
-            record = factor_record(frame, fa, settings)
+            record = factor_record(frame, q, fa, settings)
         record["label"] = text_in(fa.label, settings.lang, fa.id) if fa.label else fa.id
         out[fa.id] = record
     return out
@@ -226,7 +233,7 @@ def correlation_records(frame: pd.DataFrame, q: Questionnaire, prepared: Prepare
     else:
         overall = {"variables": [], "r": [], "p": [], "n": []}
     tables = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                     **correlation_record(frame, list(c.variables), c.method, everything)} for c in plans}
+                     **correlation_record(frame, q, list(c.variables), c.method, everything)} for c in plans}
     return overall, tables
 
 

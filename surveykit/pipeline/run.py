@@ -20,7 +20,7 @@ from typing import Callable
 from surveykit.data.prepare import load_and_recode
 from surveykit.errors import SurveyError
 from surveykit.pipeline.results import build_results, free_text_answers, results_json
-from surveykit.pipeline.settings import STAGES, RunOutput, Settings
+from surveykit.pipeline.settings import STAGES, RunOutput, Settings, report_language
 from surveykit.spec.questionnaire import Questionnaire
 
 
@@ -44,11 +44,13 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def settings_for(q: Questionnaire, lang: str = "nb", min_group_size: int | None = None, **overrides) -> Settings:
-    """The settings of a run: the questionnaire's analysis plan, with ``lang``, ``min_group_size`` and any
-    other :class:`Settings` field given here taking precedence."""
+def settings_for(q: Questionnaire, lang: str | None = None, min_group_size: int | None = None,
+                 **overrides) -> Settings:
+    """The settings of a run: the questionnaire's analysis plan, with ``lang`` (default: the questionnaire's
+    first declared language), ``min_group_size`` and any other :class:`Settings` field given here taking
+    precedence."""
     plan = q.analysis
-    values = dict(lang=lang, alpha=plan.alpha,
+    values = dict(lang=report_language(q, lang), alpha=plan.alpha,
                   min_group_size=plan.min_group_size if min_group_size is None else min_group_size,
                   missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
     unknown = sorted(set(overrides) - set(Settings.__dataclass_fields__))
@@ -62,10 +64,12 @@ def settings_for(q: Questionnaire, lang: str = "nb", min_group_size: int | None 
     return settings
 
 
-def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str = "nb",
+def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str | None = None,
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
         extra_columns: str = "error") -> RunOutput:
-    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
+    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``.
+
+    ``lang``: the report's language; default the questionnaire's first declared language."""
     settings = settings_for(q, lang, min_group_size)
     out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
     check_output_location(out_dir, [data_path, q.source_path])

@@ -9,6 +9,12 @@ STAGES = ["prepare", "indices", "descriptives", "comparisons", "crosstabs", "fac
           "reliability", "regressions", "replication", "report"]
 
 
+def report_language(q, lang: str | None = None) -> str:
+    """The language of a run's report and texts: ``lang`` when given (``--lang``), else the questionnaire's
+    first declared language (``meta.languages``), the same for every command."""
+    return lang or q.meta.languages[0]
+
+
 @dataclass(frozen=True)
 class Settings:
     lang: str = "nb"

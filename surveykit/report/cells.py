@@ -66,9 +66,9 @@ def pair_label(pair: dict, side: str, entry: dict) -> str:
     if pair.get(f"label_{side}") is not None:
         return str(pair[f"label_{side}"])
     group = pair.get(f"group_{side}")
-    for label, g in (entry.get("groups") or {}).items():
+    for key, g in (entry.get("groups") or {}).items():
         if isinstance(g, dict) and str(g.get("code")) == str(group):
-            return str(label)
+            return str(g.get("label", key))
     return "" if group is None else str(group)
 
 

@@ -38,7 +38,10 @@ class Builder(CompareSections, MeasureSections, ModelSections):
 
     # small helpers -------------------------------------------------------------------------
     def label(self, var: str) -> str:
-        return self.q.label_of(var, self.lang)
+        """The variable's label; an item declared reverse-keyed (shown in keyed direction) is marked so."""
+        item = self.q.item_map.get(var)
+        suffix = f" {self.s['reversed']}" if item is not None and item.reverse else ""
+        return self.q.label_of(var, self.lang) + suffix
 
     def plan_label(self, plans: list, plan_id: str, record: dict | None = None) -> str:
         """The label of an analysis plan: from results (written in the run's language), else the YAML."""
@@ -108,7 +111,7 @@ class Builder(CompareSections, MeasureSections, ModelSections):
             rows.append(Row([txt(info.get("label") or self.label(var), "label", 2),
                              num(info.get("n"), fmt.integer, lang), txt("")], "group-head"))
             for cat, c in (info.get("counts") or {}).items():
-                rows.append(Row([txt(""), txt(cat), num(c.get("n"), fmt.integer, lang),
+                rows.append(Row([txt(""), txt(str(c.get("label", cat))), num(c.get("n"), fmt.integer, lang),
                                  num(c.get("pct"), fmt.pct, lang)]))
             n_hidden = info.get("n_hidden")
             if n_hidden:  # hidden groups together (never fewer than the minimum group size)
@@ -123,6 +126,18 @@ class Builder(CompareSections, MeasureSections, ModelSections):
                                 [self.f("method_min_group", k=self.min_group)]))
         return sec
 
+    def _non_substantive_lines(self, md: dict) -> list[str]:
+        """The sentence on 'don't know' answers, from the questionnaire's declared codes and the counts."""
+        n = sum(v for per in (md.get("non_substantive") or {}).values() for v in per.values() if fmt.is_number(v))
+        declared = {code: text_in(label, self.lang) for scale in self.q.scales.values()
+                    for code, label in scale.non_substantive.items()}
+        if not n or not declared:
+            return []
+        labels = list(dict.fromkeys(declared.values()))
+        return [self.f("method_non_substantive", n=fmt.integer(n, self.lang), labels="», «".join(labels)
+                       if self.lang == "nb" else "', '".join(labels), codes=", ".join(map(str, sorted(declared))),
+                       first=labels[0].lower())]
+
     # method ----------------------------------------------------------------------------------
     def method(self) -> Section:
         sec = Section("method", self.s["sec_method"])
@@ -134,6 +149,10 @@ class Builder(CompareSections, MeasureSections, ModelSections):
         n_codes = sum(v for v in (md.get("missing_codes") or {}).values() if fmt.is_number(v))
         if n_codes:
             lines.append(self.f("method_missing_codes", n=fmt.integer(n_codes, lang)))
+        lines += self._non_substantive_lines(md)
+        reverse = [self.q.label_of(i.id, self.lang) for i in self.q.items if i.reverse]
+        if reverse:
+            lines.append(self.f("method_reversed", items="; ".join(reverse)))
         n_range = sum(v for v in (md.get("out_of_range_set_missing") or {}).values() if fmt.is_number(v))
         if n_range:
             lines.append(self.f("method_out_of_range", n=fmt.integer(n_range, lang)))

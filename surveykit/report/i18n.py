@@ -102,6 +102,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "desc_title": "Fordeling av svar: {name}",
         "desc_index_title": "Beskrivende statistikk for indekser og tallvariabler",
         "desc_note": "Prosent av gyldige svar per verdi. Topp 2 = andel som svarte en av de to høyeste verdiene.",
+        "desc_reversed_note": "Påstander merket (reversert) vises snudd: {pairs}.",
+        "desc_dont_know_note": "% {label}: andel av dem som svarte på påstanden; disse svarene er holdt utenfor N, "
+                               "gjennomsnitt, standardavvik og prosentene per verdi.",
         "top2": "Topp 2 %",
         "likert_fig": "Svarfordeling: {name}",
         "likert_axis": "Prosent av gyldige svar",
@@ -227,6 +230,13 @@ STRINGS: dict[str, dict[str, str]] = {
         # free text
         "free_text_intro": "Svarene vises i tilfeldig rekkefølge og uten bakgrunnsopplysninger.",
         "no_answers": "Ingen svar.",
+        # reverse keys and non-substantive answers (surveykit.measure.scoring)
+        "method_non_substantive": "{n} svar var «{labels}» (kode {codes}). De er telt og vist per påstand som "
+                                  "«% {first}», men holdt utenfor gjennomsnitt, standardavvik, tester og "
+                                  "andel positive.",
+        "method_reversed": "Reverserte påstander ({items}) er snudd i alle analyser (svaret x teller som "
+                           "min + maks − x, slik at en høy verdi er positiv) og merket «(reversert)»: prosent per "
+                           "verdi, gjennomsnitt og andel positive gjelder de snudde svarene.",
     },
     "en": {
         "html_lang": "en",
@@ -322,6 +332,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "desc_title": "Distribution of answers: {name}",
         "desc_index_title": "Descriptive statistics of indices and numeric variables",
         "desc_note": "Percent of valid answers per value. Top 2 = share answering one of the two highest values.",
+        "desc_reversed_note": "Items marked (reversed) are shown reversed: {pairs}.",
+        "desc_dont_know_note": "% {label}: share of those who answered the item; these answers are left out of N, "
+                               "the mean, SD and the percentages per value.",
         "top2": "Top 2 %",
         "likert_fig": "Distribution of answers: {name}",
         "likert_axis": "Percent of valid answers",
@@ -437,6 +450,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "within": "Within",
         "free_text_intro": "Answers are shown in random order and without background information.",
         "no_answers": "No answers.",
+        "method_non_substantive": "{n} answers were '{labels}' (code {codes}). They are counted and shown per item "
+                                  "as '% {first}', but left out of means, standard deviations, tests and "
+                                  "favourable %.",
+        "method_reversed": "Reverse-keyed items ({items}) are scored in reverse in every analysis (an answer x "
+                           "counts as min + max − x, so that a high score is favourable) and marked '(reversed)': "
+                           "their percentages per value, means and favourable % are of the reversed answers.",
     },
 }
 

@@ -59,31 +59,42 @@ class CompareSections:
                 continue
             values = sorted({k for v in likert for k in desc[v]["pct"]}, key=value_key)
             labels = self._value_labels(likert[0], values)
+            # '% don't know' (non-substantive answers, of those who answered) when the scale declares them
+            dont_know = next((next(iter(desc[v]["non_substantive"].values()))["label"] for v in likert
+                              if desc[v].get("non_substantive")), None)
             header = [head(s["item"], s["n"], s["mean"], s["sd"], *[f"{value_text(k)} %" for k in values],
-                           s["top2"])]
+                           s["top2"], *([f"% {dont_know}"] if dont_know else []))]
             rows = []
             for v in likert:
                 d = desc[v]
-                rows.append(Row([txt(d.get("label") or self.label(v), "label"),
+                rows.append(Row([txt(self.label(v), "label"),
                                  num(d.get("n"), fmt.integer, lang), num(d.get("mean"), fmt.mean, lang),
                                  num(d.get("sd"), fmt.sd, lang),
                                  *[num(d["pct"].get(k), fmt.pct, lang) for k in values],
-                                 num(d.get("top2_pct"), fmt.pct, lang)]))
+                                 num(d.get("top2_pct"), fmt.pct, lang),
+                                 *([num(d.get("non_substantive_pct"), fmt.pct, lang)] if dont_know else [])]))
             notes = [s["desc_note"]]
             legend = "; ".join(f"{value_text(k)} = {lab}" for k, lab in zip(values, labels) if lab != value_text(k))
             if legend:
                 notes.append(legend + ".")
+            if any(getattr(self.q.item_map.get(v), "reverse", False) for v in likert):
+                # which direction is shown: the keyed value k is the answer labelled min + max - k
+                answered = self._value_labels(likert[0], [value_text(k) for k in reversed(values)])
+                notes.append(self.f("desc_reversed_note", pairs=", ".join(
+                    f"{value_text(k)} = {lab}" for k, lab in zip(values, answered))))
+            if dont_know:
+                notes.append(self.f("desc_dont_know_note", label=dont_know))
             sec.blocks.append(Table(f"desc-{slug(key)}", self.f("desc_title", name=name), header, rows, notes))
             draw = partial(
                 figs.likert_bars,
-                [desc[v].get("label") or self.label(v) for v in likert],
+                [self.label(v) for v in likert],
                 [[desc[v]["pct"].get(k) for k in values] for v in likert],
                 labels, lambda x: fmt.number(x, 0, lang), s["likert_axis"],
             )
             sec.blocks.append(Figure(f"likert-{slug(key)}", self.f("likert_fig", name=name), draw))
         if plain:
             header = [head(s["variable"], s["n"], s["mean"], s["sd"], s["min"], s["max"])]
-            rows = [Row([txt(desc[v].get("label") or self.label(v), "label"), num(desc[v].get("n"), fmt.integer, lang),
+            rows = [Row([txt(self.label(v), "label"), num(desc[v].get("n"), fmt.integer, lang),
                          num(desc[v].get("mean"), fmt.mean, lang), num(desc[v].get("sd"), fmt.sd, lang),
                          num(desc[v].get("min"), fmt.mean, lang), num(desc[v].get("max"), fmt.mean, lang)])
                     for v in plain]
@@ -120,8 +131,14 @@ class CompareSections:
         return sec
 
     @staticmethod
+    def _group_names(entries: list[dict]) -> dict[tuple[str, str], str]:
+        """(grouping variable, group key) -> the group's label (results.json keys groups by code)."""
+        return {(e["group"], key): str(g.get("label", key)) if isinstance(g, dict) else key
+                for e in entries for key, g in (e.get("groups") or {}).items()}
+
+    @staticmethod
     def _layout(entries: list[dict]) -> tuple[list[str], dict[str, list[str]]]:
-        """Outcomes in order of appearance and, per grouping variable, the group labels shown anywhere."""
+        """Outcomes in order of appearance and, per grouping variable, the keys of the groups shown anywhere."""
         outcomes = list(dict.fromkeys(e["outcome"] for e in entries))
         groups: dict[str, list[str]] = {}
         for e in entries:
@@ -135,13 +152,14 @@ class CompareSections:
         s, lang = self.s, self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
+        names = self._group_names(entries)
         top = [txt("")]
         mid = [txt("")]
         low = [txt(s["variable"])]
         for gv, labels in groups.items():
             top.append(txt(self.label(gv), "block", 3 * len(labels) + 3))
             for label in labels:
-                mid.append(txt(label, "block", 3))
+                mid.append(txt(names.get((gv, label), label), "block", 3))
                 low += [txt(s["mean"]), txt(s["sd"]), txt(s["n"])]
             mid.append(txt("", "block", 3))
             low += [txt(s["test"]), txt(s["p"]), txt(s["r"])]
@@ -196,6 +214,7 @@ class CompareSections:
         lang = self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
+        names = self._group_names(entries)
         axis = self.s["means_axis"]
 
         def cell(o: str, gv: str, label: str) -> tuple[float | None, float | None]:
@@ -207,11 +226,11 @@ class CompareSections:
             shown = [o for o in outcomes if (o, gv) in by_key]
             pairs = [[cell(o, gv, lab) for lab in labels] for o in shown]
             blocks = [("", [self.label(o) for o in shown])]
-            series, legend_title = labels, self.label(gv)
+            series, legend_title = [names.get((gv, lab), lab) for lab in labels], self.label(gv)
             title = self.f("means_fig", group=self.label(gv).lower(), name=name)
         else:
             pairs = [[cell(o, gv, lab) for o in outcomes] for gv, labels in groups.items() for lab in labels]
-            blocks = [(self.label(gv), labels) for gv, labels in groups.items()]
+            blocks = [(self.label(gv), [names.get((gv, lab), lab) for lab in labels]) for gv, labels in groups.items()]
             series, legend_title = [self.label(o) for o in outcomes], ""
             title = self.f("means_fig_groups", name=name)
             if len(outcomes) == 1:  # no legend: the axis says what the bars are
@@ -231,12 +250,13 @@ class CompareSections:
         for i, x in enumerate(self.r.get("crosstabs") or []):
             counts, row_pct = x.get("counts") or {}, x.get("row_pct") or {}
             col_labels = list(dict.fromkeys(c for row in counts.values() for c in row))
-            header = [[txt(self.label(x.get("row", ""))), *[txt(c, "block", 2) for c in col_labels]],
+            row_names, col_names = x.get("row_labels") or {}, x.get("col_labels") or {}
+            header = [[txt(self.label(x.get("row", ""))), *[txt(str(col_names.get(c, c)), "block", 2) for c in col_labels]],
                       [txt(""), *[cell for _ in col_labels for cell in (txt(s["n_lower"]), txt(s["row_pct"]))]]]
             rows = []
             hidden = False
             for rlab, row in counts.items():
-                cells = [txt(rlab, "label")]
+                cells = [txt(str(row_names.get(rlab, rlab)), "label")]
                 for c in col_labels:
                     n, p = row.get(c), get(row_pct, rlab, c)
                     hidden |= n is None or p is None
@@ -317,31 +337,34 @@ class CompareSections:
         fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
         heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn",
                        colorbar_label=self.s["fav_axis"])
-        shown: list[tuple[str, list[str], list[str]]] = []  # (grouping variable, indices, units) with a table
+        shown: list[tuple] = []  # (grouping variable, indices, units, their labels) with a table
         for gv, per_index in by_group.items():
             indices = list(per_index)
             units = list(dict.fromkeys(u for cells in per_index.values() for u in cells))
             if not units:
                 continue
+            # groups are keyed by code in results.json; their labels stand beside
+            unit_names = {u: str(c.get("label", u)) if isinstance(c, dict) else u
+                          for cells in per_index.values() for u, c in cells.items()}
             group = self.label(gv)
             rows = [Row([txt(self.label(i), "label"),
                          *[c for u in units for c in (num(get(per_index, i, u, "pct"), fmt.pct, lang),
                                                       num(get(per_index, i, u, "n"), fmt.integer, lang))]])
                     for i in indices]
-            header = [[txt(self.s["variable"]), *[txt(u, "block", 2) for u in units]],
+            header = [[txt(self.s["variable"]), *[txt(unit_names[u], "block", 2) for u in units]],
                       [txt(""), *[c for _ in units for c in (txt(self.s["pct"]), txt(self.s["n_lower"]))]]]
             notes = [self.s["fav_note"]] if thresholds else []
             sec.blocks.append(Table(f"fav-{slug(gv)}", self.f("fav_title", group=group.lower()), header, rows,
                                     notes + [self.f("method_min_group", k=self.min_group)]))
             if not shown:  # the HR heatmap: index x unit, for the first grouping variable (the units)
                 matrix = [[as_float(get(per_index, i, u, "pct")) for u in units] for i in indices]
-                draw = partial(heat, [("", [self.label(i) for i in indices])], units, matrix)
+                draw = partial(heat, [("", [self.label(i) for i in indices])], [unit_names[u] for u in units], matrix)
                 sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
-            shown.append((gv, indices, units))
+            shown.append((gv, indices, units, unit_names))
         if len(shown) > 1:  # every grouping variable in one picture: its groups as rows, under its name
-            indices = list(dict.fromkeys(i for _, idx, _ in shown for i in idx))
-            blocks = [(self.label(gv), units) for gv, _, units in shown]
-            matrix = [[as_float(get(by_group, gv, i, u, "pct")) for i in indices] for gv, _, units in shown
+            indices = list(dict.fromkeys(i for _, idx, _, _ in shown for i in idx))
+            blocks = [(self.label(gv), [unit_names[u] for u in units]) for gv, _, units, unit_names in shown]
+            matrix = [[as_float(get(by_group, gv, i, u, "pct")) for i in indices] for gv, _, units, _ in shown
                       for u in units]
             draw = partial(heat, blocks, [self.label(i) for i in indices], matrix)
             sec.blocks.append(Figure("fav-all", self.s["fav_fig_all"], draw))

@@ -130,7 +130,9 @@ class MeasureSections:
             rows = []
             for item in v.get("items") or list(itr):
                 marks = ([s["flag_low"]] if item in low else []) + ([s["flag_raises"]] if item in raises else [])
-                name = self.label(item) + (f" {s['reversed']}" if item in reverse else "")
+                # (label() marks items declared reverse-keyed; this marks those the index reverses for itself)
+                declared = getattr(self.q.item_map.get(item), "reverse", False)
+                name = self.label(item) + (f" {s['reversed']}" if item in reverse and not declared else "")
                 rows.append(Row([txt(name, "label"), num(itr.get(item), fmt.bounded, lang),
                                  num(get(v, "alpha_if_deleted", item), fmt.bounded, lang),
                                  txt(", ".join(marks), "flag" if marks else "")], "flagged" if marks else ""))

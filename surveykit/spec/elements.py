@@ -39,11 +39,20 @@ class Scale(SpecModel):
     favourable: list[int] | None = Field(
         None, description="Values counted as favourable (default: the top two values of the scale)"
     )
+    non_substantive: dict[int, Text] = Field(
+        default_factory=dict,
+        description="Answer codes outside the scale that are not an opinion ('don't know', 'not applicable') "
+                    "and their labels: counted and reported, left out of means, SDs, tests and favourable %",
+    )
 
     @model_validator(mode="after")
     def _min_below_max(self) -> "Scale":
         if self.min >= self.max:
             raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
+        inside = [code for code in self.non_substantive if self.min <= code <= self.max]
+        if inside:
+            raise ValueError(f"non-substantive code(s) {inside} lie inside the scale {self.min}..{self.max}; "
+                             "give 'don't know' a code outside it (e.g. 9)")
         for value in self.favourable or []:
             if not self.min <= value <= self.max:
                 raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
@@ -68,6 +77,9 @@ class Item(SpecModel):
     question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
     reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x in every index and reliability analysis")
     missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
+    missing_text: list[str] | None = Field(None, description="Texts meaning 'not answered' (overrides the global list)")
+    values_as_labels: bool | None = Field(None, description="Answers may be given as the scale's labels "
+                                                            "(overrides the global setting)")
 
 
 class Background(SpecModel):
@@ -83,6 +95,9 @@ class Background(SpecModel):
     max: float | None = Field(None, description="Largest valid number (type number)")
     reference: Code | None = Field(None, description="Reference category for dummy coding")
     missing_codes: list[float] | None = None
+    missing_text: list[str] | None = Field(None, description="Texts meaning 'not answered' (overrides the global list)")
+    values_as_labels: bool | None = Field(None, description="Answers may be given as the code labels "
+                                                            "(overrides the global setting)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Background":

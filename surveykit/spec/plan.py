@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
 
 
 # --------------------------------------------------------------------------------------- analysis plan
+class ParallelSettings(SpecModel):
+    """Horn's parallel analysis: random data sets drawn, the percentile compared with, and the seed."""
+
+    n_iter: int = Field(100, ge=10, le=10_000, description="Random data sets")
+    percentile: float = Field(95, gt=0, lt=100, description="Percentile of the random eigenvalues")
+    seed: int | None = Field(None, description="Seed (default: analysis.seed)")
+
+
 class FactorAnalysisPlan(SpecModel):
     id: str
     label: Text | None = None
@@ -19,6 +27,12 @@ class FactorAnalysisPlan(SpecModel):
     n_factors: int | Literal["kaiser", "parallel"] = "kaiser"
     loading_cutoff: float = Field(0.1, ge=0, lt=1)
     missing: Literal["pairwise", "listwise"] | None = None
+    normalize: bool = Field(True, description="Kaiser normalisation before rotation (SPSS's default; psych's "
+                                              "oblimin rotates without it: false)")
+    gamma: float = Field(0.0, description="Oblimin gamma (0 = quartimin)")
+    kappa: float = Field(4.0, gt=1, description="Promax power")
+    parallel: ParallelSettings = Field(default_factory=lambda: ParallelSettings(),
+                                       description="Parallel-analysis settings")
 
 
 class ReliabilityPlan(SpecModel):
@@ -115,6 +129,15 @@ class Metadata(SpecModel):
     title: Text
     citation: str | None = None
     description: Text | None = None
-    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
+    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES), min_length=1,
+                                 description="Languages the texts are given in; the first is the report's default")
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [lang for lang in value if lang not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown language(s) {unknown}; surveykit writes reports in {list(LANGUAGES)}")
+        return value
 
 

@@ -50,6 +50,12 @@ class Questionnaire(SpecModel):
         default_factory=dict, description="Export header -> variable id, for exports whose headers are texts"
     )
     missing_codes: list[float] = Field(default_factory=list, description="Codes meaning 'not answered' everywhere")
+    missing_text: list[str] = Field(
+        default_factory=lambda: ["", "NA", ".", "N/A", "#N/A"],
+        description="Texts meaning 'not answered' in CSV/Excel cells (R writes NA, Stata '.', Excel #N/A); "
+                    "matched after trimming, case-insensitively")
+    values_as_labels: bool = Field(False, description="Answers may be given as their labels (SPSS 'values as "
+                                                      "labels' exports); they are mapped back to codes")
     scales: dict[str, Scale]
     items: list[Item] = Field(default_factory=list)
     background: list[Background] = Field(default_factory=list)
@@ -166,6 +172,24 @@ class Questionnaire(SpecModel):
         entry = self.raw_variables.get(variable)
         own = getattr(entry, "missing_codes", None)
         return list(own) if own is not None else list(self.missing_codes)
+
+    def missing_text_of(self, variable: str) -> list[str]:
+        """Texts read as missing in ``variable``'s cells (its own list, else the questionnaire's)."""
+        entry = self.raw_variables.get(variable)
+        own = getattr(entry, "missing_text", None)
+        return list(own) if own is not None else list(self.missing_text)
+
+    def values_as_labels_of(self, variable: str) -> bool:
+        entry = self.raw_variables.get(variable)
+        own = getattr(entry, "values_as_labels", None)
+        return bool(own) if own is not None else self.values_as_labels
+
+    def non_substantive_of(self, variable: str) -> dict[int, Text]:
+        """Non-substantive codes ('don't know') of an item's scale and their labels ({} for other variables)."""
+        entry = self.raw_variables.get(variable)
+        if isinstance(entry, Item) and entry.scale in self.scales:
+            return dict(self.scales[entry.scale].non_substantive)
+        return {}
 
     def kind_of(self, variable: str) -> str | None:
         """'item', 'single', 'number', 'yesno', 'text', 'derived' or 'index' (None when unknown)."""
@@ -329,7 +353,7 @@ class Questionnaire(SpecModel):
                 if name not in self.item_map:
                     bad(f"reliability {rel.id!r} names unknown item {name!r}", "analysis", "reliability", pos)
         numeric = set(self.item_map) | set(self.index_map)
-        categorical = derived | {q.id for q in self.background}
+        categorical = derived | {q.id for q in self.background if q.type != "number"}
         for pos, d in enumerate(plan.descriptives):
             for j, name in enumerate(d.variables):
                 if name not in known:
@@ -342,13 +366,13 @@ class Questionnaire(SpecModel):
                         "analysis", "comparisons", pos, "outcomes", j)
             for j, name in enumerate(c.groups):
                 if name not in categorical:
-                    bad(f"comparison {c.id!r}: group {name!r} is not a categorical variable",
-                        "analysis", "comparisons", pos, "groups", j)
+                    bad(f"comparison {c.id!r}: group {name!r} is not a categorical variable"
+                        + _bins_hint(self, name), "analysis", "comparisons", pos, "groups", j)
         for pos, x in enumerate(plan.crosstabs):
             for key in ("rows", "cols"):
                 for j, name in enumerate(getattr(x, key)):
                     if name not in categorical:
-                        bad(f"crosstab {x.id!r}: {name!r} is not a categorical variable",
+                        bad(f"crosstab {x.id!r}: {name!r} is not a categorical variable" + _bins_hint(self, name),
                             "analysis", "crosstabs", pos, key, j)
         for pos, corr in enumerate(plan.correlations):
             for j, name in enumerate(corr.variables):
@@ -374,6 +398,14 @@ class Questionnaire(SpecModel):
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             bad(f"analysis plan id {dup!r} is used twice", "analysis")
         return problems
+
+
+def _bins_hint(q: "Questionnaire", name: str) -> str:
+    """For a number used as a grouping variable: how to group it instead (every value would be a group)."""
+    if q.kind_of(name) == "number":
+        return (f"; {name!r} is a number, whose every value would be a group: group it with a 'bins' recode "
+                f"(recodes: - {{id: {name}_group, type: bins, from: {name}, bins: [...]}}) and group by that")
+    return ""
 
 
 def _recode_inputs(rule: Any) -> list[str]:
