@@ -11,8 +11,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "figure": "Figur",
         "note": "Merknad",
         "synthetic_title": "Syntetiske data",
-        "synthetic_text": "Tallene i denne rapporten er beregnet på syntetiske data, ikke på svarene fra "
-                          "respondentene i oppgaven.",
+        "synthetic_text": "Tallene i denne rapporten er beregnet på syntetiske (simulerte) data, ikke på "
+                          "virkelige svar.",
         "citation": "Kilde",
         "n_respondents": "Antall respondenter analysert: {n}",
         "data_file": "Datafil: {file}",
@@ -68,7 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "listwise": "listevis",
         "method_alpha": "Signifikansnivået er α = {alpha}.",
         "method_min_group": "Grupper med færre enn {k} respondenter vises ikke i noen tabell eller figur.",
-        "method_fa": "Faktoranalysen {id} brukte {extraction} med {rotation}; antall faktorer ({k}) ble valgt "
+        "method_fa": "Faktoranalysen «{id}» brukte {extraction} med {rotation}; antall faktorer ({k}) ble valgt "
                      "{rule}. Ladninger under {cutoff} i absoluttverdi er ikke vist.",
         "rule_kaiser": "etter Kaisers kriterium (egenverdier over 1)",
         "rule_parallel": "ved parallellanalyse",
@@ -111,7 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_items": "alle påstander",
         "question": "spørsmål {q}",
         # factor analysis
-        "fa_heading": "Faktoranalyse {id}",
+        "fa_heading": "Faktoranalyse: {id}",
         "fa_factorability": "KMO = {kmo}; Bartletts test: {bartlett}, {p}; determinant = {det}. N = {n} ({missing} "
                             "sletting).",
         "fa_low_msa": "Påstander med MSA under ,50: {items}.",
@@ -246,8 +246,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "figure": "Figure",
         "note": "Note",
         "synthetic_title": "Synthetic data",
-        "synthetic_text": "Synthetic data: not the thesis's respondents. Every number in this report was computed "
-                          "on a synthetic sample.",
+        "synthetic_text": "Every number in this report was computed on synthetic (simulated) data, not on real "
+                          "respondents' answers.",
         "citation": "Source",
         "n_respondents": "Respondents analysed: {n}",
         "data_file": "Data file: {file}",
@@ -299,7 +299,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "listwise": "listwise",
         "method_alpha": "The significance level is α = {alpha}.",
         "method_min_group": "Groups with fewer than {k} respondents are not shown in any table or figure.",
-        "method_fa": "Factor analysis {id} used {extraction} with {rotation}; the number of factors ({k}) was chosen "
+        "method_fa": "The factor analysis “{id}” used {extraction} with {rotation}; the number of factors ({k}) was chosen "
                      "{rule}. Loadings below {cutoff} in absolute value are not shown.",
         "rule_kaiser": "by Kaiser's criterion (eigenvalues above 1)",
         "rule_parallel": "by parallel analysis",
@@ -340,7 +340,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "likert_axis": "Percent of valid answers",
         "all_items": "all items",
         "question": "question {q}",
-        "fa_heading": "Factor analysis {id}",
+        "fa_heading": "Factor analysis: {id}",
         "fa_factorability": "KMO = {kmo}; Bartlett's test: {bartlett}, {p}; determinant = {det}. N = {n} ({missing} "
                             "deletion).",
         "fa_low_msa": "Items with MSA below .50: {items}.",
