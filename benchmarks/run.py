@@ -59,7 +59,7 @@ READ_FLOOR = ("import sys, time, pandas as pd; t = time.perf_counter(); pd.read_
               "print('READ', time.perf_counter() - t)")
 ANALYSIS_ONLY = ("import sys; from surveykit.spec.questionnaire import load_questionnaire; "
                  "from surveykit.data.prepare import load_and_recode; "
-                 "from surveykit.pipeline.run import build_results, Settings; "
+                 "from surveykit.pipeline.results import build_results; from surveykit.pipeline.settings import Settings; "
                  "q = load_questionnaire(sys.argv[1]); build_results(q, load_and_recode(q, sys.argv[2]), Settings())")
 
 
