@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 LANGUAGES = ("nb", "en")
+MAX_SCALE_VALUES = 1000  # a rating scale has a handful of values; checked before any list of them is built
 Code = int
 Text = Union[str, dict[str, str]]  # one text for all languages, or one per language code
 
@@ -44,6 +45,10 @@ class Scale(SpecModel):
     def _min_below_max(self) -> "Scale":
         if self.min >= self.max:
             raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
+        if self.max - self.min + 1 > MAX_SCALE_VALUES:
+            raise ValueError(f"scale {self.min}..{self.max} has {self.max - self.min + 1:,} values; a rating scale "
+                             f"may have at most {MAX_SCALE_VALUES} (use a background question of type number "
+                             "for counts and amounts)")
         for value in self.favourable or []:
             if not self.min <= value <= self.max:
                 raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
@@ -67,7 +72,7 @@ class Item(SpecModel):
     scale: str
     question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
     reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x in every index and reliability analysis")
-    missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
+    missing_codes: list[FiniteFloat] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
 
 
 class Background(SpecModel):
@@ -79,10 +84,10 @@ class Background(SpecModel):
     label: Text | None = Field(None, description="Short name for tables (default: the question text)")
     question: str | int | None = None
     codes: dict[Code, Text] | None = Field(None, description="Answer codes and their labels (single, yesno)")
-    min: float | None = Field(None, description="Smallest valid number (type number)")
-    max: float | None = Field(None, description="Largest valid number (type number)")
+    min: FiniteFloat | None = Field(None, description="Smallest valid number (type number)")
+    max: FiniteFloat | None = Field(None, description="Largest valid number (type number)")
     reference: Code | None = Field(None, description="Reference category for dummy coding")
-    missing_codes: list[float] | None = None
+    missing_codes: list[FiniteFloat] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Background":
@@ -144,7 +149,7 @@ class KeywordRecode(RecodeRule):
 
 class Bin(SpecModel):
     code: Code
-    upper: float | None = Field(None, description="Inclusive upper bound; the last bin has none")
+    upper: FiniteFloat | None = Field(None, description="Inclusive upper bound; the last bin has none")
     label: Text
 
 
