@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from surveykit import __version__
-from surveykit.errors import SurveyError
+from surveykit.errors import SurveyError, shorten_message
 
 EXIT_USAGE = 2
 
@@ -82,7 +82,7 @@ def cmd_run(args) -> int:
     q = _load(args)
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
-                 extra_columns="ignore" if args.ignore_extra_columns else "error")
+                 extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force)
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
     return 0
@@ -127,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="the whole analysis and its report")
     data_options(p, "data file; default: the questionnaire's embedded sample")
-    p.add_argument("--out", help="output folder (default reports/<questionnaire id>/)")
+    p.add_argument("--out", help="output folder (default reports/<questionnaire id>/); must be new, empty, or "
+                   "written by surveykit before")
+    p.add_argument("--force", action="store_true",
+                   help="also write into a folder holding other files (only surveykit's own files are "
+                        "created or replaced; nothing else is deleted)")
     p.add_argument("--lang", choices=["nb", "en"], default="nb")
     p.add_argument("--min-group-size", type=int, default=None,
                    help="smallest group shown in any table or figure (default: the questionnaire's, else 5)")
@@ -159,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected failure is a bug: say so plainly
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n(this is a bug in surveykit; rerun with "
+        print(f"internal error: {type(exc).__name__}: {shorten_message(str(exc))}\n(this is a bug in surveykit; rerun with "
               "--debug for a traceback and report it)", file=sys.stderr)
         return 1
 

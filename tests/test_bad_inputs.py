@@ -172,6 +172,9 @@ def test_failed_run_leaves_existing_output_folder_unchanged(tmp_path):
     out = work / "out"
     out.mkdir()
     (out / "report.html").write_text("<p>last year's report</p>", encoding="utf-8")
+    from surveykit.pipeline.output import MARKER, marker_text
+
+    (out / MARKER).write_text(marker_text(["report.html"]), encoding="utf-8")  # written by surveykit last year
     before = tree_hashes(work)
     code, _, err = run_in_process(["run", "questionnaire.yaml", "data.csv", "--out", "out", "--quiet"], work)
     assert code == 2 and err.startswith("error: data.csv: factor analysis 'fa': Correlation matrix cannot be computed")

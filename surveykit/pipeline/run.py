@@ -4,20 +4,19 @@ Flow (one direction): prepare (read, validate, recode) -> confidentiality masks 
 factor analyses, reliability) -> compare (descriptives, group comparisons, crosstabs, correlations,
 favourable %) -> regressions -> replication -> report. :func:`build_results` returns the plain ``results``
 dict (the content of results.json); :func:`run` writes everything into a temporary folder and moves it
-into place only when all of it succeeded, so a failed run never leaves half an output behind.
+into place only when all of it succeeded, so a failed run never leaves half an output behind, and it
+never deletes or replaces a file it did not write (:mod:`surveykit.pipeline.output`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from surveykit.data.prepare import load_and_recode
 from surveykit.errors import SurveyError
+from surveykit.pipeline.output import check_target, default_out_dir, publish, staging
 from surveykit.pipeline.results import build_results, free_text_answers, results_json
 from surveykit.pipeline.settings import STAGES, RunOutput, Settings
 from surveykit.spec.questionnaire import Questionnaire
@@ -45,8 +44,12 @@ class _Progress:
 
 def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str = "nb",
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
-        extra_columns: str = "error") -> RunOutput:
-    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``."""
+        extra_columns: str = "error", force: bool = False) -> RunOutput:
+    """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``.
+
+    ``out_dir`` (default ``reports/<meta.id>``, the id made a safe folder name) must be new, empty, or
+    hold surveykit's marker from an earlier run; ``force`` allows a folder with other files in it. Only
+    surveykit's own files are ever created, replaced or removed there (see docs/output.md)."""
     from surveykit.report import render_report
 
     plan = q.analysis
@@ -55,8 +58,9 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
                         missing=plan.missing, posthoc=plan.posthoc, seed=plan.seed)
     if settings.min_group_size < 1:
         raise SurveyError(f"--min-group-size must be at least 1 (got {settings.min_group_size})")
-    out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
+    out_dir = Path(out_dir) if out_dir else default_out_dir(q.meta.id)
     _check_output_location(out_dir, [data_path, q.source_path])
+    previous = check_target(out_dir, force)  # before the analysis: a refused folder costs no waiting
 
     progress = _Progress(quiet)
     progress("prepare")
@@ -64,24 +68,14 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
     results, frame = build_results(q, prepared, settings, progress)
 
     progress("report")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        (tmp / "results.json").write_text(results_json(results), encoding="utf-8")
-        render_report(results, q, tmp, lang=lang, free_text=free_text_answers(frame, q, settings.seed))
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-            out_dir.rename(backup)
-            tmp.rename(out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        with staging(out_dir) as tmp:
+            (tmp / "results.json").write_text(results_json(results), encoding="utf-8")
+            render_report(results, q, tmp, lang=lang, free_text=free_text_answers(frame, q, settings.seed))
+            written = publish(tmp, out_dir, previous, force)
     finally:
         progress.close()
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    files = [out_dir / name for name in written]
     return RunOutput(out_dir, results, files)
 
 
@@ -94,4 +88,4 @@ def _check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
         source = Path(path).resolve()
         if source == target or target in source.parents:
             raise SurveyError(f"output folder {out_dir} contains the input file {path}; choose another --out "
-                              "(the output folder is replaced as a whole)")
+                              "(outputs are kept apart from the inputs)")

@@ -338,10 +338,10 @@ def build_cases() -> None:
     run_case("run_bad_data_writes_nothing", bad, "error: data.csv: 1 problem(s) in the data",
              "data.csv, column 'q3', row 5: value(s) outside the scale 1..5 [values: 7]")
     CASES["run_out_contains_inputs"] = {
-        "expected": "# the output folder would be replaced as a whole: refuse it when it holds an input\n"
+        "expected": "# outputs never share a folder with the inputs: refuse an output folder that holds an input\n"
                     "args: run questionnaire.yaml data.csv --out . --quiet\n"
                     "headline: error: output folder . contains the input file data.csv; choose another --out "
-                    "(the output folder is replaced as a whole)\n",
+                    "(outputs are kept apart from the inputs)\n",
         "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": good.to_csv(index=False, lineterminator="\n")}}
     run_case("run_min_group_size_zero", good, "error: --min-group-size must be at least 1 (got 0)",
              extra_args=" --min-group-size 0")
