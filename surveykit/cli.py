@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -91,8 +92,15 @@ def cmd_run(args) -> int:
 def cmd_simulate(args) -> int:
     from surveykit.simulate.simulate import simulate_to_file
 
+    out = Path(args.out)
+    # like run: a file surveykit did not write is never replaced without --force; a link or folder never
+    if os.path.islink(out) or out.is_dir():
+        raise SurveyError(f"--out {out} is a {'symbolic link' if os.path.islink(out) else 'folder'}; give a new "
+                          "file name")
+    if out.exists() and not args.force:
+        raise SurveyError(f"--out {out} already exists; choose a new file name, or pass --force to replace it")
     q = _load(args)
-    path = simulate_to_file(q, n=args.n, seed=args.seed, out=Path(args.out))
+    path = simulate_to_file(q, n=args.n, seed=args.seed, out=out)
     print(f"{path}: {args.n} synthetic respondents (seed {args.seed})")
     return 0
 
@@ -142,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questionnaire")
     p.add_argument("--n", type=int, default=383)
     p.add_argument("--seed", type=int, default=2012)
-    p.add_argument("--out", required=True, help="output file: .csv, .xlsx, .sav or .parquet")
+    p.add_argument("--out", required=True, help="output file: .csv, .xlsx, .sav or .parquet (a new file)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.set_defaults(func=cmd_simulate)
     return parser
 

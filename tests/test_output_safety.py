@@ -382,3 +382,51 @@ def test_the_new_folder_appears_whole_or_not_at_all(work, fast, monkeypatch):
     code, _, err = cli_run([*RUN, "--out", "out"], work)
     assert code == 0, err
     assert seen == [([MARKER, "figures", "report.html", "results.json", "tables.xlsx"], False)]
+
+
+def test_output_of_a_surveykit_without_the_marker_is_reused(work, fast):
+    """A folder written before the marker existed (reports/<id>/ of `make demo`) is recognised by its exact
+    content and reused; one more file in it makes it someone else's folder."""
+    out = work / "out"
+    (out / "figures").mkdir(parents=True)
+    (out / "results.json").write_text('{"surveykit_version": "0.9"}', encoding="utf-8")
+    (out / "report.html").write_text("old", encoding="utf-8")
+    (out / "figures" / "old-figure.png").write_bytes(b"old")
+    assert output.read_legacy(out) == ["figures/old-figure.png", "report.html", "results.json"]
+    (out / "thesis.docx").write_bytes(THESIS)
+    assert output.read_legacy(out) is None
+    code, _, err = cli_run([*RUN, "--out", "out"], work)
+    assert code == 2 and "surveykit did not write ('figures', 'report.html', 'results.json', …)" in err
+    (out / "thesis.docx").unlink()
+    code, _, err = cli_run([*RUN, "--out", "out"], work)
+    assert code == 0, err
+    assert not (out / "figures" / "old-figure.png").exists()  # surveykit's own, no longer written
+    assert marker_files(out) == ["figures/fig-a.png", "figures/fig-b.png", "report.html", "results.json",
+                                 "tables.xlsx"]
+
+
+def test_results_json_without_the_surveykit_key_is_not_taken_for_an_output(work, fast):
+    out = work / "out"
+    out.mkdir()
+    (out / "results.json").write_text('{"mine": 1}', encoding="utf-8")
+    code, _, err = cli_run([*RUN, "--out", "out"], work)
+    assert code == 2 and "surveykit did not write ('results.json')" in err
+    assert (out / "results.json").read_text(encoding="utf-8") == '{"mine": 1}'
+
+
+def test_simulate_does_not_replace_an_existing_file_without_force(tmp_path):
+    """The refusals come before the questionnaire is read; with --force the command goes on (here to the
+    mini questionnaire's own error: it has no simulation targets, so the file is still not touched)."""
+    mini = Path(__file__).resolve().parent / "data" / "mini.yaml"
+    target = tmp_path / "sample.csv"
+    target.write_bytes(THESIS)
+    args = ["simulate", str(mini), "--n", "50", "--out", str(target)]
+    code, _, err = cli_run(args, tmp_path)
+    assert code == 2 and err.splitlines()[0] == (f"error: --out {target} already exists; choose a new file name, "
+                                                 "or pass --force to replace it")
+    (tmp_path / "link.csv").symlink_to(target)
+    code, _, err = cli_run([*args[:-1], str(tmp_path / "link.csv"), "--force"], tmp_path)
+    assert code == 2 and err.splitlines()[0] == f"error: --out {tmp_path / 'link.csv'} is a symbolic link; give a new file name"
+    code, _, err = cli_run([*args, "--force"], tmp_path)
+    assert code == 2 and "no 'simulation.targets' file" in err
+    assert target.read_bytes() == THESIS

@@ -364,9 +364,18 @@ def _formulas_without_values(path: Path, frame: pd.DataFrame) -> list[tuple[int,
     The sheet XML is searched for formulas first (a cheap byte search): most exports have none."""
     import zipfile
 
+    def has_formula(book: zipfile.ZipFile, name: str) -> bool:
+        tail = b""
+        with book.open(name) as part:  # in pieces: a sheet of a million rows is hundreds of MB of XML
+            while piece := part.read(1 << 22):
+                if b"<f" in tail + piece[:1] or b"<f" in piece:
+                    return True
+                tail = piece[-1:]
+        return False
+
     try:
         with zipfile.ZipFile(path) as book:
-            if not any(b"<f" in book.read(name) for name in book.namelist()
+            if not any(has_formula(book, name) for name in book.namelist()
                        if name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 return []
         import openpyxl

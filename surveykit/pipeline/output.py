@@ -90,6 +90,36 @@ def _is_plain_relative(name: str) -> bool:
             and all(p not in (".", "..", "") for p in parts) and name != MARKER)
 
 
+LEGACY_FILES = {"report.html", "tables.xlsx", "results.json"}
+LEGACY_FIGURES = (".png", ".svg")
+
+
+def read_legacy(folder: Path) -> list[str] | None:
+    """The files of an output folder written before surveykit wrote a marker, or None when ``folder`` holds
+    anything else. Recognised only when it holds nothing but report.html, tables.xlsx, results.json (a
+    JSON object with ``surveykit_version``) and figures/ with .png/.svg files: exactly what a run writes."""
+    try:
+        content = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(content, dict) or "surveykit_version" not in content:
+        return None
+    files = []
+    for entry in folder.iterdir():
+        if entry.is_symlink():
+            return None
+        if entry.name in LEGACY_FILES and entry.is_file():
+            files.append(entry.name)
+        elif entry.name == "figures" and entry.is_dir():
+            for figure in entry.iterdir():
+                if figure.is_symlink() or not figure.is_file() or figure.suffix not in LEGACY_FIGURES:
+                    return None
+                files.append(f"figures/{figure.name}")
+        else:
+            return None
+    return sorted(files)
+
+
 def marker_text(files: list[str]) -> str:
     from surveykit import __version__
 
@@ -130,6 +160,8 @@ def check_target(out_dir: Path, force: bool = False) -> list[str]:
     if not names:
         return []
     listed = read_marker(out_dir)
+    if listed is None:
+        listed = read_legacy(out_dir)  # written by a surveykit from before the marker
     if listed is not None:
         return listed
     if force:
