@@ -328,8 +328,16 @@ def _read_excel(path: Path) -> RawData:
         raise DataError(f"{path}: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
                         [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
     formulas = _formulas_without_values(path, frame)
+    if formulas:
+        raise DataError(
+            f"{path}: {len(formulas)} formula cell(s) have no saved value (the workbook was written by a program "
+            "that does not calculate); open and save it in Excel, or paste the values",
+            [Problem("formula without a saved value", file=str(path), line=row, column=_column_name(frame, col),
+                     values=(f"{cell} {formula}",))
+             for row, col, cell, formula in formulas[:5]]
+            + ([Problem(f"and {len(formulas) - 5} more", file=str(path))] if len(formulas) > 5 else []))
     frame = frame.dropna(how="all").dropna(axis=1, how="all")
-    if frame.empty and not formulas:
+    if frame.empty:
         raise DataError(f"{path}: the first sheet is empty")
     header = [str(h).strip() if h is not None and not (isinstance(h, float) and np.isnan(h)) else ""
               for h in frame.iloc[0].tolist()]
@@ -343,19 +351,18 @@ def _read_excel(path: Path) -> RawData:
         ))
     if problems:
         raise DataError(f"{path}: the sheet cannot be read as a table", problems)
-    if formulas:
-        raise DataError(
-            f"{path}: {len(formulas)} formula cell(s) have no saved value (the workbook was written by a program "
-            "that does not calculate); open and save it in Excel, or paste the values",
-            [Problem("formula without a saved value", file=str(path), line=row,
-                     column=header[frame.columns.get_loc(col)] if col in frame.columns else None,
-                     values=(f"{cell} {formula}",))
-             for row, col, cell, formula in formulas[:5]]
-            + ([Problem(f"and {len(formulas) - 5} more", file=str(path))] if len(formulas) > 5 else []))
     body = frame.iloc[1:].reset_index(drop=True)
     body.columns = header
     body = body.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
     return RawData(body, path, "excel")
+
+
+def _column_name(frame: pd.DataFrame, position: int) -> str | None:
+    """The header of a column of the sheet as read (header=None): its first non-empty cell, if text."""
+    if position >= frame.shape[1]:
+        return None
+    first = frame.iloc[:, position].dropna()
+    return str(first.iloc[0]).strip() if len(first) and isinstance(first.iloc[0], str) else None
 
 
 def _formulas_without_values(path: Path, frame: pd.DataFrame) -> list[tuple[int, int, str, str]]:

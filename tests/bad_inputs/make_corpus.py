@@ -367,7 +367,7 @@ def hostile_inputs() -> None:
     big = GOOD_META + GOOD_SCALES + GOOD_ITEMS + padding
     q_case("q_too_large", big,
            f"error: questionnaire.yaml: the questionnaire file is too large ({len(big.encode()):,} bytes); at most "
-           "5,000,000 bytes are read (a questionnaire is usually a few kB)",
+           "5,000,000 bytes are read (a questionnaire is usually well under 1 MB)",
            comment="over 5 MB (comments): refused before it is read")
     CASES["q_dev_zero"] = {
         "expected": "# an endless device: refused before it is opened (it would be read forever)\n"
