@@ -20,7 +20,8 @@ def shorten(value: object, limit: int = SHOWN_CHARS) -> str:
 
 
 # a repr in a message: a quote not preceded by a letter, digit or quote, and a closing quote not followed by one
-_QUOTED = re.compile(r"(?<![\w'\"])(?:'[^'\n]{%d,}'|\"[^\"\n]{%d,}\")(?![\w'\"])" % (SHOWN_CHARS + 1, SHOWN_CHARS + 1))
+_LONG = "{" + str(SHOWN_CHARS + 1) + ",}"
+_QUOTED = re.compile(r"(?<![\w'\"])(?:'[^'\n]" + _LONG + r"'|\"[^\"\n]" + _LONG + r"\")(?![\w'\"])")
 
 
 def shorten_message(text: str) -> str:

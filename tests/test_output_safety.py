@@ -69,8 +69,9 @@ def work(tmp_path):
 
 
 class FastPipeline:
-    figures = ["fig-a.png", "fig-b.png"]
-    fail_in_report: OSError | None = None
+    def __init__(self):
+        self.figures = ["fig-a.png", "fig-b.png"]
+        self.fail_in_report: OSError | None = None
 
 
 @pytest.fixture
