@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from surveykit import __version__
-from surveykit.errors import SurveyError
+from surveykit.errors import SurveyError, shorten_message
 
 EXIT_USAGE = 2
 
@@ -84,7 +85,7 @@ def cmd_run(args) -> int:
     q = _load(args)
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
-                 extra_columns="ignore" if args.ignore_extra_columns else "error")
+                 extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force)
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
     return 0
@@ -106,8 +107,15 @@ def _run_scorecard(args) -> int:
 def cmd_simulate(args) -> int:
     from surveykit.simulate.sample import simulate_to_file
 
+    out = Path(args.out)
+    # like run: a file surveykit did not write is never replaced without --force; a link or folder never
+    if os.path.islink(out) or out.is_dir():
+        raise SurveyError(f"--out {out} is a {'symbolic link' if os.path.islink(out) else 'folder'}; give a new "
+                          "file name")
+    if out.exists() and not args.force:
+        raise SurveyError(f"--out {out} already exists; choose a new file name, or pass --force to replace it")
     q = _load(args)
-    path = simulate_to_file(q, n=args.n, seed=args.seed, out=Path(args.out))
+    path = simulate_to_file(q, n=args.n, seed=args.seed, out=out)
     print(f"{path}: {args.n} synthetic respondents (seed {args.seed})")
     return 0
 
@@ -143,7 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="the whole analysis and its report")
     data_options(p, "data file; default: the questionnaire's embedded sample")
-    p.add_argument("--out", help="output folder (default reports/<questionnaire id>/)")
+    p.add_argument("--out", help="output folder (default reports/<questionnaire id>/); must be new, empty, or "
+                   "written by surveykit before")
+    p.add_argument("--force", action="store_true",
+                   help="also write into a folder holding other files (only surveykit's own files are "
+                        "created or replaced; nothing else is deleted)")
     p.add_argument("--lang", choices=["nb", "en"], default=None,
                    help="report language (default: the questionnaire's first language)")
     p.add_argument("--min-group-size", type=int, default=None,
@@ -155,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questionnaire")
     p.add_argument("--n", type=int, default=383)
     p.add_argument("--seed", type=int, default=2012)
-    p.add_argument("--out", required=True, help="output file: .csv, .xlsx, .sav or .parquet")
+    p.add_argument("--out", required=True, help="output file: .csv, .xlsx, .sav or .parquet (a new file)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.set_defaults(func=cmd_simulate)
     return parser
 
@@ -176,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected failure is a bug: say so plainly
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n(this is a bug in surveykit; rerun with "
+        print(f"internal error: {type(exc).__name__}: {shorten_message(str(exc))}\n(this is a bug in surveykit; rerun with "
               "--debug for a traceback and report it)", file=sys.stderr)
         return 1
 

@@ -6,7 +6,30 @@ Every error that reaches the command line is a :class:`SurveyError`: the CLI pri
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+SHOWN_CHARS = 80  # an echoed value (an id, a cell, a YAML value) is cut to this many characters
+LINE_CHARS = 1000  # and a whole message line to this many: an input can never flood the console
+
+
+def shorten(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``str(value)``, cut to ``limit`` characters with "…" when longer (a 5 MB id prints as 80 characters)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# a repr in a message: a quote not preceded by a letter, digit or quote, and a closing quote not followed by one
+_LONG = "{" + str(SHOWN_CHARS + 1) + ",}"
+_QUOTED = re.compile(r"(?<![\w'\"])(?:'[^'\n]" + _LONG + r"'|\"[^\"\n]" + _LONG + r"\")(?![\w'\"])")
+
+
+def shorten_message(text: str) -> str:
+    """A message with every quoted value (``{x!r}`` in an f-string) longer than :data:`SHOWN_CHARS` cut, and
+    the whole cut to :data:`LINE_CHARS` characters: the one place that bounds what the console shows."""
+    if len(text) > SHOWN_CHARS:
+        text = _QUOTED.sub(lambda m: m.group(0)[0] + shorten(m.group(0)[1:-1]) + m.group(0)[0], text)
+    return shorten(text, LINE_CHARS)
 
 
 @dataclass(frozen=True)
@@ -34,8 +57,8 @@ class Problem:
             where.append(f"row{'s' if total > 1 else ''} {shown}{more}")
         text = ": ".join([", ".join(where), self.message]) if where else self.message
         if self.values:
-            text += " [values: " + ", ".join(self.values) + "]"
-        return text
+            text += " [values: " + ", ".join(shorten(v) for v in self.values) + "]"
+        return shorten_message(text)
 
 
 class SurveyError(Exception):
@@ -47,7 +70,7 @@ class SurveyError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        lines = [self.headline]
+        lines = [shorten_message(self.headline)]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 

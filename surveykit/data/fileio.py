@@ -20,6 +20,10 @@ import pandas as pd
 
 from surveykit.errors import DataError, Problem
 
+# A quoted free-text answer may be longer than the csv module's default field limit (128 kB); the limit
+# guards against runaway quotes, and a runaway quote shows here as ragged rows instead.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
            ".sav": "spss", ".zsav": "spss", ".parquet": "parquet", ".pq": "parquet"}
 
@@ -67,6 +71,8 @@ def read_data(path: str | Path, text_columns: Iterable[str] = ()) -> RawData:
         raise DataError(f"{path}: data file not found")
     if path.is_dir():
         raise DataError(f"{path}: is a folder, not a data file")
+    if not path.is_file():  # a device or named pipe would be read forever (or wait for a writer)
+        raise DataError(f"{path}: is not a regular file (a device or a named pipe?); give the path of a data file")
     fmt = data_format(path)
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the data file is empty (0 bytes)")
@@ -134,16 +140,22 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, text_columns: Iterable[str] = ()) -> RawData:
-    fast = _read_utf8_csv(path, text_columns)
+    with path.open("rb") as handle:
+        head = handle.read(1_000_000)
+    old_mac = b"\r" in head and b"\n" not in head
+    fast = None if old_mac else _read_utf8_csv(path, text_columns)
     if fast is not None:
         return fast
     data = path.read_bytes()
+    if old_mac and b"\n" not in data:
+        # lines ended by CR alone (classic Mac OS, some exports): the same lines with LF
+        data = data.replace(b"\r", b"\n")
     if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError(f"{path}: the data file is empty (only white space)")
     # The usual file is UTF-8: decode only its head (delimiter, header) and let pandas read the file
     # itself, which checks the rest (a byte that is not UTF-8 raises, and the whole file is then
     # decoded here to say why, or read as Windows-1252).
-    head = _utf8_head(data)
+    head = None if old_mac else _utf8_head(data)  # pandas must read the LF version: decoded here
     if head is not None:
         frame, problems, delimiter, header = _parse_text(path, head, data[3:] if data.startswith(b"\xef\xbb\xbf") else data,
                                                          text_columns, from_path=True)
@@ -318,6 +330,15 @@ def _read_excel(path: Path) -> RawData:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise DataError(f"{path}: cannot read as an Excel workbook (damaged, or not an .xlsx file)",
                         [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
+    formulas = _formulas_without_values(path, frame)
+    if formulas:
+        raise DataError(
+            f"{path}: {len(formulas)} formula cell(s) have no saved value (the workbook was written by a program "
+            "that does not calculate); open and save it in Excel, or paste the values",
+            [Problem("formula without a saved value", file=str(path), line=row, column=_column_name(frame, col),
+                     values=(f"{cell} {formula}",))
+             for row, col, cell, formula in formulas[:5]]
+            + ([Problem(f"and {len(formulas) - 5} more", file=str(path))] if len(formulas) > 5 else []))
     frame = frame.dropna(how="all").dropna(axis=1, how="all")
     if frame.empty:
         raise DataError(f"{path}: the first sheet is empty")
@@ -337,6 +358,54 @@ def _read_excel(path: Path) -> RawData:
     body.columns = header
     body = body.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
     return RawData(body, path, "excel")
+
+
+def _column_name(frame: pd.DataFrame, position: int) -> str | None:
+    """The header of a column of the sheet as read (header=None): its first non-empty cell, if text."""
+    if position >= frame.shape[1]:
+        return None
+    first = frame.iloc[:, position].dropna()
+    return str(first.iloc[0]).strip() if len(first) and isinstance(first.iloc[0], str) else None
+
+
+def _formulas_without_values(path: Path, frame: pd.DataFrame) -> list[tuple[int, int, str, str]]:
+    """(sheet row, frame column label, cell, formula) of each formula cell of the first sheet whose saved
+    value is missing. pandas reads saved values, so such a cell would silently become a missing answer.
+    The sheet XML is searched for formulas first (a cheap byte search): most exports have none."""
+    import zipfile
+
+    def has_formula(book: zipfile.ZipFile, name: str) -> bool:
+        tail = b""
+        with book.open(name) as part:  # in pieces: a sheet of a million rows is hundreds of MB of XML
+            while piece := part.read(1 << 22):
+                if b"<f" in tail + piece[:1] or b"<f" in piece:
+                    return True
+                tail = piece[-1:]
+        return False
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            if not any(has_formula(book, name) for name in book.namelist()
+                       if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                return []
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=False).worksheets[0]
+        found = []
+        for row in sheet.iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    found.append((cell.row, cell.column, cell.coordinate, str(cell.value)))
+    except Exception:  # the workbook was read by pandas already; a failure here names nothing
+        return []
+    # pandas' frame (header=None) has sheet row r at position r - 1 and column c at label c - 1
+    out = []
+    for row, column, coordinate, formula in found:
+        r, c = row - 1, column - 1
+        value = frame.iat[r, c] if r < frame.shape[0] and c < frame.shape[1] else None
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out.append((row, c, coordinate, formula))
+    return out
 
 
 def _merged_header_cells(path: Path) -> list[str]:
@@ -379,10 +448,22 @@ def _read_spss(path: Path) -> RawData:
 
 def _read_parquet(path: Path) -> RawData:
     try:
-        frame = pd.read_parquet(path)
+        import pyarrow.parquet as pq
+        import pyarrow.types as pat
+
+        schema = pq.read_schema(path)
+        frame = None
+        nested = [(field.name, str(field.type)) for field in schema if pat.is_nested(field.type)]
+        if not nested:
+            frame = pd.read_parquet(path)
     except Exception as exc:
         raise DataError(f"{path}: cannot read as a Parquet file (damaged, or not a Parquet file)",
                         [Problem(f"{type(exc).__name__}: {exc}", file=str(path))]) from None
+    if nested:
+        # a list, struct or map in a cell is not one answer: it has no place in a table of answers
+        raise DataError(f"{path}: {len(nested)} column(s) hold lists, structs or maps, not single values",
+                        [Problem(f"column of type {kind}; store one answer per cell", file=str(path), column=name)
+                         for name, kind in nested])
     return RawData(frame, path, "parquet")
 
 

@@ -59,6 +59,31 @@ def _to_number(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series | 
     return numbers, bad.fillna(False).astype(bool)
 
 
+MAX_ABS = 1e15  # (the message says 1e15) larger numbers are no survey answer; their squares and sums lose all precision
+_NAN_SPELLINGS = ("nan", "+nan", "-nan")
+
+
+def _unusable_numbers(numbers: pd.Series, cells: pd.Series,
+                      not_number: pd.Series | None) -> tuple[np.ndarray | None, pd.Series | None]:
+    """(mask of non-finite or absurdly large numbers, or None; the not-a-number mask without them).
+
+    inf, -inf, 'nan' written as text and numbers beyond MAX_ABS would reach the statistics as numbers
+    (and turn into overflow warnings or 'collinear predictors' there): they are named here instead. An empty
+    cell, and NaN stored as missing by a binary format, stay missing."""
+    x = numbers.to_numpy()
+    if x.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            mask = np.isinf(x) | (np.abs(x) > MAX_ABS)
+    else:
+        mask = np.abs(x.astype("float64")) > MAX_ABS
+    if not_number is not None and not_number.any():
+        spelled_nan = not_number & cells.astype("string").str.strip().str.lower().isin(_NAN_SPELLINGS).fillna(False)
+        if spelled_nan.any():
+            mask = mask | spelled_nan.to_numpy(dtype=bool)
+            not_number = not_number & ~spelled_nan
+    return (mask if mask.any() else None), not_number
+
+
 def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
              extra_columns: str = "error") -> ValidatedData:
     """Check ``raw`` against ``q`` and return typed data, or raise :class:`DataError` listing every problem.
@@ -107,6 +132,10 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             empty_rows &= frame[c].isna().to_numpy()
         n_empty = int(empty_rows.sum())
         positions = np.flatnonzero(~empty_rows)
+    if n_empty and n_empty == len(frame):
+        raise DataError(f"{file}: no respondents: all {n_empty} data row(s) are empty (only delimiters or blanks)",
+                        [Problem("every cell of every data row is empty", file=file,
+                                 rows=tuple(raw.line_of(range(min(n_empty, SHOW)))), n_rows=n_empty)])
     if n_empty:
         warnings.append(f"dropped {n_empty} completely empty row(s)")
         frame = frame.iloc[positions]
@@ -137,10 +166,14 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             typed[name] = col if col.dtype == object or isinstance(col.dtype, pd.StringDtype) else col.astype("string")
             continue
         numbers, not_number = as_numbers[name]
+        unusable, not_number = _unusable_numbers(numbers, col, not_number)
         if not_number is not None and not_number.any():
             what = ("answer(s) that are neither a code nor a label of the question" if q.values_as_labels_of(name)
                     else "text in a numeric column")
             problems.append(located(not_number, what, name, col))
+        if unusable is not None:
+            problems.append(located(unusable, "not a finite number, or larger than 1e15 in absolute value "
+                                    "(no answer is that large)", name, col))
         missing = set(q.missing_codes_of(name))
         x = numbers.to_numpy()
         # Count the codes once (one pass); only codes that are present are checked, and a mask of the
@@ -159,7 +192,7 @@ def validate(raw: RawData, q: Questionnaire, out_of_range: str = "error",
             codes = sorted(entry.codes or {})
             allowed = set(map(float, codes)).__contains__
             what = f"not one of the question's codes {codes}"
-        wrong = [v for v in counts if v not in missing and not allowed(v)]
+        wrong = [v for v in counts if v not in missing and abs(v) <= MAX_ABS and not allowed(v)]
         counted[name] = counts
         if wrong:
             bad = in_codes(x, wrong)

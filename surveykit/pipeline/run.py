@@ -4,21 +4,20 @@ Flow (one direction): prepare (read, validate, recode) -> confidentiality masks 
 factor analyses, reliability) -> compare (descriptives, group comparisons, crosstabs, correlations,
 favourable %) -> regressions -> replication -> report. :func:`build_results` returns the plain ``results``
 dict (the content of results.json); :func:`run` writes everything into a temporary folder and moves it
-into place only when all of it succeeded, so a failed run never leaves half an output behind.
+into place only when all of it succeeded, so a failed run never leaves half an output behind, and it
+never deletes or replaces a file it did not write (:mod:`surveykit.pipeline.output`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
 from surveykit.data.prepare import load_and_recode
 from surveykit.errors import SurveyError
+from surveykit.pipeline.output import check_target, default_out_dir, publish, staging
 from surveykit.pipeline.results import build_results, free_text_answers, results_json
 from surveykit.pipeline.settings import STAGES, RunOutput, Settings, report_language
 from surveykit.spec.questionnaire import Questionnaire
@@ -66,13 +65,17 @@ def settings_for(q: Questionnaire, lang: str | None = None, min_group_size: int 
 
 def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str | None = None,
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
-        extra_columns: str = "error") -> RunOutput:
+        extra_columns: str = "error", force: bool = False) -> RunOutput:
     """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``.
 
-    ``lang``: the report's language; default the questionnaire's first declared language."""
+    ``lang``: the report's language; default the questionnaire's first declared language. ``out_dir``
+    (default ``reports/<meta.id>``, the id made a safe folder name) must be new, empty, or hold surveykit's
+    marker from an earlier run; ``force`` allows a folder with other files in it. Only surveykit's own files
+    are ever created, replaced or removed there (see docs/output.md)."""
     settings = settings_for(q, lang, min_group_size)
-    out_dir = Path(out_dir) if out_dir else Path("reports") / q.meta.id
+    out_dir = Path(out_dir) if out_dir else default_out_dir(q.meta.id)
     check_output_location(out_dir, [data_path, q.source_path])
+    previous = check_target(out_dir, force)  # before the analysis: a refused folder costs no waiting
 
     progress = _Progress(quiet)
     try:
@@ -80,13 +83,14 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
         prepared = load_and_recode(q, data_path, out_of_range=out_of_range, extra_columns=extra_columns)
         results, frame = build_results(q, prepared, settings, progress)
         progress("report")
-        files = write_outputs(results, q, frame, out_dir, settings)
+        files = write_outputs(results, q, frame, out_dir, settings, force=force, previous=previous)
     finally:
         progress.close()
     return RunOutput(out_dir, results, files)
 
 
-def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, settings: Settings) -> list[Path]:
+def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, settings: Settings, *,
+                  force: bool = False, previous: list[str] | None = None) -> list[Path]:
     """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``."""
     from surveykit.report import render_report
 
@@ -94,27 +98,21 @@ def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, setting
         (folder / "results.json").write_text(results_json(results), encoding="utf-8")
         render_report(results, q, folder, lang=settings.lang, free_text=free_text_answers(frame, q, settings.seed))
 
-    return publish(out_dir, write)
+    return write_folder(out_dir, write, force=force, previous=previous)
 
 
-def publish(out_dir: Path, write: Callable[[Path], None]) -> list[Path]:
-    """Call ``write(folder)`` on a new temporary folder beside ``out_dir`` and move it into place only when
-    all of it succeeded, so a failed run never leaves half an output behind. Returns the files written."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+def write_folder(out_dir: Path, write: Callable[[Path], None], *, force: bool = False,
+                 previous: list[str] | None = None) -> list[Path]:
+    """Call ``write(folder)`` on a staging folder beside ``out_dir``, then move what it wrote into place
+    (surveykit.pipeline.output: nothing surveykit did not write is touched; all or nothing). ``previous``:
+    the files an earlier run listed in ``out_dir`` (from :func:`check_target`, checked here when None).
+    Returns the files written."""
+    if previous is None:
+        previous = check_target(out_dir, force)
+    with staging(out_dir) as tmp:
         write(tmp)
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-            out_dir.rename(backup)
-            tmp.rename(out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+        written = publish(tmp, out_dir, previous, force)
+    return [out_dir / name for name in written]
 
 
 def check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
@@ -126,4 +124,4 @@ def check_output_location(out_dir: Path, inputs: list[Path | None]) -> None:
         source = Path(path).resolve()
         if source == target or target in source.parents:
             raise SurveyError(f"output folder {out_dir} contains the input file {path}; choose another --out "
-                              "(the output folder is replaced as a whole)")
+                              "(outputs are kept apart from the inputs)")

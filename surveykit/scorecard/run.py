@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveykit.pipeline.results import results_json
-from surveykit.pipeline.run import check_output_location, publish
+from surveykit.pipeline.run import check_output_location, write_folder
 
 from .analyse import analyse, load_data
 from .report import render_scorecard_report
@@ -34,5 +34,5 @@ def run_scorecard(card: Scorecard, data: Path | None = None, out_dir: Path | Non
         (folder / "results.json").write_text(results_json(results), encoding="utf-8")
         render_scorecard_report(results, card, folder, lang, str(data) if data else "")
 
-    files = publish(out_dir, write)
+    files = write_folder(out_dir, write)
     return ScorecardRun(out_dir, results, files)

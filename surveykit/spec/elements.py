@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 LANGUAGES = ("nb", "en")
+MAX_SCALE_VALUES = 1000  # a rating scale has a handful of values; checked before any list of them is built
 Code = int
 Text = Union[str, dict[str, str]]  # one text for all languages, or one per language code
 
@@ -53,6 +54,10 @@ class Scale(SpecModel):
         if inside:
             raise ValueError(f"non-substantive code(s) {inside} lie inside the scale {self.min}..{self.max}; "
                              "give 'don't know' a code outside it (e.g. 9)")
+        if self.max - self.min + 1 > MAX_SCALE_VALUES:
+            raise ValueError(f"scale {self.min}..{self.max} has {self.max - self.min + 1:,} values; a rating scale "
+                             f"may have at most {MAX_SCALE_VALUES} (use a background question of type number "
+                             "for counts and amounts)")
         for value in self.favourable or []:
             if not self.min <= value <= self.max:
                 raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
@@ -76,7 +81,7 @@ class Item(SpecModel):
     scale: str
     question: str | int | None = Field(None, description="The question (block) the item belongs to, e.g. 18")
     reverse: bool = Field(False, description="Reverse-keyed: scored max+min-x in every index and reliability analysis")
-    missing_codes: list[float] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
+    missing_codes: list[FiniteFloat] | None = Field(None, description="Codes meaning 'not answered' (overrides the global list)")
     missing_text: list[str] | None = Field(None, description="Texts meaning 'not answered' (overrides the global list)")
     values_as_labels: bool | None = Field(None, description="Answers may be given as the scale's labels "
                                                             "(overrides the global setting)")
@@ -91,10 +96,10 @@ class Background(SpecModel):
     label: Text | None = Field(None, description="Short name for tables (default: the question text)")
     question: str | int | None = None
     codes: dict[Code, Text] | None = Field(None, description="Answer codes and their labels (single, yesno)")
-    min: float | None = Field(None, description="Smallest valid number (type number)")
-    max: float | None = Field(None, description="Largest valid number (type number)")
+    min: FiniteFloat | None = Field(None, description="Smallest valid number (type number)")
+    max: FiniteFloat | None = Field(None, description="Largest valid number (type number)")
     reference: Code | None = Field(None, description="Reference category for dummy coding")
-    missing_codes: list[float] | None = None
+    missing_codes: list[FiniteFloat] | None = None
     missing_text: list[str] | None = Field(None, description="Texts meaning 'not answered' (overrides the global list)")
     values_as_labels: bool | None = Field(None, description="Answers may be given as the code labels "
                                                             "(overrides the global setting)")
@@ -159,7 +164,7 @@ class KeywordRecode(RecodeRule):
 
 class Bin(SpecModel):
     code: Code
-    upper: float | None = Field(None, description="Inclusive upper bound; the last bin has none")
+    upper: FiniteFloat | None = Field(None, description="Inclusive upper bound; the last bin has none")
     label: Text
 
 

@@ -13,11 +13,12 @@ do not depend on each other in a circle.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, FiniteFloat, ValidationError, field_validator
 
 from surveykit.errors import Problem, SpecError
 from surveykit.spec.elements import (
@@ -49,7 +50,7 @@ class Questionnaire(SpecModel):
     columns: dict[str, str] = Field(
         default_factory=dict, description="Export header -> variable id, for exports whose headers are texts"
     )
-    missing_codes: list[float] = Field(default_factory=list, description="Codes meaning 'not answered' everywhere")
+    missing_codes: list[FiniteFloat] = Field(default_factory=list, description="Codes meaning 'not answered' everywhere")
     missing_text: list[str] = Field(
         default_factory=lambda: ["", "NA", ".", "N/A", "#N/A"],
         description="Texts meaning 'not answered' in CSV/Excel cells (R writes NA, Stata '.', Excel #N/A); "
@@ -276,6 +277,33 @@ class Questionnaire(SpecModel):
             visit(pos, [])
         return [rules[p] for p in done], cycle
 
+    def _id_clashes(self, bad: Any) -> list[Problem]:
+        """Ids shared across items, background and free-text questions (one data column each), or equal to
+        another variable's id only after Unicode NFC normalisation ('kjønn' typed with a combining ring
+        and 'kjønn' precomposed look the same and would name two variables). Reported through ``bad``;
+        returns nothing itself (same-kind duplicates, and recodes or indices reusing an id exactly, are
+        reported elsewhere)."""
+        kinds = (("items", "item"), ("background", "background question"), ("free_text", "free-text question"),
+                 ("recodes", "derived variable"), ("indices", "index"))
+        seen: dict[str, tuple[str, str, str]] = {}  # NFC id -> (id as written, kind, key)
+        raw_keys = ("items", "background", "free_text")
+        for key, kind in kinds:
+            for pos, entry in enumerate(getattr(self, key)):
+                norm = unicodedata.normalize("NFC", entry.id)
+                if norm not in seen:
+                    seen[norm] = (entry.id, kind, key)
+                    continue
+                first_id, first_kind, first_key = seen[norm]
+                if first_id != entry.id:
+                    bad(f"{kind} id {entry.id!r} equals {first_kind} id {first_id!r} after Unicode normalisation "
+                        "(NFC); two variables need visibly different ids", key, pos, "id")
+                elif key != first_key and key in raw_keys:
+                    article = "an" if first_kind[0] in "aeiou" else "a"
+                    bad(f"{kind} id {entry.id!r} is also the id of {article} {first_kind}; every question needs "
+                        "its own id",
+                        key, pos, "id")
+        return []
+
     def _where(self) -> str:
         return f"{self.source_path}: " if self.source_path else ""
 
@@ -292,6 +320,7 @@ class Questionnaire(SpecModel):
             line = locate(loc) if (locate is not None and loc) else None
             problems.append(Problem(msg, file=file, line=line))
 
+        problems += self._id_clashes(bad)
         raw = self.raw_variables
         derived = {r.id for r in self.recodes}
         for pos, rule in enumerate(self.recodes):
@@ -452,7 +481,10 @@ def questionnaire_from_dict(data: dict, path: Path | None = None) -> Questionnai
         for err in exc.errors():
             loc = tuple(err["loc"])
             # drop pydantic's discriminator tags ('map', 'bins', ...) from the shown path
-            shown = tuple(p for p in loc if p not in ("map", "keywords", "bins", "cases") or p == loc[-1])
+            # (the tag follows the list index; 'bins' is also a key of the bins rule, kept there)
+            shown = tuple(p for i, p in enumerate(loc) if not (p in ("map", "keywords", "bins", "cases")
+                                                               and i and isinstance(loc[i - 1], int)
+                                                               and p != loc[-1]))
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = f"unknown key {loc[-1]!r}"

@@ -3,17 +3,26 @@
 PyYAML's ``SafeLoader`` builds only plain Python objects (no object construction from tags). On top of it
 this loader rejects duplicate keys, which YAML allows silently and which would hide a user's mistake, and
 records line numbers so that schema errors can name the line of the offending value.
+
+Input is bounded: only a regular file of at most :data:`MAX_BYTES` is read (a device such as ``/dev/zero``
+or a named pipe would be read forever), and nodes nested deeper than :data:`MAX_DEPTH` are refused before
+any Python object is built from them (building them recursively would exhaust the interpreter's stack).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from surveykit.errors import Problem, SpecError
+
+MAX_BYTES = 5_000_000  # the Schick questionnaire, with every published value, is 150 kB
+MAX_DEPTH = 50  # mappings and lists nested in one another; a questionnaire needs about 8
 
 
 class LineDict(dict):
@@ -73,12 +82,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def load_yaml(path: str | Path) -> Any:
     """Load a YAML file safely, with line numbers; raise :class:`SpecError` naming file and line."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(f"{path}: questionnaire file not found") from None
-    except IsADirectoryError:
-        raise SpecError(f"{path}: is a folder, not a questionnaire file") from None
+    data = _read_bounded(path)
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as Windows editors write it
     try:
         text = data.decode("utf-8")
@@ -94,10 +98,75 @@ def load_yaml(path: str | Path) -> Any:
     return load_yaml_text(text, str(path))
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES. The type is checked before the file is opened
+    (opening a named pipe waits for a writer), and the read stops after MAX_BYTES + 1 bytes in any case."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise SpecError(f"{path}: questionnaire file not found") from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read the questionnaire ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SpecError(f"{path}: is a folder, not a questionnaire file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise SpecError(f"{path}: is {kind}, not a questionnaire file; give the path of a YAML file")
+    if info.st_size > MAX_BYTES:
+        raise SpecError(_too_large(path, info.st_size))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read the questionnaire ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:  # the file grew after stat
+        raise SpecError(_too_large(path, None))
+    return data
+
+
+def _too_large(path: Path, size: int | None) -> str:
+    shown = f" ({size:,} bytes)" if size is not None else ""
+    return (f"{path}: the questionnaire file is too large{shown}; at most {MAX_BYTES:,} bytes are read "
+            "(a questionnaire is usually well under 1 MB)")
+
+
+def _deepest(node: yaml.Node) -> tuple[int, yaml.Node]:
+    """The nesting depth of a composed YAML node and its first node at MAX_DEPTH + 1, found without
+    recursion (depth-first with an explicit stack); stops at the first node too deep."""
+    stack = [(node, 1)]
+    seen: set[int] = set()
+    deepest = 1
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return depth, current
+        deepest = max(deepest, depth)
+        if id(current) in seen:  # an alias points to a node already visited
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+    return deepest, node
+
+
 def load_yaml_text(text: str, filename: str = "<string>") -> Any:
     loader = _LineLoader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        depth, deep = _deepest(node)
+        if depth > MAX_DEPTH:
+            raise SpecError(
+                f"{filename}: the questionnaire nests lists and mappings more than {MAX_DEPTH} levels deep",
+                [Problem(f"nesting deeper than {MAX_DEPTH} levels starts here (a questionnaire needs fewer than 10)",
+                         file=filename, line=deep.start_mark.line + 1)],
+            )
+        data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

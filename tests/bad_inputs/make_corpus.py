@@ -338,10 +338,10 @@ def build_cases() -> None:
     run_case("run_bad_data_writes_nothing", bad, "error: data.csv: 1 problem(s) in the data",
              "data.csv, column 'q3', row 5: value(s) outside the scale 1..5 [values: 7]")
     CASES["run_out_contains_inputs"] = {
-        "expected": "# the output folder would be replaced as a whole: refuse it when it holds an input\n"
+        "expected": "# outputs never share a folder with the inputs: refuse an output folder that holds an input\n"
                     "args: run questionnaire.yaml data.csv --out . --quiet\n"
                     "headline: error: output folder . contains the input file data.csv; choose another --out "
-                    "(the output folder is replaced as a whole)\n",
+                    "(outputs are kept apart from the inputs)\n",
         "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": good.to_csv(index=False, lineterminator="\n")}}
     run_case("run_min_group_size_zero", good, "error: --min-group-size must be at least 1 (got 0)",
              extra_args=" --min-group-size 0")
@@ -353,6 +353,150 @@ def build_cases() -> None:
         "expected": "# one respondent in department 4: hidden with the next smallest department, not an error\n"
                     "args: run questionnaire.yaml data.csv --out out --quiet\nexit: 0\n",
         "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": one.to_csv(index=False, lineterminator="\n")}}
+
+    hostile_inputs()
+
+
+def hostile_inputs() -> None:
+    """Hostile but plausible inputs (issue 14, item 7, and the --out cases of item 6): each gets exit 2 with a
+    located message, or a correct exit 0."""
+    from surveykit.errors import shorten
+
+    # ------------------------------------------------------------------ questionnaire: bounded reading
+    padding = "".join(f"# {i:07d} " + "-" * 89 + "\n" for i in range(50_001))  # 100 bytes a line
+    big = GOOD_META + GOOD_SCALES + GOOD_ITEMS + padding
+    q_case("q_too_large", big,
+           f"error: questionnaire.yaml: the questionnaire file is too large ({len(big.encode()):,} bytes); at most "
+           "5,000,000 bytes are read (a questionnaire is usually well under 1 MB)",
+           comment="over 5 MB (comments): refused before it is read")
+    CASES["q_dev_zero"] = {
+        "expected": "# an endless device: refused before it is opened (it would be read forever)\n"
+                    "args: validate /dev/zero\n"
+                    "headline: error: /dev/zero: is a device, not a questionnaire file; give the path of a YAML "
+                    "file\n", "files": {}}
+    q_case("q_nested_250_deep", GOOD_META + GOOD_SCALES + "items: " + "[" * 250 + "]" * 250 + "\n",
+           "error: questionnaire.yaml: the questionnaire nests lists and mappings more than 50 levels deep",
+           "questionnaire.yaml:4: nesting deeper than 50 levels starts here",
+           comment="lists nested 250 deep: once a RecursionError while building the Python objects")
+    q_case("q_scale_two_billion", GOOD_META + "scales:\n  agree5: {min: 1, max: 2000000000}\n" + GOOD_ITEMS,
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:3: scales.agree5: scale 1..2000000000 has 2,000,000,000 values; a rating scale may "
+           "have at most 1000", comment="once exhausted the memory listing the scale's values")
+    age = "background:\n  - {id: age, type: number, text: Alder, min: 18, max: 80}\n"
+    q_case("q_bins_upper_nan", GOOD_META + GOOD_SCALES + GOOD_ITEMS + age +
+           "recodes:\n  - id: age2\n    type: bins\n    from: age\n"
+           "    bins: [{code: 1, upper: .nan, label: young}, {code: 2, label: old}]\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:13: recodes[0].bins[0].upper: Input should be a finite number (got nan)",
+           comment="NaN compares false with everything: every age would fall in no bin")
+    q_case("q_item_and_background_same_id", GOOD_META + GOOD_SCALES + GOOD_ITEMS +
+           "background:\n  - {id: q2, type: single, text: Kjønn, codes: {1: Mann, 2: Kvinne}}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:8: background question id 'q2' is also the id of an item; every question needs its "
+           "own id", comment="both would be read from one data column")
+    q_case("q_ids_equal_after_nfc", GOOD_META + GOOD_SCALES + GOOD_ITEMS +
+           "background:\n  - {id: \"\u00e5r\", type: number, text: År}\n"
+           "free_text:\n  - {id: \"a\u030ar\", text: Kommentar}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:10: free-text question id 'a\u030ar' equals background question id '\u00e5r' after "
+           "Unicode normalisation (NFC)",
+           comment="'år' precomposed and 'a' + combining ring: the same on screen, two ids to the program")
+    huge = "x" * 4_000_000
+    q_case("q_huge_id_is_shortened", GOOD_META + GOOD_SCALES + f"items:\n  - {{id: {huge}, text: a, scale: agree7}}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           f"questionnaire.yaml:5: item {shorten(huge)!r} uses undefined scale 'agree7'",
+           comment="a 4 MB id is echoed as 80 characters")
+
+    # ------------------------------------------------------------------ data: reading
+    CASES["d_cr_only_line_endings"] = {
+        "expected": "# lines ended by CR alone (classic Mac OS): read as lines\n"
+                    "args: validate {mini} data.csv\nexit: 0\nstdout: data.csv: data OK — 4 respondents\n",
+        "files": {"data.csv": mini_csv().replace("\n", "\r")}}
+    rows = [r[:] for r in MINI_ROWS]
+    rows[1][6] = "Rådgiver; " + "lang tekst, med komma og \"sitat\"\n" * 6500  # ~200 kB, quoted, line breaks
+    assert len(rows[1][6]) > 200_000
+    CASES["d_long_quoted_field"] = {
+        "expected": "# a quoted free-text answer of 200 kB with line breaks (over the csv module's default limit)\n"
+                    "args: validate {mini} data.csv\nexit: 0\nstdout: data.csv: data OK — 4 respondents\n",
+        "files": {"data.csv": mini_csv(rows)}}
+    d_case("d_parquet_nested_columns", "data.parquet", _nested_parquet(),
+           "error: data.parquet: 3 column(s) hold lists, structs or maps, not single values",
+           "data.parquet, column 'role': column of type list<element: int64>; store one answer per cell",
+           "data.parquet, column 'age': column of type struct<years: int64, months: int64>",
+           "data.parquet, column 'role_other': column of type map<string, string")
+    d_case("d_xlsx_formula_without_value", "data.xlsx", _formula_xlsx(),
+           "error: data.xlsx: 2 formula cell(s) have no saved value (the workbook was written by a program that "
+           "does not calculate); open and save it in Excel, or paste the values",
+           "data.xlsx:3, column 'age': formula without a saved value [values: E3 =20+31]",
+           "data.xlsx:5, column 'q1': formula without a saved value [values: B5 =B2+2]",
+           comment="written by openpyxl, which saves formulas but never their values")
+    d_case("d_only_delimiters", "data.csv", ",,,,,,\n,,,,,,\n,,,,,,\n",
+           "error: data.csv: the CSV file cannot be read as a table",
+           "data.csv:1: header has empty column names at positions [1, 2, 3, 4, 5, 6, 7]")
+    d_case("d_header_and_empty_rows", "data.csv", ",".join(MINI_HEADER) + "\n" + ",,,,,,\n" * 3,
+           "error: data.csv: no respondents: all 3 data row(s) are empty (only delimiters or blanks)",
+           "data.csv, rows 2, 3, 4: every cell of every data row is empty",
+           comment="once accepted as a survey of 0 respondents")
+
+    # ------------------------------------------------------------------ data: numbers
+    rows = [r[:] for r in MINI_ROWS]
+    rows[0][4], rows[1][4], rows[2][4], rows[3][4] = "inf", "1e300", "nan", "-inf"
+    d_case("d_nonfinite_numbers", "data.csv", mini_csv(rows), "error: data.csv: 1 problem(s) in the data",
+           "data.csv, column 'age', rows 2, 3, 4, 5: not a finite number, or larger than 1e15 in absolute value "
+           "(no answer is that large) [values: 'inf', '1e300', 'nan', '-inf']")
+    bad = analysis_data()
+    bad.loc[2, "age"], bad.loc[5, "age"] = "1e300", "inf"
+    run_case("run_absurd_number_before_regression", bad, "error: data.csv: 1 problem(s) in the data",
+             "data.csv, column 'age', rows 4, 7: not a finite number, or larger than 1e15 in absolute value",
+             yaml_text=ANALYSIS_YAML.replace("type: number, text: {nb: Alder, en: Age}, min: 18, max: 80",
+                                             "type: number, text: {nb: Alder, en: Age}"),
+             comment="age without min/max: 1e300 once reached the regression as 'collinear predictors'")
+
+    # ------------------------------------------------------------------ --out (issue 14, item 6)
+    good_files = {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": analysis_data().to_csv(index=False, lineterminator="\n")}
+    CASES["run_out_is_a_file"] = {
+        "expected": "# --out names an existing file: never moved aside or replaced\n"
+                    "args: run questionnaire.yaml data.csv --out out --quiet\n"
+                    "headline: error: output folder out exists and is a file, not a folder; choose another --out "
+                    "(surveykit never replaces a file it did not write)\n",
+        "files": {**good_files, "out": "someone's file\n"}}
+    CASES["run_out_foreign_folder"] = {
+        "expected": "# --out names a folder surveykit did not write: its files are never deleted\n"
+                    "args: run questionnaire.yaml data.csv --out out --quiet\n"
+                    "headline: error: output folder out already holds 1 file(s) or folder(s) surveykit did not "
+                    "write ('thesis.docx'); choose a new or empty folder, or pass --force to add surveykit's files "
+                    "to it (nothing else in it is replaced or deleted)\n",
+        "files": {**good_files, "out/thesis.docx": b"PK\x03\x04 a year of work"}}
+
+
+def _nested_parquet() -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "respondent_id": [1, 2], "q1": [3, 5], "q2": [4, 6], "gender": [1, 2],
+        "age": pa.array([{"years": 34, "months": 2}, {"years": 51, "months": 0}]),
+        "role": pa.array([[1], [7, 2]]),
+        "role_other": pa.array([[("a", "b")], []], type=pa.map_(pa.string(), pa.string())),
+    })
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _formula_xlsx() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(MINI_HEADER)
+    for row in MINI_ROWS:
+        ws.append([int(v) if v.isdigit() else (v or None) for v in row])
+    ws["E3"] = "=20+31"
+    ws["B5"] = "=B2+2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _merged_header_xlsx() -> bytes:
@@ -402,6 +546,7 @@ def main() -> None:
         folder.mkdir()
         (folder / "expected.txt").write_text(spec["expected"], encoding="utf-8")
         for filename, content in spec["files"].items():
+            (folder / filename).parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, str):
                 (folder / filename).write_bytes(content.encode("utf-8"))
             else:
