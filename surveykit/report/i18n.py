@@ -499,9 +499,10 @@ STRINGS["nb"].update({
     "cl_method": "Respondentene er gruppert i {j} klynger etter {var}. ICC(1) er andelen av variansen som ligger "
                  "mellom klyngene, ICC(2) reliabiliteten til klyngegjennomsnittene, og designeffekten "
                  "1 + (gjennomsnittlig klyngestørrelse − 1) × ICC(1) sier hvor mye større variansen til et "
-                 "gjennomsnitt er enn i et enkelt tilfeldig utvalg. Alle klynger er med, også de {small} med færre "
-                 "enn {k} respondenter: tabellene viser bare tall for alle klyngene samlet, aldri for én klynge. "
-                 "{missing} respondenter uten klynge er utelatt.",
+                 "gjennomsnitt er enn i et enkelt tilfeldig utvalg. {small}Tabellene viser bare tall for alle klyngene "
+                 "samlet, aldri for én klynge. {missing} respondenter uten klynge er utelatt.",
+    "cl_small": "Alle klynger er med, også de {n} med færre enn {k} respondenter. ",
+    "cl_small_none": "Ingen klynge har færre enn {k} respondenter. ",
     "cl_icc_title": "ICC etter {var}",
     "cl_clusters": "Klynger", "cl_mean_size": "Snittstørrelse", "cl_eff_n": "Effektiv N",
     "cl_icc_note": "F-test fra enveis variansanalyse etter klynge; ICC(1) med k = gjennomsnittlig klyngestørrelse "
@@ -559,9 +560,10 @@ STRINGS["en"].update({
     "cl_method": "The respondents are grouped in {j} clusters by {var}. ICC(1) is the share of the variance that "
                  "lies between clusters, ICC(2) the reliability of the cluster means, and the design effect "
                  "1 + (mean cluster size − 1) × ICC(1) says how much larger the variance of a mean is than in a "
-                 "simple random sample. Every cluster counts, also the {small} with fewer than {k} respondents: the "
-                 "tables give numbers for all clusters together, never for one cluster. {missing} respondents "
-                 "without a cluster are left out.",
+                 "simple random sample. {small}The tables give numbers for all clusters together, never for one "
+                 "cluster. {missing} respondents without a cluster are left out.",
+    "cl_small": "Every cluster counts, also the {n} with fewer than {k} respondents. ",
+    "cl_small_none": "No cluster has fewer than {k} respondents. ",
     "cl_icc_title": "ICC by {var}",
     "cl_clusters": "Clusters", "cl_mean_size": "Mean size", "cl_eff_n": "Effective N",
     "cl_icc_note": "F test of the one-way ANOVA by cluster; ICC(1) with k = the mean cluster size (Bliese 2000).",

@@ -141,8 +141,10 @@ class InferenceSections:
         if not c:
             return sec
         var = self.label(c.get("variable", ""))
-        text = self.f("cl_method", var=var, j=fmt.integer(c.get("n_clusters"), lang),
-                      k=self.min_group, small=fmt.integer(c.get("n_clusters_below_min_group_size"), lang),
+        n_small = c.get("n_clusters_below_min_group_size") or 0
+        small = (self.f("cl_small", n=fmt.integer(n_small, lang), k=self.min_group) if n_small
+                 else self.f("cl_small_none", k=self.min_group))
+        text = self.f("cl_method", var=var, j=fmt.integer(c.get("n_clusters"), lang), small=small,
                       missing=fmt.integer(c.get("n_missing_cluster"), lang))
         sec.blocks.append(Paragraph((str(c["label"]) + ". " if c.get("label") else "") + text))
         rows = []
