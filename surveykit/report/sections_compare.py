@@ -163,7 +163,8 @@ class CompareSections:
                 cells += [num(e.get("p_adj"), fmt.p_value, lang)] if adjusted else []
                 cells += [num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
             rows.append(Row(cells))
-        adj = [self.f("cmp_adj_note", family=self.family_label(e["family"]), m=e.get("family_size")) for e in entries[:1] if adjusted]
+        adj = [self.f("cmp_adj_note", family=self.family_label(e["family"]), m=e.get("family_size"))
+               for e in entries[:1] if adjusted]
         return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows,
                      [s["cmp_note"], s["stars_note"], *adj])
 
