@@ -24,6 +24,7 @@ from surveykit.pipeline.records import (
     reliability_record,
     sample_record,
 )
+from surveykit.pipeline.inference import add_inference
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.suppression import mask_small_groups
@@ -180,6 +181,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         with _Context(prepared, f"regression {reg.id!r}"):
             results["regressions"][reg.id] = future.result()
 
+    with _Context(prepared, "inference"):  # analysis.adjust / weights / cluster (pipeline/inference.py)
+        add_inference(results, q, frame, masked, settings, hidden)
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
     results = to_jsonable(results)

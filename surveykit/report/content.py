@@ -19,12 +19,13 @@ from .cells import general, get, head, num, slug, txt
 from .document import Bullets, Document, Figure, Heading, Paragraph, Row, Section, Table
 from .i18n import strings
 from .sections_compare import CompareSections
+from .sections_inference import InferenceSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections):
+class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -71,6 +72,7 @@ class Builder(CompareSections, MeasureSections, ModelSections):
         sections = [
             self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
             self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(), self.favourable(),
+            self.multiple_testing(), self.weighting(), self.clustering(),  # sections_inference.py
             self.confidentiality(), self.replication(), self.free_texts(),
         ]
         sections = [s for s in sections if s is not None and s.blocks]

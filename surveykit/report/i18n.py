@@ -1,4 +1,8 @@
-"""The report's fixed texts in Norwegian (bokmål) and English. Placeholders use str.format names."""
+"""The report's fixed texts in Norwegian (bokmål) and English. Placeholders use str.format names.
+
+Longer than 500 lines because it holds every fixed text of the report in both languages, kept in one
+place so that a translator sees each text beside its counterpart.
+"""
 
 from __future__ import annotations
 
@@ -465,3 +469,128 @@ def strings(lang: str) -> dict[str, str]:
     if lang not in STRINGS:
         raise ValueError(f"unknown report language {lang!r}; choose one of {sorted(STRINGS)}")
     return {**STRINGS["en"], **STRINGS[lang]}
+
+
+# ------------------------------------------------------------------ inference additions (sections_inference.py)
+STRINGS["nb"].update({
+    "sec_multiple_testing": "Justering for mange tester",
+    "mt_method": "{method} (kontrollerer {controls}) er brukt på familien «{family}»: de {m} testene i {plans}. "
+                 "Justert p står ved siden av rå p; hver tests egen p er uendret.",
+    "mt_missing": "{n} test(er) i familien kunne ikke gjennomføres og er ikke talt med.",
+    "mt_title": "Rå og justert p: {family}",
+    "mt_plan": "Analyse",
+    "p_adj_short": "p (just.)",
+    "mt_note": "p = testens egen p-verdi; p (just.) = justert for alle testene i familien.",
+    "adjust_holm": "Holms metode", "adjust_bonferroni": "Bonferroni-korreksjon", "adjust_hochberg": "Hochbergs metode",
+    "adjust_hommel": "Hommels metode", "adjust_fdr_bh": "Benjamini–Hochbergs metode",
+    "adjust_fdr_by": "Benjamini–Yekutielis metode", "adjust_none": "Ingen justering",
+    "controls_holm": "familievis feilrate", "controls_bonferroni": "familievis feilrate",
+    "controls_hochberg": "familievis feilrate ved uavhengige eller positivt avhengige tester",
+    "controls_hommel": "familievis feilrate ved uavhengige eller positivt avhengige tester",
+    "controls_fdr_bh": "andelen falske funn ved uavhengige eller positivt avhengige tester",
+    "controls_fdr_by": "andelen falske funn ved enhver avhengighet", "controls_none": "ingenting",
+    "sec_weighted": "Vektede resultater",
+    "w_method": "Svarene er vektet ({method}) til populasjonstallene i {files} etter {margins}. "
+                "N = {n}, effektivt utvalg (Kish) = {n_eff}, designeffekt av vektene = {deff}; vektene ligger "
+                "mellom {lo} og {hi}.",
+    "w_rake": "raking", "w_poststratify": "poststratifisering",
+    "w_trim": "Vekter utenfor {lo}–{hi} ganger gjennomsnittsvekten er trimmet og kalibrert på nytt ({n} vekter "
+              "ligger på en grense).",
+    "w_cluster": "Standardfeilene er designbaserte (linearisering) med klyngene som utvalgsenheter.",
+    "w_no_cluster": "Standardfeilene er designbaserte (linearisering) og behandler respondentene som uavhengig trukket.",
+    "w_which": "Alle andre tabeller i rapporten er uvektede; tabellene i denne delen viser uvektet og vektet side om side.",
+    "w_notes": "Merknader",
+    "w_margins_title": "Vektingsmarginer: populasjon, respondenter og vektet antall",
+    "w_population": "Populasjon", "w_respondents": "Respondenter", "w_before": "Før vekting",
+    "w_after": "Vektet",
+    "w_means_title": "Uvektede og vektede gjennomsnitt",
+    "w_mean_unw": "M uvektet", "w_mean_w": "M vektet", "w_deff": "Designeffekt",
+    "w_means_note": "SE, 95 % KI og designeffekt gjelder det vektede gjennomsnittet (normaltilnærming, som R-pakken survey).",
+    "w_fav_title": "Uvektet og vektet andel positive svar",
+    "w_fav_unw": "% uvektet", "w_fav_w": "% vektet",
+    "w_fav_note": "Påstander: andel svar på de positive skalaverdiene; indekser: andel med skår på eller over den "
+                  "laveste positive verdien. SE og KI gjelder den vektede andelen.",
+    "w_tests_title": "Designbaserte t-tester (vektet) ved siden av de uvektede",
+    "w_diff_of": "Differanse", "w_p_unw": "p uvektet", "w_diff": "Diff. vektet", "w_p_w": "p vektet",
+    "w_tests_note": "Vektet differanse mellom gruppenes vektede gjennomsnitt med designbasert SE og t (som svyttest i "
+                    "R-pakken survey); p uvektet er fra t-testen i sammenligningstabellen.",
+    "sec_clustering": "Klynger: intraklassekorrelasjon",
+    "cl_method": "Respondentene er gruppert i {j} klynger etter {var}. ICC(1) er andelen av variansen som ligger "
+                 "mellom klyngene, ICC(2) reliabiliteten til klyngegjennomsnittene, og designeffekten "
+                 "1 + (gjennomsnittlig klyngestørrelse − 1) × ICC(1) sier hvor mye større variansen til et "
+                 "gjennomsnitt er enn i et enkelt tilfeldig utvalg. {small}Tabellene viser bare tall for alle klyngene "
+                 "samlet, aldri for én klynge. {missing} respondenter uten klynge er utelatt.",
+    "cl_small": "Alle klynger er med, også de {n} med færre enn {k} respondenter. ",
+    "cl_small_none": "Ingen klynge har færre enn {k} respondenter. ",
+    "cl_icc_title": "ICC etter {var}",
+    "cl_clusters": "Klynger", "cl_mean_size": "Snittstørrelse", "cl_eff_n": "Effektiv N",
+    "cl_icc_note": "F-test fra enveis variansanalyse etter klynge; ICC(1) med k = gjennomsnittlig klyngestørrelse "
+                   "(Bliese 2000).",
+    "cl_mixed_title": "{name}: modell med tilfeldig konstantledd etter {var}",
+    "cl_term": "Ledd", "cl_ols": "OLS / gruppeforskjell", "cl_mixed": "Blandet modell", "cl_resid_icc": "ICC",
+    "cl_mixed_note": "Blandet lineær modell (REML, statsmodels MixedLM) med tilfeldig konstantledd for {var}; SE som "
+                     "lme4. OLS-kolonnen viser den vanlige analysens koeffisient (for sammenligninger: gruppens "
+                     "gjennomsnitt minus referansegruppens). ICC fra modellens variansledd.",
+})
+STRINGS["en"].update({
+    "sec_multiple_testing": "Adjustment for multiple testing",
+    "mt_method": "{method} (controlling the {controls}) is applied to the family «{family}»: the {m} tests of "
+                 "{plans}. The adjusted p is shown beside the raw p; each test's own p is unchanged.",
+    "mt_missing": "{n} test(s) of the family could not be run and are not counted.",
+    "mt_title": "Raw and adjusted p: {family}",
+    "mt_plan": "Analysis",
+    "p_adj_short": "p (adj.)",
+    "mt_note": "p = the test's own p-value; p (adj.) = adjusted for all tests of the family.",
+    "adjust_holm": "Holm's method", "adjust_bonferroni": "The Bonferroni correction", "adjust_hochberg": "Hochberg's method",
+    "adjust_hommel": "Hommel's method", "adjust_fdr_bh": "The Benjamini–Hochberg method",
+    "adjust_fdr_by": "The Benjamini–Yekutieli method", "adjust_none": "No adjustment",
+    "controls_holm": "family-wise error rate", "controls_bonferroni": "family-wise error rate",
+    "controls_hochberg": "family-wise error rate for independent or positively dependent tests",
+    "controls_hommel": "family-wise error rate for independent or positively dependent tests",
+    "controls_fdr_bh": "false discovery rate for independent or positively dependent tests",
+    "controls_fdr_by": "false discovery rate under any dependence", "controls_none": "nothing",
+    "sec_weighted": "Weighted results",
+    "w_method": "The answers are weighted ({method}) to the population counts in {files} by {margins}. "
+                "N = {n}, effective sample size (Kish) = {n_eff}, design effect of the weights = {deff}; the "
+                "weights range from {lo} to {hi}.",
+    "w_rake": "raking", "w_poststratify": "post-stratification",
+    "w_trim": "Weights outside {lo}–{hi} times the mean weight were trimmed and re-calibrated ({n} weights lie at "
+              "a bound).",
+    "w_cluster": "Standard errors are design-based (linearisation) with the clusters as sampling units.",
+    "w_no_cluster": "Standard errors are design-based (linearisation) and treat respondents as sampled independently.",
+    "w_which": "Every other table of the report is unweighted; the tables of this section show unweighted and "
+               "weighted side by side.",
+    "w_notes": "Notes",
+    "w_margins_title": "Weighting margins: population, respondents and weighted totals",
+    "w_population": "Population", "w_respondents": "Respondents", "w_before": "Before weighting",
+    "w_after": "Weighted",
+    "w_means_title": "Unweighted and weighted means",
+    "w_mean_unw": "M unweighted", "w_mean_w": "M weighted", "w_deff": "Design effect",
+    "w_means_note": "SE, 95% CI and design effect refer to the weighted mean (normal approximation, as R's survey package).",
+    "w_fav_title": "Unweighted and weighted favourable %",
+    "w_fav_unw": "% unweighted", "w_fav_w": "% weighted",
+    "w_fav_note": "Statements: share of answers on the favourable scale values; indices: share with a score at or "
+                  "above the lowest favourable value. SE and CI refer to the weighted share.",
+    "w_tests_title": "Design-based (weighted) t-tests beside the unweighted ones",
+    "w_diff_of": "Difference", "w_p_unw": "p unweighted", "w_diff": "Diff. weighted", "w_p_w": "p weighted",
+    "w_tests_note": "Difference of the groups' weighted means with design-based SE and t (as svyttest in R's survey "
+                    "package); p unweighted is the t-test of the comparison table.",
+    "sec_clustering": "Clusters: intraclass correlation",
+    "cl_method": "The respondents are grouped in {j} clusters by {var}. ICC(1) is the share of the variance that "
+                 "lies between clusters, ICC(2) the reliability of the cluster means, and the design effect "
+                 "1 + (mean cluster size − 1) × ICC(1) says how much larger the variance of a mean is than in a "
+                 "simple random sample. {small}The tables give numbers for all clusters together, never for one "
+                 "cluster. {missing} respondents without a cluster are left out.",
+    "cl_small": "Every cluster counts, also the {n} with fewer than {k} respondents. ",
+    "cl_small_none": "No cluster has fewer than {k} respondents. ",
+    "cl_icc_title": "ICC by {var}",
+    "cl_clusters": "Clusters", "cl_mean_size": "Mean size", "cl_eff_n": "Effective N",
+    "cl_icc_note": "F test of the one-way ANOVA by cluster; ICC(1) with k = the mean cluster size (Bliese 2000).",
+    "cl_mixed_title": "{name}: random-intercept model by {var}",
+    "cl_term": "Term", "cl_ols": "OLS / group difference", "cl_mixed": "Mixed model", "cl_resid_icc": "ICC",
+    "cl_mixed_note": "Linear mixed model (REML, statsmodels MixedLM) with a random intercept for {var}; SEs as lme4. "
+                     "The OLS column gives the ordinary analysis' coefficient (for comparisons: the group's mean "
+                     "minus the reference group's). ICC from the model's variance components.",
+})
+STRINGS["nb"]["cmp_adj_note"] = "p (just.) = p justert for de {m} testene i familien «{family}» (se «Justering for mange tester»)."
+STRINGS["en"]["cmp_adj_note"] = "p (adj.) = p adjusted for the {m} tests of the family «{family}» (see «Adjustment for multiple testing»)."

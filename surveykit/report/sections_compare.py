@@ -156,13 +156,15 @@ class CompareSections:
         top = [txt("")]
         mid = [txt("")]
         low = [txt(s["variable"])]
+        adjusted = any("p_adj" in e for e in entries)  # a multiple-testing family (pipeline/inference.py)
+        n_test = 4 if adjusted else 3
         for gv, labels in groups.items():
-            top.append(txt(self.label(gv), "block", 3 * len(labels) + 3))
+            top.append(txt(self.label(gv), "block", 3 * len(labels) + n_test))
             for label in labels:
                 mid.append(txt(names.get((gv, label), label), "block", 3))
                 low += [txt(s["mean"]), txt(s["sd"]), txt(s["n"])]
-            mid.append(txt("", "block", 3))
-            low += [txt(s["test"]), txt(s["p"]), txt(s["r"])]
+            mid.append(txt("", "block", n_test))
+            low += [txt(s["test"]), txt(s["p"])] + ([txt(s["p_adj_short"])] if adjusted else []) + [txt(s["r"])]
         rows = []
         for outcome in outcomes:
             cells = [txt(self.label(outcome), "label")]
@@ -175,11 +177,14 @@ class CompareSections:
                 welch = e.get("reported") == "welch" or e.get("test") == "welch_t"
                 test = fmt.test_result(e.get("test", ""), e.get("statistic"), e.get("df"), lang)
                 cells += [Cell(test + ("ᵂ" if welch and test else ""), None, "num test"),
-                          num(e.get("p"), fmt.p_value, lang),
-                          num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
+                          num(e.get("p"), fmt.p_value, lang)]
+                cells += [num(e.get("p_adj"), fmt.p_value, lang)] if adjusted else []
+                cells += [num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
             rows.append(Row(cells))
+        adj = [self.f("cmp_adj_note", family=self.family_label(e["family"]), m=e.get("family_size"))
+               for e in entries[:1] if adjusted]
         return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows,
-                     [s["cmp_note"], s["stars_note"]])
+                     [s["cmp_note"], s["stars_note"], *adj])
 
     def _posthoc_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
         s, lang = self.s, self.lang
@@ -268,7 +273,8 @@ class CompareSections:
             if test:
                 assoc = (f"{s['phi']} = {self.b(x.get('phi'))}" if len(col_labels) == 2 and len(counts) == 2
                          and fmt.is_number(x.get("phi")) else f"{s['cramers_v']} = {self.b(x.get('cramers_v'))}")
-                notes.append(f"{test}, {fmt.p_text(x.get('p'), lang)}, {assoc}.")
+                adj = f", {s['p_adj_short']} = {fmt.p_value(x['p_adj'], lang)}" if x.get("p_adj") is not None else ""
+                notes.append(f"{test}, {fmt.p_text(x.get('p'), lang)}{adj}, {assoc}.")
             if fmt.is_number(x.get("fisher_p")):
                 notes.append(f"{s['fisher']}: {fmt.p_text(x['fisher_p'], lang)}.")
             if fmt.is_number(x.get("expected_below_5_pct")) and x["expected_below_5_pct"] > 0:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
+from surveykit.spec.inference import AdjustOption, InferenceSettings, MixedOption
 
 
 # --------------------------------------------------------------------------------------- analysis plan
@@ -50,7 +51,7 @@ class DescriptivesPlan(SpecModel):
     variables: list[str] = Field(min_length=1)
 
 
-class ComparisonPlan(SpecModel):
+class ComparisonPlan(AdjustOption, MixedOption):  # + adjust, mixed (spec/inference.py)
     id: str
     label: Text | None = None
     outcomes: list[str] = Field(min_length=1)
@@ -58,14 +59,14 @@ class ComparisonPlan(SpecModel):
     posthoc: Literal["bonferroni", "tukey", "games-howell"] | None = None
 
 
-class CrosstabPlan(SpecModel):
+class CrosstabPlan(AdjustOption):  # + adjust (spec/inference.py)
     id: str
     label: Text | None = None
     rows: list[str] = Field(min_length=1)
     cols: list[str] = Field(min_length=1)
 
 
-class CorrelationPlan(SpecModel):
+class CorrelationPlan(AdjustOption):  # + adjust (spec/inference.py)
     id: str
     label: Text | None = None
     variables: list[str] = Field(min_length=2)
@@ -77,7 +78,7 @@ class RegressionBlock(SpecModel):
     predictors: list[str] = Field(min_length=1)
 
 
-class RegressionPlan(SpecModel):
+class RegressionPlan(MixedOption):  # + mixed (spec/inference.py)
     id: str
     label: Text | None = None
     outcome: str
@@ -85,7 +86,7 @@ class RegressionPlan(SpecModel):
     screen_threshold: float = Field(0.7, gt=0, le=1, description="Flag predictor pairs with |r| above this")
 
 
-class Analysis(SpecModel):
+class Analysis(InferenceSettings):  # + adjust, weights, cluster (spec/inference.py)
     missing: Literal["pairwise", "listwise"] = Field(
         "pairwise", description="Missing-data rule for correlations and factor analysis"
     )

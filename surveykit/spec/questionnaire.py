@@ -37,6 +37,7 @@ from surveykit.spec.elements import (
     Text,
     text_in,
 )
+from surveykit.spec.inference import inference_problems
 from surveykit.spec.plan import Analysis, Metadata, PublishedValue, Sample, Simulation
 from surveykit.spec.yamlio import line_of, load_yaml
 
@@ -426,6 +427,7 @@ class Questionnaire(SpecModel):
                                   plan.crosstabs, plan.correlations, plan.regressions) for p in group]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             bad(f"analysis plan id {dup!r} is used twice", "analysis")
+        inference_problems(self, bad)  # analysis.adjust / weights / cluster, plans' adjust / mixed
         return problems
 
 

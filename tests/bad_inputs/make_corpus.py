@@ -354,6 +354,27 @@ def build_cases() -> None:
                     "args: run questionnaire.yaml data.csv --out out --quiet\nexit: 0\n",
         "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": one.to_csv(index=False, lineterminator="\n")}}
 
+    # ------------------------------------------------------------------ population file of analysis.weights
+    weighted_yaml = ANALYSIS_YAML.replace("  min_group_size: 5\n", "  min_group_size: 5\n  weights: {method: rake, "
+                                          "population: population.csv, margins: [[dept], [gender]]}\n")
+    populations = {
+        "run_population_unknown_variable": (
+            "dept,region,count\n1,1,100\n2,1,100\n3,1,100\n4,1,100\n",
+            "error: population.csv: 1 problem(s) in the population file",
+            ["population.csv:1, column 'region': not a categorical variable of the questionnaire"]),
+        "run_population_bad_rows": (
+            "dept,gender,count\n1,1,50\n1,2,50\n2,1,50\n2,2,50\n3,1,50\n3,2,-5\n4,1,50\n7,2,50\n",
+            "error: population.csv: 2 problem(s) in the population file",
+            ["population.csv:9, column 'dept': not a code of 'dept' (codes: 1, 2, 3, 4) [values: 7]",
+             "population.csv:7, column 'count': population count must be a number >= 0 [values: -5]"]),
+        "run_population_category_missing": (
+            "dept,gender,count\n1,1,50\n1,2,50\n2,1,50\n2,2,50\n3,1,50\n3,2,50\n",
+            "error: population.csv: 1 problem(s) in the population file",
+            ["population.csv, column 'dept': category 'East' of 'dept' occurs in the data", "[values: 4]"]),
+    }
+    for name, (population, headline, details) in populations.items():
+        run_case(name, good, headline, *details, yaml_text=weighted_yaml)
+        CASES[name]["files"]["population.csv"] = population
     hostile_inputs()
 
 
