@@ -12,6 +12,7 @@ from surveykit import __version__
 from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
+from surveykit.pipeline.organisation import organisation_records
 from surveykit.pipeline.records import (
     categorical_variables,
     comparison_records,
@@ -112,6 +113,9 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         },
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
+    # response rates, waves, drivers, engagement (issue 16: pipeline/organisation.py); first, so that a bad
+    # units file or earlier wave stops the run before the long analyses
+    results.update(organisation_records(q, prepared, frame, settings))
 
     # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
     # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second

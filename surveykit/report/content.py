@@ -21,10 +21,11 @@ from .i18n import strings
 from .sections_compare import CompareSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
+from .sections_organisation import OrganisationSections
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections):
+class Builder(CompareSections, MeasureSections, ModelSections, OrganisationSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -66,8 +67,9 @@ class Builder(CompareSections, MeasureSections, ModelSections):
     # document --------------------------------------------------------------------------------
     def build(self) -> Document:
         sections = [
-            self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
-            self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(), self.favourable(),
+            self.sample(), self.response_rates(), self.method(), self.descriptives(), self.factor_analyses(),
+            self.reliability(), self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(),
+            self.favourable(), self.engagement(), self.waves(), self.drivers(),  # the last three: issue 16
             self.confidentiality(), self.replication(), self.free_texts(),
         ]
         sections = [s for s in sections if s is not None and s.blocks]

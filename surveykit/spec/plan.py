@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
+from surveykit.spec.organisation import DriverPlan, EngagementPlan
 
 
 # --------------------------------------------------------------------------------------- analysis plan
@@ -86,6 +87,8 @@ class Analysis(SpecModel):
     crosstabs: list[CrosstabPlan] = Field(default_factory=list)
     correlations: list[CorrelationPlan] = Field(default_factory=list)
     regressions: list[RegressionPlan] = Field(default_factory=list)
+    drivers: list[DriverPlan] = Field(default_factory=list)  # issue 16: surveykit/spec/organisation.py
+    engagement: list[EngagementPlan] = Field(default_factory=list)
 
 
 class PublishedValue(SpecModel):
