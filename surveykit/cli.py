@@ -44,6 +44,11 @@ def cmd_validate(args) -> int:
               "after recoding")
         for line in prepared.warnings:
             print(f"  note: {line}")
+        from surveykit.pipeline.organisation import check_organisation  # issue 16: units file, earlier waves
+
+        summary = check_organisation(q, prepared.frame, prepared.path.name)
+        if summary:
+            print(summary)
     return 0
 
 

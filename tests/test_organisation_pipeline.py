@@ -95,8 +95,10 @@ def test_response_rates_for_every_unit_at_every_level(run):
             assert u["rate"] == pytest.approx(counts[u["unit"]] / hc, rel=1e-12)
     small = [c for c, n in counts.items() if 0 < n < K]
     assert small, "the example has offices below the minimum group size"
-    hidden = {h["unit"] for h in org["hidden_units"]}
-    assert set(small) <= hidden
+    hidden = {h["unit"]: h["reason"] for h in org["hidden_units"]}
+    assert set(small) <= set(hidden)
+    assert all(hidden[c] == f"fewer than {K} respondents" for c in small)
+    assert {c for c, r in hidden.items() if r.startswith("complementary")} == set(hidden) - set(small)
 
 
 def test_hidden_units_cannot_be_recovered_from_their_parent(run):
@@ -114,6 +116,15 @@ def test_hidden_units_cannot_be_recovered_from_their_parent(run):
         parts = [k for k in kids if k["unit"] not in shown] + ([p] if own.get(p["unit"], 0) else [])
         if rest:
             assert rest >= K and len(parts) >= 2, (p["unit"], rest, [k["unit"] for k in parts])
+    # the same with the unit counts of the sample table (respondents by their own unit): no table can be
+    # subtracted from another to give a hidden unit away
+    sample = {str(c["code"]): c["n"] for c in results["sample"]["unit"]["counts"].values()}
+    assert not {u["unit"] for u in units if not u["shown"]} & set(sample)
+    for p in shown.values():
+        kids = [u["unit"] for u in units if u["parent"] == p["unit"]]
+        if kids and all(k in sample or k not in shown for k in kids):  # offices: own counts = totals
+            rest = p["respondents"] - sum(sample.get(k, 0) for k in kids)
+            assert rest == 0 or (rest >= K and sum(k not in sample for k in kids) >= 2), p["unit"]
     # nothing of a hidden unit anywhere else in the results
     hidden = {u["unit"] for u in units if not u["shown"]}
     per_unit = [r["unit"] for c in results["waves"]["compared"] for key in ("means", "favourable") for r in c[key]]
@@ -246,3 +257,39 @@ def test_report_has_the_sections_and_figures(run):
     figures = {p.name for p in (out / "figures").iterdir()}
     assert any(n.endswith("-trend.png") for n in figures) and any("-matrix-" in n for n in figures)
     assert "NAV Holmavik" in html  # named as hidden, with no number (8 employees, 2 respondents in 2024)
+
+
+def test_waves_drivers_engagement_without_organisation(q, frames):
+    """Without a units file: changes, eNPS and engagement for the whole sample only; the report builds."""
+    from surveykit.pipeline.results import build_results
+    from surveykit.report.content import build_document
+
+    q2 = q.model_copy(update={"organisation": None,
+                              "waves": q.waves.model_copy(update={"previous": q.waves.previous[-1:]})})
+    q2.__dict__.pop("_checked_problems", None)
+    prepared = load_and_recode(q2, FOLDER / "wave2024.csv")
+    results, _ = build_results(q2, prepared, settings_for(q2, "nb"))
+    assert "organisation" not in results
+    means = results["waves"]["compared"][0]["means"]
+    assert {m["unit"] for m in means} == {"all"}
+    row = next(m for m in means if m["variable"] == "results_feedback")
+    assert row["mean_prev"] == pytest.approx(frames[2023]["results_feedback"].mean(), rel=1e-12)
+    assert row["mean_curr"] == pytest.approx(frames[2024]["results_feedback"].mean(), rel=1e-12)
+    assert results["engagement"]["enps"]["units"] == [] and results["engagement"]["enps"]["overall"]["n"] > 0
+    doc = build_document(results, q2, "nb")
+    titles = [sec.title for sec in doc.sections]
+    assert "Endring over tid" in titles and "Nøkkeldrivere" in titles and "Svarprosent per enhet" not in titles
+    assert [f.key for f in doc.figures if f.key == "trend"] == ["trend"]
+
+
+def test_data_file_that_is_an_earlier_wave_is_refused(tmp_path, capsys):
+    code = cli_main(["run", str(YAML), str(FOLDER / "wave2023.csv"), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert "the data file is the earlier wave '2023'" in capsys.readouterr().err
+
+
+def test_validate_checks_the_units_file_and_the_waves(capsys):
+    assert cli_main(["validate", str(YAML), "--sample"]) == 0
+    out = capsys.readouterr().out
+    assert "mrs-participation/units.csv: units OK — 31 units, depth 2" in out
+    assert "wave 2022 OK — 982 respondents" in out and "wave 2023 OK — 885 respondents" in out

@@ -30,7 +30,13 @@ from surveykit.compare.engagement import engagement_index, enps
 from surveykit.compare.waves import compare_waves
 from surveykit.data.fileio import read_data
 from surveykit.data.recode import recode
-from surveykit.data.units import UnitTree, read_units, response_rates
+from surveykit.data.units import (
+    UnitTree,
+    code_text,
+    codes_as_text,
+    read_units,
+    response_rates,
+)
 from surveykit.data.validate import validate
 from surveykit.errors import AnalysisError, DataError, Problem
 from surveykit.jsonsafe import to_jsonable
@@ -66,7 +72,8 @@ def unit_visibility(tree: UnitTree, counts: np.ndarray, k: int, forced: np.ndarr
     counts = np.asarray(counts, dtype=np.int64)
     reason = np.zeros(tree.n_units, dtype=np.int8)
     if forced is not None:
-        reason[np.asarray(forced, dtype=bool)] = COMPLEMENTARY
+        forced = np.asarray(forced, dtype=bool)
+        reason[forced] = np.where((counts[forced] > 0) & (counts[forced] < k), SMALL, COMPLEMENTARY)
     if k <= 1:
         return reason
     if 0 < counts[0] < k:
@@ -95,16 +102,32 @@ def _hidden_records(tree: UnitTree, reason: np.ndarray, k: int, lang: str) -> li
 
 
 # ------------------------------------------------------------------------------------------ entry point
-def organisation_records(q, prepared, frame: pd.DataFrame, settings: Settings) -> dict:
-    """The results.json parts of the survey cycle the questionnaire declares (an empty dict if none)."""
+def organisation_records(q, prepared, frame: pd.DataFrame, settings: Settings,
+                         counts: dict | None = None) -> tuple[dict, dict]:
+    """The results.json parts of the survey cycle the questionnaire declares (an empty dict if none), and
+    the units hidden across the tree ({code: reason}), for :func:`hide_units`.
+
+    ``counts`` ({variable: {code: n}}, as for :func:`mask_small_groups`): the unit variable's codes that the
+    group tables hide (:func:`hidden_categories` on the respondents' own units) are hidden in the tree too,
+    and :func:`hide_units` hides the tree's in the group tables, so no table can be subtracted from another.
+    """
     out: dict = {}
     org = q.organisation
     tree = hidden = None
     k = settings.min_group_size
     if org is not None:
         tree = read_unit_tree(q, frame, prepared.path.name)
-        out["organisation"], hidden = response_rate_record(tree, frame, q, settings)
+        flat = (counts or {}).get(org.unit_variable) or {}
+        flat_hidden = {code_text(c) for c in hidden_categories(flat, k)}
+        forced = np.array([c in flat_hidden for c in tree.codes], dtype=bool)
+        out["organisation"], hidden = response_rate_record(tree, frame, q, settings, forced)
     if q.waves is not None and q.waves.previous:
+        for wave in q.waves.previous:
+            if q.resolve(wave.file) == Path(prepared.path).resolve():
+                raise DataError(f"{prepared.path.name}: the data file is the earlier wave {wave.label!r} "
+                                f"(waves.previous); the current wave ({q.waves.current!r}) must be another file",
+                                [Problem("give the current wave's data, or --previous for the waves before it",
+                                         file=prepared.path.name)])
         out["waves"] = wave_records(q, frame, tree, hidden, settings)
     plan = q.analysis
     if plan.drivers:
@@ -116,9 +139,54 @@ def organisation_records(q, prepared, frame: pd.DataFrame, settings: Settings) -
                 raise AnalysisError(f"{prepared.path.name}: drivers {d.id!r}: {exc.headline}", exc.problems) from None
     if plan.engagement:
         out["engagement"] = {e.id: engagement_record(frame, q, e, tree, hidden, settings) for e in plan.engagement}
+    hidden_codes = {}
     if org is not None:
         out["organisation"]["hidden_units"] = _hidden_records(tree, hidden, k, settings.lang)
-    return to_jsonable(out)
+        hidden_codes = {tree.codes[i]: REASONS[int(hidden[i])].format(k=k) for i in np.flatnonzero(hidden)}
+    return to_jsonable(out), hidden_codes
+
+
+def hide_units(masked: pd.DataFrame, suppressed: list[dict], q, hidden_codes: dict, counts: dict,
+               k: int) -> tuple[pd.DataFrame, list[dict]]:
+    """Hide in the group tables (the masked frame) the units the tree hides that they would show.
+
+    Adds one record per unit to ``suppressed`` (the report's list of groups left out), with the tree's
+    reason. Hiding more groups of a variable never undoes the complementary rule already met.
+    """
+    if q.organisation is None or not hidden_codes:
+        return masked, suppressed
+    var = q.organisation.unit_variable
+    already = {code_text(s["group"]) for s in suppressed if s.get("variable") == var}
+    extra = {code_text(c): c for c in (counts.get(var) or {}) if code_text(c) in hidden_codes
+             and code_text(c) not in already}
+    if not extra or var not in masked.columns:
+        return masked, suppressed
+    text = codes_as_text(masked[var].to_numpy())
+    drop = np.isin(text.astype(str), list(extra))
+    column = masked[var].mask(drop)
+    masked = masked.assign(**{var: column})
+    for key, code in extra.items():
+        group = int(code) if isinstance(code, float) and float(code).is_integer() else code
+        suppressed.append({"variable": var, "group": group, "n": None,
+                           "reason": "complementary: protects a smaller group"
+                           if hidden_codes[key].startswith(("complementary", "a unit")) else hidden_codes[key]})
+    return masked, suppressed
+
+
+def check_organisation(q, frame: pd.DataFrame, data_name: str) -> str:
+    """For ``surveykit validate``: the units file and the earlier waves checked against the data; a summary."""
+    lines = []
+    if q.organisation is not None:
+        tree = read_unit_tree(q, frame, data_name)
+        lines.append(f"{q.organisation.units}: units OK — {tree.n_units} units, depth {tree.depth}")
+    for wave in (q.waves.previous if q.waves is not None else []):
+        prev, info = read_wave(q, wave.label, wave.file, wave.rename)
+        if q.organisation is not None:
+            tree.locate(prev[q.organisation.unit_variable].to_numpy(), file=Path(wave.file).name,
+                        column=q.organisation.unit_variable)
+        missing = f", not in this wave: {', '.join(info['not_in_wave'])}" if info["not_in_wave"] else ""
+        lines.append(f"{wave.file}: wave {wave.label} OK — {info['n_respondents']} respondents{missing}")
+    return "\n".join(lines)
 
 
 def _shown_name(exc: DataError, path: Path, shown: str) -> DataError:
@@ -141,11 +209,12 @@ def read_unit_tree(q, frame: pd.DataFrame, data_name: str) -> UnitTree:
         raise _shown_name(exc, path, org.units) from None
 
 
-def response_rate_record(tree: UnitTree, frame: pd.DataFrame, q, settings: Settings) -> tuple[dict, np.ndarray]:
+def response_rate_record(tree: UnitTree, frame: pd.DataFrame, q, settings: Settings,
+                         forced: np.ndarray | None = None) -> tuple[dict, np.ndarray]:
     """Response rate of every unit at every level; hidden units keep only code, name, parent, headcount."""
     org, k = q.organisation, settings.min_group_size
     rates = response_rates(tree, frame[org.unit_variable].to_numpy(), column=org.unit_variable)
-    hidden = unit_visibility(tree, rates["respondents"].to_numpy(), k)
+    hidden = unit_visibility(tree, rates["respondents"].to_numpy(), k, forced)
     units = []
     for i, (code, row) in enumerate(rates.iterrows()):
         record = {"unit": code, "name": tree.name(code, settings.lang), "parent": row["parent"],
