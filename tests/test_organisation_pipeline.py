@@ -293,3 +293,27 @@ def test_validate_checks_the_units_file_and_the_waves(capsys):
     out = capsys.readouterr().out
     assert "mrs-participation/units.csv: units OK — 31 units, depth 2" in out
     assert "wave 2022 OK — 982 respondents" in out and "wave 2023 OK — 885 respondents" in out
+
+
+def test_spec_problems_are_located(tmp_path):
+    """Unknown unit variable, eNPS item not on 0-10, unknown index and outcome: all at once, with YAML lines."""
+    text = YAML.read_text(encoding="utf-8")
+    text = text.replace("  unit_variable: unit ", "  unit_variable: office ")
+    text = text.replace("      item: recommend_workplace ", "      item: engaged_proud ")
+    text = text.replace("      index: engagement\n", "      index: engagment\n")
+    text = text.replace("      outcome: engagement\n      predictors", "      outcome: engagment\n      predictors")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_questionnaire(path)
+    lines = text.splitlines()
+    found = {p.message: p.line for p in err.value.problems}
+    expected = {
+        "organisation: unit_variable 'office' is not a variable of the questionnaire": "unit_variable: office",
+        "drivers 'engagement_drivers': outcome 'engagment' is not an item or index": "outcome: engagment",
+        "engagement 'engaged_all' names unknown index 'engagment'": "index: engagment",
+        "engagement 'enps': eNPS needs an item on a 0-10 scale; 'engaged_proud' is on 1..5": "item: engaged_proud",
+    }
+    assert set(found) == set(expected)
+    for message, line_text in expected.items():
+        assert lines[found[message] - 1].strip().startswith(line_text), message
