@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.surveykit-installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo demo-hr test bench venv clean
 
 venv: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/surveykit run questionnaires/schick2012.yaml
+
+# The second bundled survey: units, three waves, key drivers, engagement and eNPS (issue 16).
+demo-hr: $(STAMP)
+	$(BIN)/surveykit run questionnaires/examples/mrs-participation.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

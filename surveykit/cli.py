@@ -45,6 +45,11 @@ def cmd_validate(args) -> int:
               "after recoding")
         for line in prepared.warnings:
             print(f"  note: {line}")
+        from surveykit.pipeline.organisation import check_organisation  # issue 16: units file, earlier waves
+
+        summary = check_organisation(q, prepared.frame, prepared.path.name)
+        if summary:
+            print(summary)
     return 0
 
 
@@ -78,11 +83,13 @@ def cmd_run(args) -> int:
     if is_scorecard_yaml(args.questionnaire):  # a scorecard definition (top-level 'scorecard:' key)
         return _run_scorecard(args)
     from surveykit.pipeline.run import run
+    from surveykit.spec.organisation import with_overrides
 
     if args.min_group_size is not None and args.min_group_size < 1:
         # checked here: run() treats 0 as "not given" and would silently use the questionnaire's value
         raise SurveyError(f"--min-group-size must be at least 1 (got {args.min_group_size})")
     q = _load(args)
+    q = with_overrides(q, units=args.units, previous=args.previous)  # issue 16: spec/organisation.py
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
                  extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force)
@@ -161,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-group-size", type=int, default=None,
                    help="smallest group shown in any table or figure (default: the questionnaire's, else 5)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--units", help="units file (code, name, parent, headcount); overrides organisation.units")
+    p.add_argument("--previous", action="append", metavar="LABEL=FILE",
+                   help="an earlier wave, e.g. 2023=resp2023.csv (repeatable; replaces the YAML's waves.previous)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("simulate", help="draw synthetic respondents in the questionnaire's raw format")

@@ -12,6 +12,7 @@ from surveykit import __version__
 from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
+from surveykit.pipeline.organisation import hide_units, organisation_records
 from surveykit.pipeline.records import (
     categorical_variables,
     comparison_records,
@@ -89,7 +90,11 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             counts[name] = {float(key): int(size) for key, size in zip(keys, sizes[:-1])}
         else:
             counts[name] = code_counts(frame[name])
+    # the survey cycle (issue 16: pipeline/organisation.py) first, so that a bad units file or earlier wave
+    # stops the run before the long analyses; the units it hides are hidden in the group tables too
+    organisation, hidden_units = organisation_records(q, prepared, frame, settings, counts)
     masked, suppressed = mask_small_groups(frame, categorical, k, counts)
+    masked, suppressed = hide_units(masked, suppressed, q, hidden_units, counts, k)
     cache = FrameCache(masked)  # shared by descriptives, comparisons, favourable % and crosstabs
     hidden_in = {s["variable"] for s in suppressed}
     cache.reuse(unmasked, [c for c in frame.columns if c not in hidden_in])
@@ -119,6 +124,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         },
         "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
     }
+    results.update(organisation)  # response rates, waves, drivers, engagement
 
     # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
     # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second

@@ -22,10 +22,11 @@ from .sections_compare import CompareSections
 from .sections_inference import InferenceSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
+from .sections_organisation import OrganisationSections
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections):
+class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections, OrganisationSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -70,8 +71,9 @@ class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections
     # document --------------------------------------------------------------------------------
     def build(self) -> Document:
         sections = [
-            self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
-            self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(), self.favourable(),
+            self.sample(), self.response_rates(), self.method(), self.descriptives(), self.factor_analyses(),
+            self.reliability(), self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(),
+            self.favourable(), self.engagement(), self.waves(), self.drivers(),  # sections_organisation.py
             self.multiple_testing(), self.weighting(), self.clustering(),  # sections_inference.py
             self.confidentiality(), self.replication(), self.free_texts(),
         ]

@@ -241,6 +241,86 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_reversed": "Reverserte påstander ({items}) er snudd i alle analyser (svaret x teller som "
                            "min + maks − x, slik at en høy verdi er positiv) og merket «(reversert)»: prosent per "
                            "verdi, gjennomsnitt og andel positive gjelder de snudde svarene.",
+        # the survey cycle (issue 16): report/sections_organisation.py
+        "sec_response": "Svarprosent per enhet",
+        "sec_waves": "Endring over tid",
+        "sec_drivers": "Nøkkeldrivere",
+        "sec_engagement": "Engasjement og eNPS",
+        "unit": "Enhet",
+        "level": "Nivå",
+        "headcount": "Ansatte",
+        "respondents": "Respondenter",
+        "rate_pct": "Svarprosent",
+        "unit_hidden": "skjult",
+        "rr_title": "Svarprosent per enhet, alle nivåer",
+        "rr_text": "Svarprosenten er antall respondenter i enheten og alle enheter under den, delt på antall "
+                   "ansatte i enhetsfilen {file}. En enhet uten oppgitt antall ansatte får summen av "
+                   "underenhetene sine (merket Σ).",
+        "rr_over_100": "Over 100 %: antall ansatte i enhetsfilen er trolig utdatert, eller noen har valgt feil enhet.",
+        "units_protect": "Enheter med færre enn {k} respondenter vises ikke, og heller ikke noe under dem; "
+                         "respondentene deres teller med i enhetene over. For at en skjult enhet ikke skal kunne "
+                         "regnes ut som enheten over minus de synlige søsterenhetene, skjules også den minste "
+                         "søsterenheten når bare én del er skjult eller de skjulte delene til sammen har færre enn "
+                         "{k} respondenter (komplementær skjuling). Samme regel gjelder antall svar bak hvert tall.",
+        "units_hidden": "Skjult: {units}.",
+        "units_none_hidden": "Ingen enhet måtte skjules.",
+        "reason_small": "færre enn {k} respondenter",
+        "reason_complementary": "beskytter en mindre enhet",
+        "reason_parent": "en enhet over den er skjult",
+        "waves_method": "Runden {current} sammenlignes med hver tidligere runde: endring i gjennomsnitt med Welchs "
+                        "t-test (95 % KI, Cohens d) og endring i andel positive svar med Newcombes KI og z-test. "
+                        "En endring markeres (↑/↓) bare når p < {alpha} og den er minst {mean} skalapoeng "
+                        "(gjennomsnitt) eller {pct} prosentpoeng (andel positive). Mange endringer testes "
+                        "samtidig, så noen markerte endringer kan være tilfeldige. Enhetene er koblet på kode "
+                        "mellom rundene.",
+        "trend_fig": "Indeksene i hver runde (gjennomsnitt, hele organisasjonen)",
+        "trend_axis": "Gjennomsnitt",
+        "wave_index_title": "Endring i indeksene fra {prev} til {curr}, hele organisasjonen og per enhet",
+        "wave_item_title": "Endring per påstand fra {prev} til {curr}, hele organisasjonen",
+        "change": "Endring",
+        "fav_change": "Endring % positive",
+        "flag": "Markert",
+        "waves_n": "{label}: {n} respondenter ({file}).",
+        "waves_only_in": "Bare i én runde, ikke sammenlignet: {vars}.",
+        "waves_renamed": "Lest under nytt navn fra runden {prev}: {pairs}.",
+        "waves_units_only": "Enheter med respondenter i bare én av rundene {prev} og {curr} (nye, sammenslåtte "
+                            "eller nedlagte): {units}.",
+        "waves_hidden": "Ikke vist per enhet fordi de er skjult i en av rundene: {units}.",
+        "waves_ignored": "Kolonner i {file} som spørreskjemaet ikke lenger har, ble ikke lest: {cols}.",
+        "drivers_method": "Hvor mye hver prediktor bidrar til den forklarte variansen (R²) i {outcome} er delt opp "
+                          "på to måter som tar hensyn til at prediktorene henger sammen: relative vekter (Johnson "
+                          "2000) og dominansanalyse, der generell dominans er den gjennomsnittlige økningen i R² "
+                          "når prediktoren legges til (Budescu 1993; Azen og Budescu 2003). Begge summerer til R². "
+                          "Konfidensintervallene er persentilintervaller fra {boot} bootstrap-utvalg (frø {seed}). "
+                          "Respondenter som mangler en av variablene er utelatt (listevis): N = {n} ({excluded} "
+                          "utelatt), R² = {r2}.",
+        "drivers_title": "Nøkkeldrivere for {outcome}",
+        "rw_pct": "Relativ vekt, % av R²",
+        "gd_pct": "Generell dominans, % av R²",
+        "rank": "Rang",
+        "fav_pct": "% positive",
+        "quadrant": "Kvadrant",
+        "q_strengths": "styrke",
+        "q_priorities": "prioritet",
+        "q_maintain": "vedlikehold",
+        "q_monitor": "følg med",
+        "matrix_fig": "Prioriteringsmatrise for {outcome}: viktighet mot andel positive",
+        "matrix_x": "% positive svar",
+        "matrix_y": "Viktighet (relativ vekt, % av R²)",
+        "matrix_note": "Skillelinjene er medianene blant driverne: viktighet {icut} %, positive {fcut} %. Styrker: "
+                       "viktige og mange positive; prioriteter: viktige og få positive; vedlikehold: mindre "
+                       "viktige og mange positive; følg med: mindre viktige og få positive.",
+        "complete_dom": "Fullstendig dominans (gir mer R² enn den andre i alle delmengder av de øvrige): {pairs}.",
+        "eng_index_method": "{label}: andelen som svarer positivt ({fav}) på alle påstandene i indeksen {index}, "
+                            "blant dem som har svart på alle ({incomplete} har ikke det); Wilsons "
+                            "konfidensintervall.",
+        "enps_method": "{label}: eNPS = % ambassadører (9–10) minus % kritikere (0–6) på «{item}» (0–10), fra "
+                       "−100 til 100, med justert Wald-intervall (Rocks 2016); {missing} uten gyldig svar.",
+        "eng_title": "{label}, hele organisasjonen og per enhet",
+        "pct_engaged": "% engasjert",
+        "promoters": "% ambassadører",
+        "detractors": "% kritikere",
+        "eng_hidden": "Enheter med færre enn {k} svar, og enheter som er skjult for å beskytte dem, vises ikke.",
     },
     "en": {
         "html_lang": "en",
@@ -460,6 +540,88 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_reversed": "Reverse-keyed items ({items}) are scored in reverse in every analysis (an answer x "
                            "counts as min + max − x, so that a high score is favourable) and marked '(reversed)': "
                            "their percentages per value, means and favourable % are of the reversed answers.",
+        # the survey cycle (issue 16): report/sections_organisation.py
+        "sec_response": "Response rate by unit",
+        "sec_waves": "Change over time",
+        "sec_drivers": "Key drivers",
+        "sec_engagement": "Engagement and eNPS",
+        "unit": "Unit",
+        "level": "Level",
+        "headcount": "Headcount",
+        "respondents": "Respondents",
+        "rate_pct": "Response rate (%)",
+        "unit_hidden": "hidden",
+        "rr_title": "Response rate by unit, every level",
+        "rr_text": "The response rate is the number of respondents in the unit and every unit below it, divided "
+                   "by the headcount in the units file {file}. A unit without a headcount of its own gets the "
+                   "sum of its subunits' (marked Σ).",
+        "rr_over_100": "Above 100%: the headcount in the units file is probably out of date, or respondents chose "
+                       "the wrong unit.",
+        "units_protect": "Units with fewer than {k} respondents are not shown, nor anything below them; their "
+                         "respondents count in the units above. So that a hidden unit cannot be worked out as its "
+                         "parent minus its visible siblings, the smallest sibling is hidden too while only one "
+                         "part is hidden or the hidden parts hold fewer than {k} respondents together "
+                         "(complementary suppression). The same rule applies to the number of answers behind "
+                         "each figure.",
+        "units_hidden": "Hidden: {units}.",
+        "units_none_hidden": "No unit had to be hidden.",
+        "reason_small": "fewer than {k} respondents",
+        "reason_complementary": "protects a smaller unit",
+        "reason_parent": "a unit above it is hidden",
+        "waves_method": "The {current} wave is compared with each earlier wave: the change in mean by Welch's t-test "
+                        "(95% CI, Cohen's d) and the change in favourable answers by Newcombe's CI and a z test. A "
+                        "change is flagged (↑/↓) only where p < {alpha} and it is at least {mean} scale points "
+                        "(means) or {pct} percentage points (favourable). Many changes are tested at once, so some "
+                        "flagged changes may be chance. Units are matched by code across waves.",
+        "trend_fig": "The indices in each wave (means, whole organisation)",
+        "trend_axis": "Mean",
+        "wave_index_title": "Change in the indices from {prev} to {curr}, whole organisation and by unit",
+        "wave_item_title": "Change by item from {prev} to {curr}, whole organisation",
+        "change": "Change",
+        "fav_change": "Change % favourable",
+        "flag": "Flagged",
+        "waves_n": "{label}: {n} respondents ({file}).",
+        "waves_only_in": "In one wave only, not compared: {vars}.",
+        "waves_renamed": "Read under a new name from the {prev} wave: {pairs}.",
+        "waves_units_only": "Units with respondents in only one of the waves {prev} and {curr} (new, merged or "
+                            "closed): {units}.",
+        "waves_hidden": "Not shown by unit because they are hidden in one of the waves: {units}.",
+        "waves_ignored": "Columns of {file} the questionnaire no longer has were not read: {cols}.",
+        "drivers_method": "How much each predictor contributes to the explained variance (R²) of {outcome} is "
+                          "shared out in two ways that allow for the predictors' intercorrelation: relative "
+                          "weights (Johnson 2000) and dominance analysis, whose general dominance is the mean "
+                          "increase in R² when the predictor is added (Budescu 1993; Azen & Budescu 2003). Both "
+                          "sum to R². The confidence intervals are percentile intervals from {boot} bootstrap "
+                          "resamples (seed {seed}). Respondents missing any of the variables are left out "
+                          "(listwise): N = {n} ({excluded} left out), R² = {r2}.",
+        "drivers_title": "Key drivers of {outcome}",
+        "rw_pct": "Relative weight, % of R²",
+        "gd_pct": "General dominance, % of R²",
+        "rank": "Rank",
+        "fav_pct": "% favourable",
+        "quadrant": "Quadrant",
+        "q_strengths": "strength",
+        "q_priorities": "priority",
+        "q_maintain": "maintain",
+        "q_monitor": "monitor",
+        "matrix_fig": "Priority matrix for {outcome}: importance against favourable answers",
+        "matrix_x": "% favourable answers",
+        "matrix_y": "Importance (relative weight, % of R²)",
+        "matrix_note": "The dividing lines are the drivers' medians: importance {icut}%, favourable {fcut}%. "
+                       "Strengths: important and mostly favourable; priorities: important and less favourable; "
+                       "maintain: less important and mostly favourable; monitor: less important and less "
+                       "favourable.",
+        "complete_dom": "Complete dominance (adds more R² than the other to every subset of the rest): {pairs}.",
+        "eng_index_method": "{label}: the share answering favourably ({fav}) on every item of the index {index}, "
+                            "among those who answered all of them ({incomplete} did not); Wilson confidence "
+                            "interval.",
+        "enps_method": "{label}: eNPS = % promoters (9–10) minus % detractors (0–6) on “{item}” (0–10), from −100 "
+                       "to 100, with the adjusted Wald interval (Rocks 2016); {missing} without a valid answer.",
+        "eng_title": "{label}, whole organisation and by unit",
+        "pct_engaged": "% engaged",
+        "promoters": "% promoters",
+        "detractors": "% detractors",
+        "eng_hidden": "Units with fewer than {k} answers, and units hidden to protect them, are not shown.",
     },
 }
 

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
 from surveykit.spec.inference import AdjustOption, InferenceSettings, MixedOption
+from surveykit.spec.organisation import DriverPlan, EngagementPlan
 
 
 # --------------------------------------------------------------------------------------- analysis plan
@@ -101,6 +102,8 @@ class Analysis(InferenceSettings):  # + adjust, weights, cluster (spec/inference
     crosstabs: list[CrosstabPlan] = Field(default_factory=list)
     correlations: list[CorrelationPlan] = Field(default_factory=list)
     regressions: list[RegressionPlan] = Field(default_factory=list)
+    drivers: list[DriverPlan] = Field(default_factory=list)  # issue 16: surveykit/spec/organisation.py
+    engagement: list[EngagementPlan] = Field(default_factory=list)
 
 
 class PublishedValue(SpecModel):

@@ -38,6 +38,7 @@ from surveykit.spec.elements import (
     text_in,
 )
 from surveykit.spec.inference import inference_problems
+from surveykit.spec.organisation import Organisation, Waves, organisation_problems
 from surveykit.spec.plan import Analysis, Metadata, PublishedValue, Sample, Simulation
 from surveykit.spec.yamlio import line_of, load_yaml
 
@@ -68,6 +69,8 @@ class Questionnaire(SpecModel):
     published: list[PublishedValue] = Field(default_factory=list)
     sample: Sample | None = None
     simulation: Simulation | None = None
+    organisation: Organisation | None = None  # issue 16: surveykit/spec/organisation.py
+    waves: Waves | None = None
 
     # Where the YAML came from, to resolve relative paths and name the file in messages.
     source_path: Path | None = Field(None, exclude=True, repr=False)
@@ -428,6 +431,7 @@ class Questionnaire(SpecModel):
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             bad(f"analysis plan id {dup!r} is used twice", "analysis")
         inference_problems(self, bad)  # analysis.adjust / weights / cluster, plans' adjust / mixed
+        problems += organisation_problems(self, file, locate)  # organisation, waves, drivers, engagement
         return problems
 
 

@@ -353,6 +353,43 @@ def build_cases() -> None:
         "expected": "# one respondent in department 4: hidden with the next smallest department, not an error\n"
                     "args: run questionnaire.yaml data.csv --out out --quiet\nexit: 0\n",
         "files": {"questionnaire.yaml": ANALYSIS_YAML, "data.csv": one.to_csv(index=False, lineterminator="\n")}}
+    organisation_cases(good)
+
+
+# The survey cycle (issue 16): the departments as units of an organisation, and a key-driver analysis.
+ORGANISATION_YAML = ANALYSIS_YAML.replace("respondent_id: rid\n", "respondent_id: rid\n"
+                                          "organisation: {units: units.csv, unit_variable: dept}\n")
+UNITS_CSV = "code,name,parent,headcount\n0,Org,,\n1,North,0,30\n2,South,0,30\n3,West,0,30\n4,East,0,30\n"
+
+
+def organisation_cases(good: pd.DataFrame) -> None:
+    data = good.to_csv(index=False, lineterminator="\n")
+
+    def org_case(name, units, headline, *details, comment=""):
+        CASES[name] = {"expected": (f"# {comment}\n" if comment else "")
+                       + "args: run questionnaire.yaml data.csv --out out --quiet\n" + f"headline: {headline}\n"
+                       + "".join(f"detail: {d}\n" for d in details),
+                       "files": {"questionnaire.yaml": ORGANISATION_YAML, "data.csv": data, "units.csv": units}}
+
+    org_case("run_units_file_problems",
+             "code,name,parent,headcount\n0,Org,,\n1,North,0,30\n2,South,0,30\n2,West,0,ten\n4,East,7,30\n",
+             "error: units.csv: the units file has 4 problem(s)",
+             "units.csv, column 'code', rows 4, 5: unit code '2' appears 2 times [values: 2]",
+             "units.csv, column 'parent', row 6: parent is not a unit code in the file [values: 7]",
+             "units.csv, column 'headcount', row 5: headcount must be a whole number of employees, 0 or more "
+             "[values: ten]",
+             "data.csv, column 'dept', rows 2, 9, 12", "unit code not in the units file [values: 3]",
+             comment="every problem of the units file at once, each with its line, and the respondents in unit 3, "
+                     "which the file lacks")
+    org_case("run_unknown_unit_code", UNITS_CSV.replace("4,East,0,30\n", ""),
+             "error: data.csv: respondents in units the units file does not have",
+             "data.csv, column 'dept', rows", "unit code not in the units file [values: 4]",
+             comment="department 4 is not in the units file")
+    q_case("q_drivers_unknown_predictor", ORGANISATION_YAML + "  drivers:\n"
+           "    - {id: kd, outcome: engagement, predictors: [workload, age, nope]}\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:42: drivers 'kd' names unknown predictor 'nope' (predictors are items or indices)",
+           comment="a predictor the questionnaire does not define, located by its YAML line")
 
     # ------------------------------------------------------------------ population file of analysis.weights
     weighted_yaml = ANALYSIS_YAML.replace("  min_group_size: 5\n", "  min_group_size: 5\n  weights: {method: rake, "
