@@ -9,6 +9,7 @@ Every key of ``results`` is optional here: a missing or empty part simply leaves
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from surveykit.spec.elements import text_in
@@ -21,10 +22,16 @@ from .i18n import strings
 from .sections_compare import CompareSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
+from .sections_summary import SummarySections
+
+
+# a plan label beginning with the source's table or figure number: "Table 11: ...", "Tabell 5. ..."
+SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\s*[:.\u2013\u2014-]\s*(?P<title>.+)$",
+                           re.IGNORECASE | re.DOTALL)
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections):
+class Builder(SummarySections, CompareSections, MeasureSections, ModelSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -41,16 +48,28 @@ class Builder(CompareSections, MeasureSections, ModelSections):
         return self.q.label_of(var, self.lang)
 
     def plan_label(self, plans: list, plan_id: str, record: dict | None = None) -> str:
-        """The label of an analysis plan: from results (written in the run's language), else the YAML."""
+        """The label of an analysis plan: from results (written in the run's language), else the YAML.
+
+        A label that starts with the source's own table number ("Table 11: Goals by gender") is shown
+        as "Goals by gender (Table 11 in the source)": the report numbers its tables itself, and two
+        numbers in one caption read as a glitch."""
+        label = None
         if isinstance(record, dict) and record.get("label"):
-            return str(record["label"])
-        for plan in plans:
-            if plan.id == plan_id and plan.label is not None:
-                return text_in(plan.label, self.lang, plan_id)
-        return str(plan_id)
+            label = str(record["label"])
+        else:
+            for plan in plans:
+                if plan.id == plan_id and plan.label is not None:
+                    label = text_in(plan.label, self.lang, plan_id)
+                    break
+        if label is None:
+            return str(plan_id)
+        match = SOURCE_NUMBER.match(label)
+        if match:
+            return self.f("source_table", title=match.group("title").strip(), number=match.group("number"))
+        return label
 
     def term_label(self, term: str) -> str:
-        if term == "const":
+        if term in ("(Intercept)", "const"):
             return self.s["const"]
         if "=" in term:
             var, code = term.split("=", 1)
@@ -66,7 +85,7 @@ class Builder(CompareSections, MeasureSections, ModelSections):
     # document --------------------------------------------------------------------------------
     def build(self) -> Document:
         sections = [
-            self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
+            self.summary(), self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
             self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(), self.favourable(),
             self.confidentiality(), self.replication(), self.free_texts(),
         ]

@@ -31,6 +31,17 @@ class Table:
     notes: list[str] = field(default_factory=list)
     number: int = 0
     kind: str = "table"
+    data: "DataSheet | None" = None  # the workbook's version, when it differs from a flattened copy
+
+
+@dataclass
+class DataSheet:
+    """A table as data for tables.xlsx: one header row, one column per statistic, one row per observation
+    (numbers as numbers, unrounded; ``decimals`` only sets each column's display format, None = text)."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    decimals: list[int | None]
 
 
 @dataclass

@@ -8,6 +8,7 @@ from . import figures as figs
 from . import format as fmt
 from .cells import (
     as_float,
+    at,
     ci_half,
     get,
     head,
@@ -18,7 +19,7 @@ from .cells import (
     value_key,
     value_text,
 )
-from .document import Cell, Figure, Row, Section, Table
+from .document import Cell, DataSheet, Figure, Row, Section, Table
 
 
 class CompareSections:
@@ -113,6 +114,9 @@ class CompareSections:
         for plan_id, plan_entries in plans.items():
             name = self.plan_label(self.q.analysis.comparisons, plan_id, records.get(plan_id))
             sec.blocks.append(self._comparison_table(plan_id, name, plan_entries))
+            for detail in (self._ttest_table(plan_id, name, plan_entries), self._anova_table(plan_id, name, plan_entries)):
+                if detail is not None:
+                    sec.blocks.append(detail)
             ph = self._posthoc_table(plan_id, name, plan_entries)
             if ph is not None:
                 sec.blocks.append(ph)
@@ -132,60 +136,156 @@ class CompareSections:
         return outcomes, groups
 
     def _comparison_table(self, plan_id: str, name: str, entries: list[dict]) -> Table:
+        """Means by group, APA style: one block of rows per grouping variable, one row per group within each
+        outcome, the test on the outcome's first row. Seven columns whatever the plan, so it fits a page."""
         s, lang = self.s, self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
-        top = [txt("")]
-        mid = [txt("")]
-        low = [txt(s["variable"])]
+        header = [head(s["variable"], s["group"], s["n_lower"], s["mean"], s["sd"], s["test"], s["p"], s["r"])]
+        rows: list[Row] = []
+        data: list[list] = []
         for gv, labels in groups.items():
-            top.append(txt(self.label(gv), "block", 3 * len(labels) + 3))
-            for label in labels:
-                mid.append(txt(label, "block", 3))
-                low += [txt(s["mean"]), txt(s["sd"]), txt(s["n"])]
-            mid.append(txt("", "block", 3))
-            low += [txt(s["test"]), txt(s["p"]), txt(s["r"])]
-        rows = []
-        for outcome in outcomes:
-            cells = [txt(self.label(outcome), "label")]
-            for gv, labels in groups.items():
-                e = by_key.get((outcome, gv)) or {}
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for outcome in outcomes:
+                e = by_key.get((outcome, gv))
+                if not e:
+                    continue
                 g = e.get("groups") or {}
-                for label in labels:
-                    cells += [num(get(g, label, "mean"), fmt.mean, lang), num(get(g, label, "sd"), fmt.sd, lang),
-                              num(get(g, label, "n"), fmt.integer, lang)]
+                shown = [label for label in labels if label in g]
                 welch = e.get("reported") == "welch" or e.get("test") == "welch_t"
                 test = fmt.test_result(e.get("test", ""), e.get("statistic"), e.get("df"), lang)
-                cells += [Cell(test + ("ᵂ" if welch and test else ""), None, "num test"),
-                          num(e.get("p"), fmt.p_value, lang),
-                          num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
-            rows.append(Row(cells))
-        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows,
-                     [s["cmp_note"], s["stars_note"]])
+                for i, label in enumerate(shown):
+                    first = i == 0
+                    rows.append(Row([txt(self.label(outcome) if first else "", "label indent"), txt(label),
+                                     num(get(g, label, "n"), fmt.integer, lang), num(get(g, label, "mean"), fmt.mean, lang),
+                                     num(get(g, label, "sd"), fmt.sd, lang),
+                                     Cell(test + ("ᵂ" if welch and test else ""), None, "num test") if first else txt(""),
+                                     num(e.get("p"), fmt.p_value, lang) if first else txt(""),
+                                     num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))
+                                     if first else txt("")], "block-start" if first else ""))
+                    data.append(self._comparison_data_row(e, label, gv, outcome))
+        sheet = DataSheet(
+            [s["grouping"], s["code"], s["group"], s["variable"], "n", "M", "SD", "SE", s["test"], s["statistic"],
+             "df1", "df2", "p", "r", "d", "η²", "ω²", s["test_text"]],
+            data, [None, 0, None, None, 0, 2, 2, 3, None, 2, 2, 0, 3, 3, 3, 3, 3, None])
+        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), header, rows,
+                     [s["cmp_note"], s["stars_note"]], data=sheet)
+
+    def _comparison_data_row(self, e: dict, label: str, gv: str, outcome: str) -> list:
+        g = get(e, "groups", label) or {}
+        df = e.get("df")
+        df1, df2 = (df[0], df[1]) if isinstance(df, list) and len(df) == 2 else (df, None)
+        kind = "welch_t" if e.get("reported") == "welch" else e.get("test")
+        return [self.label(gv), g.get("code"), label, self.label(outcome), g.get("n"), g.get("mean"), g.get("sd"),
+                g.get("se"), kind, e.get("statistic"), df1, df2, e.get("p"), e.get("effect_r"), e.get("d"),
+                e.get("eta_sq"), e.get("omega_sq"), fmt.test_result(e.get("test", ""), e.get("statistic"), df, self.lang)]
+
+    def _ttest_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """SPSS's "Independent Samples Test": Levene's F and p, Student's and Welch's t with df and p, the
+        mean difference with its CI, Cohen's d and r; one block of rows per grouping variable."""
+        s, lang = self.s, self.lang
+        tests = [e for e in entries if e.get("test") == "t" and isinstance(e.get("student"), dict)]
+        if not tests:
+            return None
+        header = [head(s["variable"], s["t_variant"], s["levene_f"], s["levene_p"], s["t"], "df", s["p"], s["mean_diff"],
+                       s["ci95"], "d", "r")]
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in tests):
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for e in (e for e in tests if e["group"] == gv):
+                labels = list(e.get("groups") or {})
+                lev = e.get("levene") or {}
+                for variant in ("student", "welch"):
+                    v = e.get(variant) or {}
+                    first = variant == "student"
+                    ci = self._ci_text(v.get("ci_low"), v.get("ci_high"), fmt.mean)
+                    chosen = e.get("reported") == variant
+                    rows.append(Row([
+                        txt(self.label(e["outcome"]) if first else "", "label indent"),
+                        txt(s[f"variant_{variant}"] + (" *" if chosen else "")),
+                        num(lev.get("statistic"), fmt.stat, lang) if first else txt(""),
+                        num(lev.get("p"), fmt.p_value, lang) if first else txt(""),
+                        num(v.get("statistic"), fmt.stat, lang), num(v.get("df"), fmt.df, lang),
+                        num(v.get("p"), fmt.p_value, lang), num(e.get("mean_diff"), fmt.mean, lang),
+                        Cell(ci, None, "num"), num(e.get("d"), fmt.mean, lang) if first else txt(""),
+                        num(v.get("effect_r"), fmt.bounded, lang)], "block-start" if first else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), " – ".join(labels[:2]), variant, chosen,
+                                 lev.get("statistic"), lev.get("df1"), lev.get("df2"), lev.get("p"), v.get("statistic"),
+                                 v.get("df"), v.get("p"), e.get("mean_diff"), v.get("se"), v.get("ci_low"),
+                                 v.get("ci_high"), e.get("d"), e.get("g"), v.get("effect_r")])
+        sheet = DataSheet([s["grouping"], s["variable"], s["groups_compared"], s["t_variant"], s["reported"],
+                           "Levene F", "Levene df1", "Levene df2", "Levene p", "t", "df", "p", s["mean_diff"], "SE",
+                           s["ci_low"], s["ci_high"], "d", "g", "r"],
+                          data, [None, None, None, None, None, 2, 0, 0, 3, 2, 2, 3, 2, 3, 2, 2, 2, 2, 3])
+        notes = [s["ttest_note"], s["stars_note"]]
+        return Table(f"ttest-{slug(plan_id)}", self.f("ttest_title", name=name), header, rows, notes, data=sheet)
+
+    def _anova_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """The one-way ANOVA source table: SS, df, MS, F, p, η² and ω² per outcome, grouped by variable."""
+        s, lang = self.s, self.lang
+        tests = [e for e in entries if e.get("test") == "anova" and fmt.is_number(e.get("ss_between"))]
+        if not tests:
+            return None
+        header = [head(s["variable"], s["source"], s["ss"], "df", s["ms"], "F", s["p"], "η²", "ω²")]
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in tests):
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for e in (e for e in tests if e["group"] == gv):
+                df = e.get("df") or [None, None]
+                parts = [("between", e.get("ss_between"), at(df, 0), e.get("ms_between")),
+                         ("within", e.get("ss_within"), at(df, 1), e.get("ms_within")),
+                         ("total", e.get("ss_total"), e.get("df_total"), None)]
+                for source, ss, d, ms in parts:
+                    first = source == "between"
+                    rows.append(Row([txt(self.label(e["outcome"]) if first else "", "label indent"),
+                                     txt(s[f"source_{source}"]), num(ss, fmt.stat, lang), num(d, fmt.df, lang),
+                                     num(ms, fmt.stat, lang),
+                                     num(e.get("statistic"), fmt.stat, lang) if first else txt(""),
+                                     num(e.get("p"), fmt.p_value, lang) if first else txt(""),
+                                     num(e.get("eta_sq"), fmt.bounded, lang) if first else txt(""),
+                                     num(e.get("omega_sq"), fmt.bounded, lang) if first else txt("")],
+                                    "block-start" if first else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), s[f"source_{source}"], ss, d, ms,
+                                 *([e.get("statistic"), e.get("p"), e.get("eta_sq"), e.get("omega_sq")] if first
+                                   else [None] * 4)])
+        sheet = DataSheet([s["grouping"], s["variable"], s["source"], "SS", "df", "MS", "F", "p", "η²", "ω²"],
+                          data, [None, None, None, 3, 0, 3, 2, 3, 3, 3])
+        return Table(f"anova-{slug(plan_id)}", self.f("anova_title", name=name), header, rows, [s["anova_note"]],
+                     data=sheet)
+
+    def _ci_text(self, lo, hi, formatter) -> str:
+        lang = self.lang
+        return f"[{formatter(lo, lang)}; {formatter(hi, lang)}]" if fmt.is_number(lo) and fmt.is_number(hi) else ""
 
     def _posthoc_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """Pairwise comparisons, one block of rows per grouping variable, the outcome on its first pair."""
         s, lang = self.s, self.lang
-        rows = []
-        for e in entries:
-            for pair in e.get("posthoc") or []:
-                ci = (pair.get("ci_low"), pair.get("ci_high"))
-                ci_text = (f"[{fmt.mean(ci[0], lang)}; {fmt.mean(ci[1], lang)}]"
-                           if fmt.is_number(ci[0]) and fmt.is_number(ci[1]) else "")
-                rows.append(Row([txt(self.label(e["outcome"]), "label"), txt(self.label(e["group"])),
-                                 txt(pair_label(pair, "a", e)), txt(pair_label(pair, "b", e)),
-                                 num(pair.get("mean_diff"), fmt.mean, lang), num(pair.get("se"), fmt.mean, lang),
-                                 num(pair.get("p_adj"), fmt.p_value, lang, suffix=fmt.stars(pair.get("p_adj"))),
-                                 Cell(ci_text, None, "num")]))
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in entries if e.get("posthoc")):
+            rows.append(Row([txt(self.label(gv), "label", 7)], "group-head"))
+            for e in (e for e in entries if e["group"] == gv and e.get("posthoc")):
+                for i, pair in enumerate(e["posthoc"]):
+                    a, b = pair_label(pair, "a", e), pair_label(pair, "b", e)
+                    rows.append(Row([txt(self.label(e["outcome"]) if i == 0 else "", "label indent"), txt(a), txt(b),
+                                     num(pair.get("mean_diff"), fmt.mean, lang), num(pair.get("se"), fmt.mean, lang),
+                                     num(pair.get("p_adj"), fmt.p_value, lang, suffix=fmt.stars(pair.get("p_adj"))),
+                                     Cell(self._ci_text(pair.get("ci_low"), pair.get("ci_high"), fmt.mean), None, "num")],
+                                    "block-start" if i == 0 else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), pair.get("group_a"), a, pair.get("group_b"), b,
+                                 pair.get("mean_diff"), pair.get("se"), pair.get("p_adj"), pair.get("ci_low"),
+                                 pair.get("ci_high")])
         if not rows:
             return None
         method = self.settings.get("posthoc") or self.q.analysis.posthoc
         for plan in self.q.analysis.comparisons:
             if plan.id == plan_id and plan.posthoc:
                 method = plan.posthoc
-        header = [head(s["variable"], s["group"], s["group_a"], s["group_b"], s["mean_diff"], s["se"], s["p_adj"],
-                       s["ci95"])]
+        header = [head(s["variable"], s["group_a"], s["group_b"], s["mean_diff"], s["se"], s["p_adj"], s["ci95"])]
+        sheet = DataSheet([s["grouping"], s["variable"], f"{s['code']} A", s["group_a"], f"{s['code']} B", s["group_b"],
+                           s["mean_diff"], "SE", s["p_adj"], s["ci_low"], s["ci_high"]],
+                          data, [None, None, 0, None, 0, None, 2, 3, 3, 2, 2])
         title = self.f("posthoc_title", method=s.get(f"posthoc_{method}", method), name=name)
-        return Table(f"posthoc-{slug(plan_id)}", title, header, rows, [s["stars_note"]])
+        return Table(f"posthoc-{slug(plan_id)}", title, header, rows, [s["stars_note"]], data=sheet)
 
     def _means_figures(self, plan_id: str, name: str, entries: list[dict]) -> list[Figure]:
         """One figure per comparison plan (Schick's Graf 1-3: mean bars by group, 95% CI error bars).
@@ -301,50 +401,125 @@ class CompareSections:
 
     # regressions -----------------------------------------------------------------------------
     def favourable(self) -> Section:
+        """The HR view: % favourable / neutral / unfavourable of every index and item (All), the indices by
+        group (stacked, one block of rows per grouping variable, with each group's difference from All),
+        and heatmaps of indices and items by the first grouping variable (the units)."""
         sec = Section("favourable", self.s["sec_favourable"])
         fav = self.r.get("favourable") or {}
-        lang = self.lang
-        by_group: dict[str, dict[str, dict]] = {}
-        thresholds = {}
-        for index, per_group in fav.items():
-            per_group = per_group or {}
-            if isinstance(per_group.get("groups"), dict):  # {threshold, overall_pct, groups: {gv: {...}}}
-                thresholds[index] = per_group.get("threshold")
-                per_group = per_group["groups"]
-            for gv, cells in per_group.items():
-                if isinstance(cells, dict):
-                    by_group.setdefault(gv, {})[index] = cells
-        fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
-        heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn",
-                       colorbar_label=self.s["fav_axis"])
-        shown: list[tuple[str, list[str], list[str]]] = []  # (grouping variable, indices, units) with a table
-        for gv, per_index in by_group.items():
-            indices = list(per_index)
-            units = list(dict.fromkeys(u for cells in per_index.values() for u in cells))
-            if not units:
-                continue
-            group = self.label(gv)
-            rows = [Row([txt(self.label(i), "label"),
-                         *[c for u in units for c in (num(get(per_index, i, u, "pct"), fmt.pct, lang),
-                                                      num(get(per_index, i, u, "n"), fmt.integer, lang))]])
-                    for i in indices]
-            header = [[txt(self.s["variable"]), *[txt(u, "block", 2) for u in units]],
-                      [txt(""), *[c for _ in units for c in (txt(self.s["pct"]), txt(self.s["n_lower"]))]]]
-            notes = [self.s["fav_note"]] if thresholds else []
-            sec.blocks.append(Table(f"fav-{slug(gv)}", self.f("fav_title", group=group.lower()), header, rows,
+        indices, items = fav.get("indices") or {}, fav.get("items") or {}
+        if not indices and not items:
+            return sec
+        s, lang = self.s, self.lang
+        notes = self._favourable_notes(fav)
+        # whole sample: each index, then its items
+        rows = []
+        for iid, rec in indices.items():
+            rows.append(Row([txt(rec.get("label") or self.label(iid), "label"), *self._fav_cells(rec)], "group-head"))
+            for item in rec.get("items") or []:
+                if item in items:
+                    name = self.label(item) + (f" {s['reversed']}" if items[item].get("reversed") else "")
+                    rows.append(Row([txt(name, "label indent"), *self._fav_cells(items[item])]))
+        if rows:
+            header = [head(s["variable"], s["n_lower"], s["fav_pct"], s["neutral_pct"], s["unfav_pct"])]
+            sec.blocks.append(Table("fav-overall", s["fav_overall_title"], header, rows, notes))
+        group_vars = [gv for gv in fav.get("group_vars") or []
+                      if any((rec.get("groups") or {}).get(gv) for rec in indices.values())]
+        names = list(indices)
+        per_table = 4  # % / difference / n per index: four indices fit the printed page's width
+        chunks = [names[i:i + per_table] for i in range(0, len(names), per_table)]
+        for part, chunk in enumerate(chunks, 1):
+            top = [txt("")] + [txt(indices[i].get("label") or self.label(i), "block", 3) for i in chunk]
+            low = [txt(s["group"])] + [c for _ in chunk for c in (txt(s["pct"]), txt(s["diff_pp"]), txt(s["n_lower"]))]
+            rows = [Row([txt(s["all"], "label"), *[c for i in chunk for c in (
+                num(indices[i].get("pct_favourable"), fmt.pct, lang), txt(""),
+                num(indices[i].get("n"), fmt.integer, lang))]], "total")]
+            for gv in group_vars:
+                rows.append(Row([txt(self.label(gv), "label", 1 + 3 * len(chunk))], "group-head"))
+                codes = list(dict.fromkeys(c for i in chunk for c in (indices[i].get("groups") or {}).get(gv) or {}))
+                for code in sorted(codes, key=value_key):
+                    cells = [txt(self._fav_group_label(indices, chunk, gv, code), "label indent")]
+                    for i in chunk:
+                        g = get(indices[i], "groups", gv, code) or {}
+                        cells += [num(g.get("pct_favourable"), fmt.pct, lang),
+                                  num(g.get("diff_favourable"), fmt.signed_pct, lang),
+                                  num(g.get("n"), fmt.integer, lang)]
+                    rows.append(Row(cells))
+            title = s["fav_title"] + (f" ({part}/{len(chunks)})" if len(chunks) > 1 else "")
+            sec.blocks.append(Table(f"fav-groups-{part}", title, [top, low], rows,
                                     notes + [self.f("method_min_group", k=self.min_group)]))
-            if not shown:  # the HR heatmap: index x unit, for the first grouping variable (the units)
-                matrix = [[as_float(get(per_index, i, u, "pct")) for u in units] for i in indices]
-                draw = partial(heat, [("", [self.label(i) for i in indices])], units, matrix)
-                sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
-            shown.append((gv, indices, units))
+        fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
+        heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn", colorbar_label=s["fav_axis"])
+        shown = []
+        for gv in group_vars:
+            codes = sorted(dict.fromkeys(c for rec in indices.values() for c in (rec.get("groups") or {}).get(gv) or {}),
+                           key=value_key)
+            if not codes:
+                continue
+            cols = [s["all"]] + [self._fav_group_label(indices, names, gv, c) for c in codes]
+            shown.append((gv, codes, cols))
+        if shown:  # the HR heatmaps: index x unit and item x unit, for the first grouping variable
+            gv, codes, cols = shown[0]
+            group = self.label(gv)
+            matrix = [[as_float(rec.get("pct_favourable"))] + [as_float(get(rec, "groups", gv, c, "pct_favourable"))
+                                                                for c in codes] for rec in indices.values()]
+            draw = partial(heat, [("", [rec.get("label") or self.label(i) for i, rec in indices.items()])], cols, matrix)
+            sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
+            blocks, matrix = [], []
+            for iid, rec in indices.items():
+                members = [i for i in rec.get("items") or [] if i in items]
+                if not members:
+                    continue
+                blocks.append((rec.get("label") or self.label(iid),
+                               [self.label(i) + (f" {s['reversed']}" if items[i].get("reversed") else "") for i in members]))
+                matrix += [[as_float(items[i].get("pct_favourable"))]
+                           + [as_float(get(items[i], "groups", gv, c, "pct_favourable")) for c in codes] for i in members]
+            if matrix:
+                draw = partial(heat, blocks, cols, matrix)
+                sec.blocks.append(Figure(f"fav-items-{slug(gv)}", self.f("fav_items_fig", group=group.lower()), draw))
         if len(shown) > 1:  # every grouping variable in one picture: its groups as rows, under its name
-            indices = list(dict.fromkeys(i for _, idx, _ in shown for i in idx))
-            blocks = [(self.label(gv), units) for gv, _, units in shown]
-            matrix = [[as_float(get(by_group, gv, i, u, "pct")) for i in indices] for gv, _, units in shown
-                      for u in units]
-            draw = partial(heat, blocks, [self.label(i) for i in indices], matrix)
-            sec.blocks.append(Figure("fav-all", self.s["fav_fig_all"], draw))
+            blocks = [("", [s["all"]])] + [(self.label(gv), cols[1:]) for gv, _, cols in shown]
+            matrix = [[as_float(rec.get("pct_favourable")) for rec in indices.values()]]
+            matrix += [[as_float(get(rec, "groups", gv, c, "pct_favourable")) for rec in indices.values()]
+                       for gv, codes, _ in shown for c in codes]
+            draw = partial(heat, blocks, [rec.get("label") or self.label(i) for i, rec in indices.items()], matrix)
+            sec.blocks.append(Figure("fav-all", s["fav_fig_all"], draw))
         return sec
+
+    def _fav_cells(self, rec: dict) -> list[Cell]:
+        lang = self.lang
+        return [num(rec.get("n"), fmt.integer, lang), num(rec.get("pct_favourable"), fmt.pct, lang),
+                num(rec.get("pct_neutral"), fmt.pct, lang), num(rec.get("pct_unfavourable"), fmt.pct, lang)]
+
+    def _fav_group_label(self, indices: dict, names: list[str], gv: str, code: str) -> str:
+        for i in names:
+            label = get(indices[i], "groups", gv, code, "label")
+            if label is not None:
+                return str(label)
+        return self.q.code_label(gv, code, self.lang)
+
+    def _favourable_notes(self, fav: dict) -> list[str]:
+        """What counts as favourable, from the questionnaire's own scales (only those the indices use)."""
+        used = list(dict.fromkeys(rec.get("scale") for rec in {**(fav.get("items") or {}),
+                                                                 **(fav.get("indices") or {})}.values()))
+        lang = self.lang
+        parts = []
+        for sid in used:
+            sc = (fav.get("scales") or {}).get(sid)
+            if not sc:
+                continue
+            scale = self.q.scales.get(sid)
+            labels = {}
+            if scale is not None:
+                labels = scale.labels.get(lang) or scale.labels.get("en") or scale.labels.get("nb") or {}
+
+            def values(vs: list) -> str:
+                text = fmt.value_list(vs, lang)
+                named = [str(labels[v]) for v in vs if v in labels]
+                return f"{text} ({', '.join(named)})" if named and len(named) == len(vs) else text
+
+            parts.append(self.f("fav_scale_note", lo=sc.get("min"), hi=sc.get("max"), fav=values(sc.get("favourable") or []),
+                                neu=values(sc.get("neutral") or []) if sc.get("neutral") else self.s["none"],
+                                unf=values(sc.get("unfavourable") or [])))
+        return [" ".join(parts) + " " + self.s["fav_pool_note"]] if parts else [self.s["fav_pool_note"]]
 
     # confidentiality -------------------------------------------------------------------------

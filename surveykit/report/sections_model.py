@@ -93,7 +93,7 @@ class ModelSections:
         terms, betas, lows, highs = [], [], [], []
         for c in coefs:
             beta, b = c.get("beta"), c.get("b")
-            if c.get("term") == "const" or not fmt.is_number(beta):
+            if c.get("term") in ("const", "(Intercept)") or not fmt.is_number(beta):
                 continue
             # the CI of beta is the CI of B rescaled by beta/B (beta = B * sd_x / sd_y, a constant factor)
             scale = beta / b if fmt.is_number(b) and b != 0 else None
