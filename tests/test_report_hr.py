@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_report_helpers import survey_results
 
 from surveykit.data.prepare import load_and_recode
 from surveykit.pipeline.results import build_results
@@ -20,7 +21,6 @@ from surveykit.report import build_document
 from surveykit.report.html import render_html
 from surveykit.report.i18n import STRINGS
 from surveykit.spec.questionnaire import questionnaire_from_dict
-from test_report_helpers import survey_results
 
 
 def agree5_spec() -> dict:
@@ -152,3 +152,25 @@ def test_regression_terms_use_one_key_convention(tmp_path_factory):
 
 def test_every_string_in_both_languages():
     assert set(STRINGS["en"]) == set(STRINGS["nb"])
+
+
+def test_favourable_sheets_are_tidy_data(hr5, tmp_path):
+    from openpyxl import load_workbook
+
+    from surveykit.report import render_report
+
+    results, q, _ = hr5
+    files = render_report(results, q, tmp_path, lang="en")
+    wb = load_workbook(files.excel)
+    doc = build_document(results, q, "en")
+    table = next(t for t in doc.tables if t.key == "fav-groups-1")
+    ws = wb.worksheets[table.number]  # sheet 0 is the contents
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    rec = results["favourable"]["indices"]["engagement"]
+    assert rows[0]["Group"] == "All" and rows[0]["% favourable"] == rec["pct_favourable"]
+    sales = next(r for r in rows if r["Group"] == "Sales")
+    g = rec["groups"]["dept"]["1"]
+    assert (sales["Code"], sales["n"], sales["Answers"]) == (1, g["n"], g["n_answers"])
+    assert sales["Δ"] == g["diff_favourable"] and sales["% unfavourable"] == g["pct_unfavourable"]
+    assert not ws.merged_cells.ranges and ws.auto_filter.ref == f"A1:J{len(rows) + 1}"

@@ -28,8 +28,8 @@ Reference: Qualtrics (2023), "Employee Experience: favourability"; the pooled in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -24,7 +24,6 @@ from .sections_measure import MeasureSections
 from .sections_model import ModelSections
 from .sections_summary import SummarySections
 
-
 # a plan label beginning with the source's table or figure number: "Table 11: ...", "Tabell 5. ..."
 SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\s*[:.\u2013\u2014-]\s*(?P<title>.+)$",
                            re.IGNORECASE | re.DOTALL)

@@ -31,7 +31,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     number: int = 0
     kind: str = "table"
-    data: "DataSheet | None" = None  # the workbook's version, when it differs from a flattened copy
+    data: DataSheet | None = None  # the workbook's version, when it differs from a flattened copy
 
 
 @dataclass

@@ -245,8 +245,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ci_high": "KI øvre",
         "ttest_title": "t-tester for uavhengige utvalg: {name}",
         "ttest_note": "Levenes test for like varianser (sentrert om gjennomsnittet, som i SPSS). Students t antar like "
-                      "varianser, Welchs t ikke; * = varianten som er rapportert i tabellen over (Welch når "
-                      "Levenes test er signifikant). Differanse = første minus andre gruppe, med 95 % KI; "
+                      "varianser, Welchs t ikke; † = varianten som er rapportert i tabellen over (Welch når "
+                      "Levenes test er signifikant). Differanse = første minus andre gruppe i parentes, med 95 % KI; "
                       "d = Cohens d (felles standardavvik); r = √(t²/(t² + df)).",
         "anova_title": "Variansanalyse: {name}",
         "anova_note": "KS = kvadratsum, GK = gjennomsnittlig kvadratsum (KS/df). η² = KS mellom / KS totalt; "
@@ -273,6 +273,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa_structure_title": "Strukturmatrise: {id}",
         "fa_structure_note": "Korrelasjoner mellom påstander og faktorer (mønstermatrisen ganger "
                              "faktorkorrelasjonene). Verdier på ,40 eller mer er uthevet.",
+        "index": "Indeks",
+        "n_answers": "Antall svar",
+        "reversed_col": "Reversert",
         "all": "Alle",
         "source_table": "{title} (tabell {number} i kilden)",
         "none": "ingen",
@@ -527,8 +530,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ci_high": "CI high",
         "ttest_title": "Independent-samples t-tests: {name}",
         "ttest_note": "Levene's test of equal variances (centred on the mean, as in SPSS). Student's t assumes "
-                      "equal variances, Welch's t does not; * = the variant reported in the table above (Welch "
-                      "when Levene's test is significant). Difference = first minus second group, with its 95% "
+                      "equal variances, Welch's t does not; † = the variant reported in the table above (Welch "
+                      "when Levene's test is significant). Difference = the first group named minus the second, with its 95% "
                       "CI; d = Cohen's d (pooled SD); r = √(t²/(t² + df)).",
         "anova_title": "Analysis of variance: {name}",
         "anova_note": "SS = sum of squares, MS = mean square (SS/df). η² = SS between / SS total; "
@@ -556,6 +559,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa_structure_title": "Structure matrix: {id}",
         "fa_structure_note": "Correlations of the items with the factors (the pattern matrix times the factor "
                              "correlations). Values of .40 or more in bold.",
+        "index": "Index",
+        "n_answers": "Answers",
+        "reversed_col": "Reversed",
         "all": "All",
         "source_table": "{title} (Table {number} in the source)",
         "none": "none",

@@ -200,9 +200,10 @@ class CompareSections:
                     first = variant == "student"
                     ci = self._ci_text(v.get("ci_low"), v.get("ci_high"), fmt.mean)
                     chosen = e.get("reported") == variant
+                    pair = f" ({labels[0]} − {labels[1]})" if len(labels) == 2 else ""
                     rows.append(Row([
-                        txt(self.label(e["outcome"]) if first else "", "label indent"),
-                        txt(s[f"variant_{variant}"] + (" *" if chosen else "")),
+                        txt(self.label(e["outcome"]) + pair if first else "", "label indent"),
+                        txt(s[f"variant_{variant}"] + ("†" if chosen else ""), "nowrap"),
                         num(lev.get("statistic"), fmt.stat, lang) if first else txt(""),
                         num(lev.get("p"), fmt.p_value, lang) if first else txt(""),
                         num(v.get("statistic"), fmt.stat, lang), num(v.get("df"), fmt.df, lang),
@@ -419,9 +420,18 @@ class CompareSections:
                 if item in items:
                     name = self.label(item) + (f" {s['reversed']}" if items[item].get("reversed") else "")
                     rows.append(Row([txt(name, "label indent"), *self._fav_cells(items[item])]))
+        stats = ["n", "n_answers", "pct_favourable", "pct_neutral", "pct_unfavourable"]
+        tidy_header = ["n", s["n_answers"], s["fav_pct"], s["neutral_pct"], s["unfav_pct"]]
         if rows:
             header = [head(s["variable"], s["n_lower"], s["fav_pct"], s["neutral_pct"], s["unfav_pct"])]
-            sec.blocks.append(Table("fav-overall", s["fav_overall_title"], header, rows, notes))
+            data = []
+            for iid, rec in indices.items():
+                data.append([rec.get("label") or self.label(iid), iid, "", None, *[rec.get(k) for k in stats]])
+                data += [[rec.get("label") or self.label(iid), item, self.label(item), bool(items[item].get("reversed")),
+                          *[items[item].get(k) for k in stats]] for item in rec.get("items") or [] if item in items]
+            sheet = DataSheet([s["index"], "id", s["item"], s["reversed_col"], *tidy_header], data,
+                              [None, None, None, None, 0, 0, 1, 1, 1])
+            sec.blocks.append(Table("fav-overall", s["fav_overall_title"], header, rows, notes, data=sheet))
         group_vars = [gv for gv in fav.get("group_vars") or []
                       if any((rec.get("groups") or {}).get(gv) for rec in indices.values())]
         names = list(indices)
@@ -445,8 +455,17 @@ class CompareSections:
                                   num(g.get("n"), fmt.integer, lang)]
                     rows.append(Row(cells))
             title = s["fav_title"] + (f" ({part}/{len(chunks)})" if len(chunks) > 1 else "")
+            data = [[s["all"], None, s["all"], indices[i].get("label") or self.label(i),
+                     *[indices[i].get(k) for k in stats], 0.0] for i in chunk]
+            data += [[self.label(gv), g.get("code"), g.get("label"), indices[i].get("label") or self.label(i),
+                      *[g.get(k) for k in stats], g.get("diff_favourable")]
+                     for gv in group_vars for i in chunk
+                     for g in sorted(((indices[i].get("groups") or {}).get(gv) or {}).values(),
+                                     key=lambda g: value_key(g.get("code")))]
+            sheet = DataSheet([s["grouping"], s["code"], s["group"], s["index"], *tidy_header, s["diff_pp"]], data,
+                              [None, 0, None, None, 0, 0, 1, 1, 1, 1])
             sec.blocks.append(Table(f"fav-groups-{part}", title, [top, low], rows,
-                                    notes + [self.f("method_min_group", k=self.min_group)]))
+                                    notes + [self.f("method_min_group", k=self.min_group)], data=sheet))
         fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
         heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn", colorbar_label=s["fav_axis"])
         shown = []
@@ -520,6 +539,7 @@ class CompareSections:
             parts.append(self.f("fav_scale_note", lo=sc.get("min"), hi=sc.get("max"), fav=values(sc.get("favourable") or []),
                                 neu=values(sc.get("neutral") or []) if sc.get("neutral") else self.s["none"],
                                 unf=values(sc.get("unfavourable") or [])))
+        parts = list(dict.fromkeys(parts))  # two scales with the same values and codes: one sentence
         return [" ".join(parts) + " " + self.s["fav_pool_note"]] if parts else [self.s["fav_pool_note"]]
 
     # confidentiality -------------------------------------------------------------------------
