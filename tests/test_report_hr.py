@@ -174,3 +174,30 @@ def test_favourable_sheets_are_tidy_data(hr5, tmp_path):
     assert (sales["Code"], sales["n"], sales["Answers"]) == (1, g["n"], g["n_answers"])
     assert sales["Δ"] == g["diff_favourable"] and sales["% unfavourable"] == g["pct_unfavourable"]
     assert not ws.merged_cells.ranges and ws.auto_filter.ref == f"A1:J{len(rows) + 1}"
+
+
+def test_confidence_intervals_reach_the_workbook_as_numbers(tmp_path_factory, tmp_path):
+    """A CI shown as "[.80; .90]" in the report has its bounds in numeric columns of their own in
+    tables.xlsx (the text stays beside them)."""
+    from openpyxl import load_workbook
+
+    from surveykit.report import render_report
+
+    results, q, free = survey_results(tmp_path_factory, "en")
+    files = render_report(results, q, tmp_path, lang="en", free_text=free)
+    wb = load_workbook(files.excel)
+    doc = build_document(results, q, "en")
+    for key, check in (("reliability", "alpha"), ("reg-coef-reg", "coef")):
+        table = next(t for t in doc.tables if t.key == key)
+        ws = wb.worksheets[table.number]
+        header = [c.value for c in ws[1]]
+        rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+        low = next(h for h in header if h and h.endswith(": CI low"))
+        high = next(h for h in header if h and h.endswith(": CI high"))
+        assert header.index(low) == header.index(low.split(": CI low")[0]) + 1  # beside the text
+        if check == "alpha":
+            goals = next(r for r in rows if r["Scale"] == "Goal clarity")
+            assert [goals[low], goals[high]] == results["indices"]["goals"]["alpha_ci"]
+        else:
+            first = results["regressions"]["reg"]["coefficients"][0]
+            assert (rows[0][low], rows[0][high]) == (first["ci_low"], first["ci_high"])

@@ -17,9 +17,10 @@ from surveykit.spec.questionnaire import Questionnaire
 
 from . import format as fmt
 from .cells import general, get, head, num, slug, txt
-from .document import Bullets, Document, Figure, Heading, Paragraph, Row, Section, Table
+from .document import Bullets, DataSheet, Document, Figure, Heading, Paragraph, Row, Section, Table
 from .i18n import strings
 from .sections_compare import CompareSections
+from .sections_favourable import FavourableSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
 from .sections_summary import SummarySections
@@ -30,7 +31,7 @@ SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(SummarySections, CompareSections, MeasureSections, ModelSections):
+class Builder(SummarySections, CompareSections, FavourableSections, MeasureSections, ModelSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -137,8 +138,20 @@ class Builder(SummarySections, CompareSections, MeasureSections, ModelSections):
                 key = "sample_missing" if "n_missing" in info else "sample_missing_or_hidden"
                 rows.append(Row([txt(""), txt(self.s[key], "muted"), num(n_missing, fmt.integer, lang), txt("")]))
         header = [head(self.s["variable"], self.s["category"], self.s["n_lower"], self.s["pct"])]
+        data = []
+        for var, info in sample.items():
+            name = info.get("label") or self.label(var)
+            data += [[name, c.get("code"), cat, c.get("n"), c.get("pct")] for cat, c in (info.get("counts") or {}).items()]
+            if info.get("n_hidden"):  # as in the HTML: hidden groups only together, and never fewer than K
+                data.append([name, None, self.s["sample_hidden"], info["n_hidden"], 100.0 * info["n_hidden"] / info["n"]])
+            n_missing = info.get("n_missing", info.get("n_missing_or_hidden"))
+            if n_missing:
+                key = "sample_missing" if "n_missing" in info else "sample_missing_or_hidden"
+                data.append([name, None, self.s[key], n_missing, None])
+        sheet = DataSheet([self.s["variable"], self.s["code"], self.s["category"], "n", "%"], data,
+                          [None, 0, None, 0, 1])
         sec.blocks.append(Table("sample", self.s["sample_title"], header, rows,
-                                [self.f("method_min_group", k=self.min_group)]))
+                                [self.f("method_min_group", k=self.min_group)], data=sheet))
         return sec
 
     # method ----------------------------------------------------------------------------------

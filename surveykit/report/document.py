@@ -14,6 +14,9 @@ class Cell:
     value: Any = None  # the number behind the text (written to Excel); None for a text cell
     css: str = ""
     colspan: int = 1
+    # numbers behind a text cell that holds several ("[0.12; 0.40]"): ((column suffix, number), ...); the
+    # workbook writes each to a numeric column of its own beside the text
+    parts: tuple[tuple[str, Any], ...] | None = None
 
 
 @dataclass

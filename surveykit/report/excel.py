@@ -207,8 +207,17 @@ def table_data(table: Table, block_header: str, lang: str) -> DataSheet:
                     names[j].append(c.text)
             col += c.colspan
     header = [": ".join(n) for n in names]
+    # columns whose cells carry several numbers (a CI) get one numeric column per part after the text
+    part_names: dict[int, list[str]] = {}
+    for r in table.rows:
+        col = 0
+        for c in r.cells:
+            if c.parts:
+                part_names.setdefault(col, [label for label, _ in c.parts])
+            col += c.colspan
     blocks = any("group-head" in r.css for r in table.rows)
-    rows, decimals = [], [None] * width
+    rows: list[list[Any]] = []
+    decimals: list[int | None] = [None] * width
     block = ""
     for r in table.rows:
         values: list[Any] = []
@@ -225,7 +234,27 @@ def table_data(table: Table, block_header: str, lang: str) -> DataSheet:
             block = r.cells[0].text if r.cells else ""
             if not any(_is_value(v) for v in values):
                 continue
-        rows.append(([block] if blocks else []) + values)
+        parts = {}
+        col = 0
+        for c in r.cells:
+            if c.parts:
+                parts[col] = [v if _is_value(v) else None for _, v in c.parts]
+            col += c.colspan
+        out: list[Any] = []
+        for j, v in enumerate(values):
+            out.append(v)
+            if j in part_names:
+                out += parts.get(j, [None] * len(part_names[j]))
+        rows.append(([block] if blocks else []) + out)
+    full_header: list[str] = []
+    full_decimals: list[int | None] = []
+    for j, name in enumerate(header):
+        full_header.append(name)
+        full_decimals.append(decimals[j])
+        for label in part_names.get(j, []):
+            full_header.append(f"{name}: {label}" if name else label)
+            full_decimals.append(3)
+    header, decimals = full_header, full_decimals
     if blocks:
         header, decimals = [block_header] + header, [None] + decimals
     return DataSheet(header, rows, decimals)

@@ -5,7 +5,7 @@ from functools import partial
 
 from . import figures as figs
 from . import format as fmt
-from .cells import at, get, head, num, sci, slug, sorted_items, txt
+from .cells import at, ci_cell, get, head, num, sci, slug, sorted_items, txt
 from .document import Bullets, Cell, Figure, Heading, Paragraph, Row, Section, Table
 
 
@@ -143,10 +143,10 @@ class MeasureSections:
         rows = []
         for sid, v in scales.items():
             ci = v.get("alpha_ci") or [None, None]
-            ci_text = f"[{self.b(ci[0])}; {self.b(ci[1])}]" if fmt.is_number(ci[0]) and fmt.is_number(ci[1]) else ""
             cells = [txt(v.get("label") or self.label(sid), "label"), num(len(v.get("items") or []), fmt.integer, lang),
                      num(v.get("n"), fmt.integer, lang), num(v.get("alpha"), fmt.bounded, lang),
-                     num(v.get("alpha_std"), fmt.bounded, lang), Cell(ci_text, None, "num"),
+                     num(v.get("alpha_std"), fmt.bounded, lang),
+                     ci_cell(at(ci, 0), at(ci, 1), fmt.bounded, lang, (s["ci_low"], s["ci_high"])),
                      num(v.get("average_r"), fmt.bounded, lang), num(v.get("omega"), fmt.bounded, lang),
                      num(v.get("mean"), fmt.mean, lang), num(v.get("sd"), fmt.sd, lang)]
             if two_item:
