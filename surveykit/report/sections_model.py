@@ -6,7 +6,7 @@ from functools import partial
 from . import figures as figs
 from . import format as fmt
 from .cells import at, ci_cell, head, num, slug, step_no, txt
-from .document import Figure, Paragraph, Row, Section, Table
+from .document import DataSheet, Figure, Paragraph, Row, Section, Table
 
 
 class ModelSections:
@@ -47,8 +47,13 @@ class ModelSections:
                                          lang, (s["ci_low"], s["ci_high"]))],
                                 "final" if c.get("step") == final else ""))
             header = [head(s["step"], s["term"], s["b"], s["se"], s["beta"], s["t"], s["p"], s["ci_b"])]
+            # the workbook keys each term as results.json does ('(Intercept)', 'gender=2'), its label beside
+            sheet = DataSheet([s["step"], s["term_key"], s["term"], "B", "SE", "β", "t", "p", s["ci_low"], s["ci_high"]],
+                              [[step_no(c.get("step")), c.get("term"), self.term_label(str(c.get("term"))), c.get("b"),
+                                c.get("se"), c.get("beta"), c.get("t"), c.get("p"), c.get("ci_low"), c.get("ci_high")]
+                               for c in coefs], [None, None, None, 3, 3, 3, 2, 3, 3, 3])
             sec.blocks.append(Table(f"reg-coef-{slug(rid)}", self.f("reg_coef_title", outcome=outcome), header, rows,
-                                    [note, s["stars_note"]]))
+                                    [note, s["stars_note"]], data=sheet))
             diag = self._diagnostics_text(reg)
             if diag:
                 sec.blocks.append(Paragraph(diag))
