@@ -210,33 +210,33 @@ def favourable_record(masked: pd.DataFrame, q: Questionnaire, group_vars: list[s
         frame = masked.assign(**extra)
     codes = {gv: cache.group_codes(gv)[:2] for gv in group_vars} if cache is not None else None
     table = favourable_shares(frame, cats, indices, group_vars, codes).table
-    table = table[~table["variable"].isin(list(extra))]
     stats = ["n", "n_answers", "pct_favourable", "pct_neutral", "pct_unfavourable"]
     out: dict = {"definition": "pooled", "group_vars": list(group_vars), "scales": {}, "items": {}, "indices": {}}
     for sid, scale in q.scales.items():
         out["scales"][sid] = {"favourable": scale.favourable_values, "neutral": scale.neutral_values,
                               "unfavourable": scale.unfavourable_values, "min": scale.min, "max": scale.max}
     index_of = {i: index.id for index in q.indices for i in index.items}
-    for name, rows in table.groupby("variable", sort=False):
-        kind = rows["kind"].iloc[0]
-        overall = rows[rows["group_var"].isna()].iloc[0]
-        rec = {"label": q.label_of(name, lang)}
-        if kind == "item":
-            rec.update(scale=q.item_map[name].scale, index=index_of.get(name), reversed=q.item_map[name].reverse)
-        else:
-            rec.update(scale=q.item_map[q.index_map[name].items[0]].scale, items=list(q.index_map[name].items),
-                       reversed=[i for i in q.index_map[name].items if i in q.index_map[name].reverse
-                                 or q.item_map[i].reverse])
-        rec.update({k: overall[k] for k in stats})
-        rec["groups"] = {}
-        for gv in group_vars:
-            shown = rows[(rows["group_var"] == gv) & (rows["n"] >= min_group_size)]
-            rec["groups"][gv] = {
-                str(plain_code(key)): {"code": plain_code(key), "label": q.code_label(gv, key, lang),
-                                       **{k: v for k, v in zip(stats, vals)}, "diff_favourable": diff}
-                for key, *vals, diff in zip(shown["group"].tolist(), *[shown[k].tolist() for k in stats],
-                                            shown["diff_favourable"].tolist())}
-        out["items" if kind == "item" else "indices"][name] = rec
+    # plain lists, row by row: a pandas filter per variable x grouping variable cost ~0.5 s on Schick's data
+    columns = {c: table[c].tolist() for c in ["variable", "kind", "group_var", "group", *stats, "diff_favourable"]}
+    for r in range(len(table)):
+        name, kind, gv, key = (columns[c][r] for c in ("variable", "kind", "group_var", "group"))
+        if name in extra:
+            continue
+        values = {k: columns[k][r] for k in stats}
+        section = out["items" if kind == "item" else "indices"]
+        if not isinstance(gv, str):  # the whole sample: the record itself
+            rec = {"label": q.label_of(name, lang)}
+            if kind == "item":
+                rec.update(scale=q.item_map[name].scale, index=index_of.get(name), reversed=q.item_map[name].reverse)
+            else:
+                index = q.index_map[name]
+                rec.update(scale=q.item_map[index.items[0]].scale, items=list(index.items),
+                           reversed=[i for i in index.items if i in index.reverse or q.item_map[i].reverse])
+            section[name] = {**rec, **values, "groups": {g: {} for g in group_vars}}
+        elif values["n"] >= min_group_size:
+            code = plain_code(key)
+            section[name]["groups"][gv][str(code)] = {"code": code, "label": q.code_label(gv, key, lang), **values,
+                                                      "diff_favourable": columns["diff_favourable"][r]}
     return out
 
 
