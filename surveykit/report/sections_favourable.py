@@ -93,7 +93,8 @@ class FavourableSections:
             group = self.label(gv)
             matrix = [[as_float(rec.get("pct_favourable"))] + [as_float(get(rec, "groups", gv, c, "pct_favourable"))
                                                                 for c in codes] for rec in indices.values()]
-            draw = partial(heat, [("", [rec.get("label") or self.label(i) for i, rec in indices.items()])], cols, matrix)
+            draw = partial(heat, [("", [rec.get("label") or self.label(i) for i, rec in indices.items()])], cols, matrix,
+                           first_apart=True)
             sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
             blocks, matrix = [], []
             for iid, rec in indices.items():
@@ -105,7 +106,7 @@ class FavourableSections:
                 matrix += [[as_float(items[i].get("pct_favourable"))]
                            + [as_float(get(items[i], "groups", gv, c, "pct_favourable")) for c in codes] for i in members]
             if matrix:
-                draw = partial(heat, blocks, cols, matrix)
+                draw = partial(heat, blocks, cols, matrix, first_apart=True)
                 sec.blocks.append(Figure(f"fav-items-{slug(gv)}", self.f("fav_items_fig", group=group.lower()), draw))
         if len(shown) > 1:  # every grouping variable in one picture: its groups as rows, under its name
             blocks = [("", [s["all"]])] + [(self.label(gv), cols[1:]) for gv, _, cols in shown]
