@@ -202,3 +202,22 @@ def test_confidence_intervals_reach_the_workbook_as_numbers(tmp_path_factory, tm
             coefs = results["regressions"]["reg"]["coefficients"]
             assert (rows[0][low], rows[0][high]) == (coefs[0]["ci_low"], coefs[0]["ci_high"])
             assert [r["Key"] for r in rows] == [c["term"] for c in coefs]  # the keys of results.json
+
+
+def test_crosstab_sheet_keeps_hidden_cells_empty(tmp_path_factory, tmp_path):
+    from openpyxl import load_workbook
+
+    from surveykit.report import render_report
+
+    results, q, free = survey_results(tmp_path_factory, "en")
+    files = render_report(results, q, tmp_path, lang="en", free_text=free)
+    wb = load_workbook(files.excel)
+    doc = build_document(results, q, "en")
+    xt, table = results["crosstabs"][0], next(t for t in doc.tables if t.key.startswith("xt-1-"))
+    ws = wb.worksheets[table.number]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == sum(len(r) for r in xt["counts"].values())
+    for r in rows:
+        assert r["n"] == xt["counts"][r["Unit"]][r["Gender"]]  # None (empty cell) where the report hides it
+        assert r["χ²"] == xt["chi2"] and r["df"] == xt["df"] and r["p"] == xt["p"]

@@ -357,8 +357,15 @@ class CompareSections:
             if hidden:
                 notes.append(self.f("xt_note_suppressed", k=self.min_group))
             title = self.f("xt_title", row=self.label(x.get("row", "")), col=self.label(x.get("col", "")).lower())
+            # the workbook: one row per cell (hidden cells empty), the test's numbers in columns of their own
+            test = [x.get("chi2"), x.get("df"), x.get("p"), x.get("cramers_v"), x.get("fisher_p"), x.get("n")]
+            data = [[rlab, c, get(counts, rlab, c), get(row_pct, rlab, c), get(x, "col_pct", rlab, c), *test]
+                    for rlab in counts for c in col_labels]
+            sheet = DataSheet([self.label(x.get("row", "")), self.label(x.get("col", "")), "n", s["row_pct"],
+                               s["col_pct"], "χ²", "df", "p", s["cramers_v"], s["fisher"] + " p", "N"],
+                              data, [None, None, 0, 1, 1, 2, 0, 3, 3, 3, 0])
             sec.blocks.append(Table(f"xt-{i + 1}-{slug(x.get('row', ''))}-{slug(x.get('col', ''))}", title,
-                                    header, rows, notes))
+                                    header, rows, notes, data=sheet))
         return sec
 
     # correlations ----------------------------------------------------------------------------
