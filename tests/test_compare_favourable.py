@@ -93,3 +93,20 @@ def test_unknown_item_or_column_is_an_analysis_error(data):
         favourable_shares(data, categories(), indices={"idx": ["q1", "nope"]})
     with pytest.raises(AnalysisError, match="favourable"):
         favourable_shares(data, categories(), groups=["nope"])
+
+
+def test_scale_declares_favourable_and_unfavourable_codes():
+    from pydantic import ValidationError
+
+    from surveykit.spec.elements import Scale
+
+    five = Scale(min=1, max=5)
+    assert (five.favourable_values, five.neutral_values, five.unfavourable_values) == ([4, 5], [3], [1, 2])
+    three = Scale(min=1, max=3)  # the bottom two would overlap the top two: 2 stays favourable
+    assert (three.favourable_values, three.neutral_values, three.unfavourable_values) == ([2, 3], [], [1])
+    seven = Scale(min=1, max=7, favourable=[5, 6, 7], unfavourable=[1, 2, 3])
+    assert seven.neutral_values == [4]
+    with pytest.raises(ValidationError, match="both favourable and unfavourable"):
+        Scale(min=1, max=5, favourable=[3, 4, 5], unfavourable=[1, 2, 3])
+    with pytest.raises(ValidationError, match="outside the scale"):
+        Scale(min=1, max=5, unfavourable=[0, 1])
