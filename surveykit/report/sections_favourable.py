@@ -48,7 +48,7 @@ class FavourableSections:
                       if any((rec.get("groups") or {}).get(gv) for rec in indices.values())]
         names = list(indices)
         per_table = 4  # % / difference / n per index: four indices fit the printed page's width
-        chunks = [names[i:i + per_table] for i in range(0, len(names), per_table)]
+        chunks = [names[i:i + per_table] for i in range(0, len(names), per_table)] if group_vars else []
         for part, chunk in enumerate(chunks, 1):
             top = [txt("")] + [txt(indices[i].get("label") or self.label(i), "block", 3) for i in chunk]
             low = [txt(s["group"])] + [c for _ in chunk for c in (txt(s["pct"]), txt(s["diff_pp"]), txt(s["n_lower"]))]
