@@ -56,7 +56,7 @@ def sheet_name(table: Table, width: int, taken: set[str], lang: str = "en") -> s
     """'T05 Means The scorecard by gender' cut to Excel's 31 characters: the table's number, a short name of
     its kind and what it is about (the title after its ': '), without the characters Excel forbids and
     without a trailing parenthesis, unique within the workbook (case-insensitively)."""
-    title = re.sub(r"\s*\([^)]*\)?\s*$", "", table.title) or table.title  # "(Table 11 in the source)"
+    title = re.sub(r"\s*\([^)]*\)?", "", table.title).strip() or table.title  # "(Table 11 in the source)"
     kinds = SHEET_KINDS.get(lang, SHEET_KINDS["en"])
     kind = next((short for prefix, short in kinds.items() if table.key.startswith(prefix)), None)
     if kind is not None and table.key.startswith("reg-"):  # "Regression of X: model summary": name it by its id
@@ -64,7 +64,14 @@ def sheet_name(table: Table, width: int, taken: set[str], lang: str = "en") -> s
     elif kind is not None and ": " in title:
         title = f"{kind} {title.split(': ', 1)[1]}"
     base = _BAD_SHEET_CHARS.sub(" ", f"T{table.number:0{width}d} {title}")
-    base = re.sub(r"\s+", " ", base).strip().strip("'")[:31].rstrip(" :;,.-")
+    base = re.sub(r"\s+", " ", base).strip().strip("'")
+    if len(base) > 31:  # keep the start and the last words ("... by gender"): titles often differ at the end
+        words = base.split(" ")
+        tail = ""
+        while words[1:] and len(words[-1]) + len(tail) + 1 <= 12:
+            tail = f"{words.pop()} {tail}".strip()
+        base = (base[: 31 - len(tail) - 1].rstrip(" :;,.-") + "…" + tail) if tail else base[:31]
+    base = base.rstrip(" :;,.-")
     name, i = base, 2
     while name.lower() in taken:
         suffix = f" ({i})"
