@@ -297,7 +297,7 @@ def test_mixed_models_equal_random_intercept(example):
     data = pd.DataFrame({"y": frame["engagement"], "dept": frame["dept"],
                          "woman": (frame["gender"] == 2).astype(float)})
     direct = random_intercept(data, "y", "dept", ["woman"])
-    assert [t["term"] for t in fit["fixed"]] == ["const", "gender=2"] and fit["reference"] == 1
+    assert [t["term"] for t in fit["fixed"]] == ["(Intercept)", "gender=2"] and fit["reference"] == 1
     np.testing.assert_allclose([t["estimate"] for t in fit["fixed"]], direct.fixed["estimate"], rtol=1e-10)
     np.testing.assert_allclose([t["se"] for t in fit["fixed"]], direct.fixed["se"], rtol=1e-10)
     assert fit["icc"] == pytest.approx(direct.icc, rel=1e-10) and fit["n_clusters"] == 4
@@ -305,7 +305,7 @@ def test_mixed_models_equal_random_intercept(example):
     assert fit["fixed"][1]["ols_estimate"] == pytest.approx(groups["groups"]["2"]["mean"]
                                                             - groups["groups"]["1"]["mean"], rel=TOL)
     reg = mixed["engagement_model"]
-    assert [t["term"] for t in reg["fixed"]] == ["const", "gender=2", "workload"]
+    assert [t["term"] for t in reg["fixed"]] == ["(Intercept)", "gender=2", "workload"]
     direct = random_intercept(data.assign(workload=frame["workload"]), "y", "dept", ["woman", "workload"])
     np.testing.assert_allclose([t["estimate"] for t in reg["fixed"]], direct.fixed["estimate"], rtol=1e-10)
     final = [c for c in results["regressions"]["engagement_model"]["coefficients"] if c["step"] == 1]

@@ -183,10 +183,10 @@ def check_no_small_group(results: dict, k: int) -> None:
     for comp in results["comparisons"]:
         for label, g in comp["groups"].items():
             assert g["n"] >= k, ("comparison", comp["outcome"], comp["group"], label, g)
-    for index, rec in results["favourable"].items():
+    for name, rec in {**results["favourable"]["items"], **results["favourable"]["indices"]}.items():
         for gv, groups in rec["groups"].items():
-            for label, g in groups.items():
-                assert g["n"] >= k, ("favourable", index, gv, label, g)
+            for code, g in groups.items():
+                assert g["n"] >= k, ("favourable", name, gv, code, g)
     for xt in results["crosstabs"]:
         values = np.array([list(row.values()) for row in xt["counts"].values()], dtype=object)  # None = hidden
         for line in [*values, *values.T]:

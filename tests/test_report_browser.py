@@ -68,3 +68,42 @@ def test_script_in_free_text_does_not_run(browser, report, tmp_path):
     assert "&lt;script&gt;document.title='pwned';alert(1)&lt;/script&gt;" in dom
     assert XSS not in dom  # never as markup
     assert not _console_problems(proc.stderr), _console_problems(proc.stderr)
+
+
+A4_PRINTABLE_PX = 718  # 210 mm minus Chromium's default 10 mm print margins = 190 mm = 718 px at 96 dpi
+
+
+def _probe_widths(browser, html_path, tmp_path) -> list[list]:
+    """Open a copy of the report laid out as it prints on A4 (the print CSS applied on screen, the page
+    718 px wide) with a probe script that measures every table; the report itself has no scripts and its
+    Content-Security-Policy forbids them, so the copy drops that policy."""
+    import html
+    import json
+    import re
+
+    page = html_path.read_text(encoding="utf-8")
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    assert "@media print {" in page
+    page = page.replace("@media print {", "@media all {")
+    probe = (f"<style>html,body{{width:{A4_PRINTABLE_PX}px!important;max-width:{A4_PRINTABLE_PX}px!important;"
+             "margin:0!important;padding:0!important}</style>"
+             "<script>window.addEventListener('load',function(){var out=[];"
+             "document.querySelectorAll('table').forEach(function(t){var b=t.closest('.table-block');"
+             "out.push([b?b.id:'?',Math.ceil(Math.max(t.scrollWidth,t.getBoundingClientRect().width))]);});"
+             "document.title=JSON.stringify(out);});</script>")
+    copy = tmp_path / "probe.html"
+    copy.write_text(page.replace("</head>", probe + "</head>"), encoding="utf-8")
+    proc = _run(browser, tmp_path, f"--window-size={A4_PRINTABLE_PX},2000", "--virtual-time-budget=5000",
+                "--dump-dom", copy.as_uri())
+    title = re.search(r"<title>(.*?)</title>", proc.stdout, re.S)
+    assert title, proc.stderr[-2000:]
+    return json.loads(html.unescape(title.group(1)))
+
+
+def test_every_table_fits_an_a4_page(browser, report, tmp_path):
+    """No table is wider than an A4 page's printable width: comparisons with several grouping variables are
+    stacked (one block of rows per grouping variable) instead of spreading across ~3,400 px."""
+    widths = _probe_widths(browser, report, tmp_path)
+    assert len(widths) >= 20  # every table measured (the probe ran)
+    too_wide = [(table, width) for table, width in widths if width > A4_PRINTABLE_PX]
+    assert not too_wide, too_wide

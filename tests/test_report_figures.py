@@ -102,8 +102,9 @@ def test_every_figure_kind_once_per_plan(survey, report):
     # one means figure per comparison plan, not one per outcome x grouping variable
     plans = {e["plan"] for e in results["comparisons"]}
     assert sorted(k for k in keys if k.startswith("means-")) == sorted(f"means-{p}" for p in plans)
-    # favourable %: the index x unit heatmap of the first grouping variable, and all of them together
-    assert [k for k in keys if k.startswith("fav-")] == ["fav-gender", "fav-all"]
+    # favourable %: the index x group and item x group heatmaps of the first grouping variable, and all
+    # grouping variables together
+    assert [k for k in keys if k.startswith("fav-")] == ["fav-gender", "fav-items-gender", "fav-all"]
     files, out = report
     assert files.n_figures == len(keys) and len(files.figures) == 2 * len(keys)
 
@@ -124,9 +125,10 @@ def test_favourable_overview_has_every_grouping_variable(survey, report):
     files, out = report
     svg = ET.parse(out / "figures" / f"{files.n_figures:02d}-fav-all.svg").getroot()
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    groups = next(iter(results["favourable"].values()))["groups"]
+    groups = next(iter(results["favourable"]["indices"].values()))["groups"]
     for gv, cells in groups.items():
         assert q.label_of(gv, "en") in texts and {c["label"] for c in cells.values()} <= set(texts)
+    assert "All" in texts
 
 
 def test_figure_files_are_valid(report):
@@ -142,6 +144,9 @@ def test_figure_files_are_valid(report):
 
 
 def test_workbook_structure(survey, report):
+    """tables.xlsx as a data file, read back with openpyxl: a contents sheet whose hyperlinks lead to every
+    table's sheet, one header row per sheet with an autofilter over the data, no merged cells anywhere,
+    and the statistics of a test in numeric columns of their own."""
     results, q, _ = survey
     files, _ = report
     with zipfile.ZipFile(files.excel) as z:
@@ -149,15 +154,54 @@ def test_workbook_structure(survey, report):
             if name.endswith((".xml", ".rels")):
                 ET.fromstring(z.read(name))  # every part is well-formed XML
     wb = load_workbook(files.excel)
-    assert [ws.title.split(" ")[1] for ws in wb.worksheets] == [str(i) for i in range(1, files.n_tables + 1)]
-    table = next(t for t in build_document(results, q, "en").tables if t.key == "cmp-by_group")
-    ws = wb.worksheets[table.number - 1]
-    assert ws["A2"].value == table.title
-    assert ws["A1"].font.b and ws["A2"].font.i
-    assert ws.merged_cells.ranges  # grouping variable headers span their columns
-    means = [c for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, float)]
+    doc = build_document(results, q, "en")
+    contents, sheets = wb.worksheets[0], wb.worksheets[1:]
+    assert contents.title == "Contents" and len(sheets) == files.n_tables
+    assert [ws.title.split(" ")[0] for ws in sheets] == [f"T{i:02d}" for i in range(1, files.n_tables + 1)]
+    assert len({ws.title.lower() for ws in wb.worksheets}) == len(wb.worksheets)
+    assert all(len(ws.title) <= 31 for ws in wb.worksheets)
+    links = [row[2].hyperlink for row in contents.iter_rows(min_row=2)]
+    assert len(links) == files.n_tables
+    for table, link, ws in zip(doc.tables, links, sheets):
+        target = link.location.split("!")[0].strip("'").replace("''", "'")
+        assert wb[target] is ws, (link.location, ws.title)  # every link resolves to its own table
+        assert contents.cell(row=table.number + 1, column=2).value == table.title
+    for ws in wb.worksheets:
+        assert not ws.merged_cells.ranges, ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert all(c.font.b for c in ws[1] if c.value is not None)  # one bold header row
+        assert not any(c.font.b for row in ws.iter_rows(min_row=2) for c in row if c.value is not None)
+    table = next(t for t in doc.tables if t.key == "cmp-by_group")
+    ws = sheets[table.number - 1]
+    header = [c.value for c in ws[1]]
+    for column in ("n", "M", "SD", "Statistic", "df1", "df2", "p", "r", "d", "η²", "ω²", "Test (text)"):
+        assert column in header
+    body = list(ws.iter_rows(min_row=2, values_only=True))
+    entries = {(e["outcome"], e["group"]): e for e in results["comparisons"] if e["plan"] == "by_group"}
+    assert len(body) == sum(len(e["groups"]) for e in entries.values())  # one row per outcome x group
+    col = {name: header.index(name) for name in header}
+    for row in body:
+        for name in ("n", "M", "SD", "Statistic", "df1", "p", "r"):
+            assert isinstance(row[col[name]], (int, float)) and not isinstance(row[col[name]], bool), (name, row)
+        assert isinstance(row[col["Test (text)"]], str) and row[col["Test (text)"]][0] in "tF"
+    anova = next(e for e in entries.values() if e["test"] == "anova")
+    row = next(r for r in body if r[col["Statistic"]] == anova["statistic"])
+    assert (row[col["df1"]], row[col["df2"]]) == tuple(anova["df"]) and row[col["η²"]] == anova["eta_sq"]
+    means = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, float)]
     assert means and {c.number_format for c in means} <= {"0", "0.0", "0.00", "0.000"}
-    assert ws.column_dimensions["A"].width == 40
+    # the t-test sheet: Student and Welch rows with Levene's F, the mean difference and its CI as numbers
+    ttest = next(t for t in doc.tables if t.key == "ttest-by_group")
+    ws = sheets[ttest.number - 1]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    t = next(e for e in entries.values() if e["test"] == "t")
+    student = next(r for r in rows if r["t-test"] == "student" and r["Variable"] == q.label_of(t["outcome"], "en"))
+    welch = next(r for r in rows if r["t-test"] == "welch" and r["Variable"] == q.label_of(t["outcome"], "en"))
+    assert student["t"] == t["student"]["statistic"] and welch["df"] == t["welch"]["df"]
+    assert student["Levene F"] == t["levene"]["statistic"] and student["CI low"] == t["student"]["ci_low"]
+    assert student["Mean difference"] == t["mean_diff"] and student["d"] == t["d"]
+
+
 
 
 def test_degenerate_inputs_still_draw():

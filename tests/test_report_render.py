@@ -92,7 +92,7 @@ def test_small_group_is_not_shown(rendered, survey):
 def test_excel_numbers_are_numbers_and_formulas_are_text(rendered):
     wb = load_workbook(rendered[0].excel)
     names = wb.sheetnames
-    assert len(names) == rendered[0].n_tables and len(set(n.lower() for n in names)) == len(names)
+    assert len(names) == rendered[0].n_tables + 1 and len(set(n.lower() for n in names)) == len(names)
     assert all(len(n) <= 31 for n in names)
     numeric = formula_cells = 0
     for ws in wb.worksheets:
@@ -106,7 +106,7 @@ def test_excel_numbers_are_numbers_and_formulas_are_text(rendered):
                 assert cell.data_type != "f"
     assert numeric > 100 and formula_cells >= 2
     # a mean is stored unrounded, as a number
-    ws = wb[[n for n in names if n.startswith("Tabell 3")][0]]
+    ws = wb[[n for n in names if n.startswith("T03")][0]]
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
     assert any(abs(v * 100 - round(v * 100)) > 1e-9 for v in values)
 
@@ -150,7 +150,7 @@ def test_saq_factor_analysis_tables(saq, tmp_path):
     fa = results["factor_analyses"]["saq"]
     pattern = next(t for t in doc.tables if t.key == "fa-pattern-saq")
     cutoff = fa["loading_cutoff"]
-    shown = [c for row in pattern.rows[:-1] for c in row.cells[1:-1] if c.text]
+    shown = [c for row in pattern.rows[:-1] for c in row.cells[1:-2] if c.text]  # F1..Fk (not h², MSA)
     hidden = [v for v in fa["loadings"].values() for x in v for v in [x] if abs(x) < cutoff]
     assert hidden and all(abs(c.value) >= cutoff for c in shown)
     assert len(shown) == sum(abs(x) >= cutoff for v in fa["loadings"].values() for x in v)

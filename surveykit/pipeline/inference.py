@@ -343,7 +343,7 @@ def _fit(data: pd.DataFrame, outcome: str, cluster: str, predictors: list[str]) 
     from surveykit.measure.clustering import random_intercept
 
     fit = random_intercept(data, outcome, cluster, predictors=predictors)
-    fixed = fit.fixed.assign(term=fit.fixed["term"].replace({"(Intercept)": "const"}))
+    fixed = fit.fixed  # terms as in results.json: "(Intercept)", "variable=code"
     return {"fixed": fixed.to_dict(orient="records"), "cluster_variance": fit.cluster_variance,
             "residual_variance": fit.residual_variance, "icc": fit.icc, "reml_loglik": fit.reml_loglik,
             "n": fit.n, "n_clusters": fit.n_clusters, "converged": fit.converged, "notes": list(fit.notes)}
@@ -401,7 +401,7 @@ def _mixed_regression(results: dict, q: Questionnaire, frame: pd.DataFrame, mask
     data = pd.DataFrame({plan.outcome: masked[plan.outcome], cluster: frame[cluster]})
     terms = []
     for term in final:
-        if term == "const":
+        if term == "(Intercept)":
             continue
         if "=" in term:
             var, code = term.split("=", 1)

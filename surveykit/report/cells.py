@@ -113,3 +113,10 @@ def sorted_items(loadings: dict[str, list]) -> list[str]:
     return sorted(loadings, key=key)
 
 
+
+
+def ci_cell(low: Any, high: Any, formatter, lang: str, labels: tuple[str, str]) -> Cell:
+    """A confidence interval "[low; high]" whose two bounds reach the workbook as numbers of their own."""
+    text = (f"[{formatter(low, lang=lang)}; {formatter(high, lang=lang)}]"
+            if fmt.is_number(low) and fmt.is_number(high) else "")
+    return Cell(text, None, "num", parts=((labels[0], low), (labels[1], high)))

@@ -9,6 +9,7 @@ Every key of ``results`` is optional here: a missing or empty part simply leaves
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from surveykit.spec.elements import text_in
@@ -16,17 +17,24 @@ from surveykit.spec.questionnaire import Questionnaire
 
 from . import format as fmt
 from .cells import general, get, head, num, slug, txt
-from .document import Bullets, Document, Figure, Heading, Paragraph, Row, Section, Table
+from .document import Bullets, DataSheet, Document, Figure, Heading, Paragraph, Row, Section, Table
 from .i18n import strings
 from .sections_compare import CompareSections
+from .sections_favourable import FavourableSections
 from .sections_inference import InferenceSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
 from .sections_organisation import OrganisationSections
+from .sections_summary import SummarySections
+
+# a plan label beginning with the source's table or figure number: "Table 11: ...", "Tabell 5. ..."
+SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\s*[:.\u2013\u2014-]\s*(?P<title>.+)$",
+                           re.IGNORECASE | re.DOTALL)
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections, OrganisationSections):
+class Builder(SummarySections, CompareSections, FavourableSections, MeasureSections, ModelSections, InferenceSections,
+              OrganisationSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -46,16 +54,28 @@ class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections
         return self.q.label_of(var, self.lang) + suffix
 
     def plan_label(self, plans: list, plan_id: str, record: dict | None = None) -> str:
-        """The label of an analysis plan: from results (written in the run's language), else the YAML."""
+        """The label of an analysis plan: from results (written in the run's language), else the YAML.
+
+        A label that starts with the source's own table number ("Table 11: Goals by gender") is shown
+        as "Goals by gender (Table 11 in the source)": the report numbers its tables itself, and two
+        numbers in one caption read as a glitch."""
+        label = None
         if isinstance(record, dict) and record.get("label"):
-            return str(record["label"])
-        for plan in plans:
-            if plan.id == plan_id and plan.label is not None:
-                return text_in(plan.label, self.lang, plan_id)
-        return str(plan_id)
+            label = str(record["label"])
+        else:
+            for plan in plans:
+                if plan.id == plan_id and plan.label is not None:
+                    label = text_in(plan.label, self.lang, plan_id)
+                    break
+        if label is None:
+            return str(plan_id)
+        match = SOURCE_NUMBER.match(label)
+        if match:
+            return self.f("source_table", title=match.group("title").strip(), number=match.group("number"))
+        return label
 
     def term_label(self, term: str) -> str:
-        if term == "const":
+        if term in ("(Intercept)", "const"):
             return self.s["const"]
         if "=" in term:
             var, code = term.split("=", 1)
@@ -71,9 +91,9 @@ class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections
     # document --------------------------------------------------------------------------------
     def build(self) -> Document:
         sections = [
-            self.sample(), self.response_rates(), self.method(), self.descriptives(), self.factor_analyses(),
-            self.reliability(), self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(),
-            self.favourable(), self.engagement(), self.waves(), self.drivers(),  # sections_organisation.py
+            self.summary(), self.sample(), self.response_rates(), self.method(), self.descriptives(),
+            self.factor_analyses(), self.reliability(), self.comparisons(), self.crosstabs(), self.correlations(),
+            self.regressions(), self.favourable(), self.engagement(), self.waves(), self.drivers(),  # organisation
             self.multiple_testing(), self.weighting(), self.clustering(),  # sections_inference.py
             self.confidentiality(), self.replication(), self.free_texts(),
         ]
@@ -126,8 +146,20 @@ class Builder(CompareSections, MeasureSections, ModelSections, InferenceSections
                 key = "sample_missing" if "n_missing" in info else "sample_missing_or_hidden"
                 rows.append(Row([txt(""), txt(self.s[key], "muted"), num(n_missing, fmt.integer, lang), txt("")]))
         header = [head(self.s["variable"], self.s["category"], self.s["n_lower"], self.s["pct"])]
+        data = []
+        for var, info in sample.items():
+            name = info.get("label") or self.label(var)
+            data += [[name, c.get("code"), cat, c.get("n"), c.get("pct")] for cat, c in (info.get("counts") or {}).items()]
+            if info.get("n_hidden"):  # as in the HTML: hidden groups only together, and never fewer than K
+                data.append([name, None, self.s["sample_hidden"], info["n_hidden"], 100.0 * info["n_hidden"] / info["n"]])
+            n_missing = info.get("n_missing", info.get("n_missing_or_hidden"))
+            if n_missing:
+                key = "sample_missing" if "n_missing" in info else "sample_missing_or_hidden"
+                data.append([name, None, self.s[key], n_missing, None])
+        sheet = DataSheet([self.s["variable"], self.s["code"], self.s["category"], "n", "%"], data,
+                          [None, 0, None, 0, 1])
         sec.blocks.append(Table("sample", self.s["sample_title"], header, rows,
-                                [self.f("method_min_group", k=self.min_group)]))
+                                [self.f("method_min_group", k=self.min_group)], data=sheet))
         return sec
 
     def _non_substantive_lines(self, md: dict) -> list[str]:

@@ -14,6 +14,9 @@ class Cell:
     value: Any = None  # the number behind the text (written to Excel); None for a text cell
     css: str = ""
     colspan: int = 1
+    # numbers behind a text cell that holds several ("[0.12; 0.40]"): ((column suffix, number), ...); the
+    # workbook writes each to a numeric column of its own beside the text
+    parts: tuple[tuple[str, Any], ...] | None = None
 
 
 @dataclass
@@ -31,6 +34,17 @@ class Table:
     notes: list[str] = field(default_factory=list)
     number: int = 0
     kind: str = "table"
+    data: DataSheet | None = None  # the workbook's version, when it differs from a flattened copy
+
+
+@dataclass
+class DataSheet:
+    """A table as data for tables.xlsx: one header row, one column per statistic, one row per observation
+    (numbers as numbers, unrounded; ``decimals`` only sets each column's display format, None = text)."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    decimals: list[int | None]
 
 
 @dataclass

@@ -1,4 +1,12 @@
-"""Write the report's tables to ``tables.xlsx``: one sheet per numbered table.
+"""Write the report's tables to ``tables.xlsx``, a data file: a contents sheet, then one sheet per table.
+
+* The first sheet lists every table (number, title, notes) with a hyperlink to its sheet.
+* Each table's sheet is plain data: ONE header row, one row per observation, no merged cells, an
+  autofilter over the data and the header row frozen, so filters and pivot tables work. Tables stacked in
+  blocks (one block per grouping variable) get the block as a column. Where the report shows a test as
+  text (``F(5, 370) = 7.79``), the sheet has each statistic in its own numeric column (statistic, df1, df2,
+  p, CI low, CI high, effect sizes; see :class:`~surveykit.report.document.DataSheet`), the text beside.
+* Sheet names are "T05 " + the table's title, cut to Excel's 31 characters and made unique.
 
 Numbers are stored as numbers, unrounded (the cell's number format only controls the display), so the
 workbook can be recalculated from. Text that a spreadsheet could take for a formula (beginning with =, +,
@@ -13,12 +21,14 @@ style bookkeeping; writing the XML takes a few tens of milliseconds. Tests read 
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .document import Document, Table
+from .document import DataSheet, Document, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -31,11 +41,37 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def sheet_name(table: Table, prefix: str, taken: set[str]) -> str:
-    """'Table 3 Pattern matrix: fa1' cut to Excel's 31 characters, without the forbidden characters,
-    unique within the workbook."""
-    base = _BAD_SHEET_CHARS.sub(" ", f"{prefix} {table.number} {table.title}")
-    base = re.sub(r"\s+", " ", base).strip().strip("'")[:31].rstrip()
+# short names of the kinds of table, so that a sheet name keeps room for what the table is about
+SHEET_KINDS = {
+    "en": {"desc-": "Answers", "cmp-": "Means", "ttest-": "t", "anova-": "ANOVA", "posthoc-": "Post hoc",
+           "fa-eigen-": "Eigen", "fa-pattern-": "Pattern", "fa-structure-": "Structure", "fa-phi-": "Phi",
+           "rel-items-": "Items", "corr-": "r", "reg-steps-": "Model", "reg-coef-": "Coef", "fav-groups-": "Fav"},
+    "nb": {"desc-": "Svar", "cmp-": "M", "ttest-": "t", "anova-": "ANOVA", "posthoc-": "Post hoc",
+           "fa-eigen-": "Egenv", "fa-pattern-": "Mønster", "fa-structure-": "Struktur", "fa-phi-": "Phi",
+           "rel-items-": "Påst", "corr-": "r", "reg-steps-": "Modell", "reg-coef-": "Koef", "fav-groups-": "Pos"},
+}
+
+
+def sheet_name(table: Table, width: int, taken: set[str], lang: str = "en") -> str:
+    """'T05 Means The scorecard by gender' cut to Excel's 31 characters: the table's number, a short name of
+    its kind and what it is about (the title after its ': '), without the characters Excel forbids and
+    without a trailing parenthesis, unique within the workbook (case-insensitively)."""
+    title = re.sub(r"\s*\([^)]*\)?", "", table.title).strip() or table.title  # "(Table 11 in the source)"
+    kinds = SHEET_KINDS.get(lang, SHEET_KINDS["en"])
+    kind = next((short for prefix, short in kinds.items() if table.key.startswith(prefix)), None)
+    if kind is not None and table.key.startswith("reg-"):  # "Regression of X: model summary": name it by its id
+        title = f"{kind} {table.key.split('-', 2)[-1]}"
+    elif kind is not None and ": " in title:
+        title = f"{kind} {title.split(': ', 1)[1]}"
+    base = _BAD_SHEET_CHARS.sub(" ", f"T{table.number:0{width}d} {title}")
+    base = re.sub(r"\s+", " ", base).strip().strip("'")
+    if len(base) > 31:  # keep the start and the last words ("... by gender"): titles often differ at the end
+        words = base.split(" ")
+        tail = ""
+        while words[1:] and len(words[-1]) + len(tail) + 1 <= 12:
+            tail = f"{words.pop()} {tail}".strip()
+        base = (base[: 31 - len(tail) - 1].rstrip(" :;,.-") + "…" + tail) if tail else base[:31]
+    base = base.rstrip(" :;,.-")
     name, i = base, 2
     while name.lower() in taken:
         suffix = f" ({i})"
@@ -121,7 +157,9 @@ class _Sheet:
     def __init__(self, styles: _Styles):
         self.styles = styles
         self.rows: list[str] = []
-        self.merged: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (cell, location inside the workbook)
+        self.filter: str | None = None
+        self.widths: list[float] = [40.0]
 
     def row(self, row_no: int, cells: list[str]) -> None:
         if cells:
@@ -140,66 +178,151 @@ class _Sheet:
     def number(self, ref: str, value: int | float, decimals: int, font: int = 0) -> str:
         return f'<c r="{ref}" s="{self.styles(font, decimals)}"><v>{_number(value)}</v></c>'
 
-    def empty(self, ref: str, font: int) -> str:
-        style = self.styles(font)
-        return f'<c r="{ref}" s="{style}"/>' if style else ""
+    def boolean(self, ref: str, value: bool) -> str:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
 
     def xml(self) -> str:
-        merged = (f'<mergeCells count="{len(self.merged)}">'
-                  + "".join(f'<mergeCell ref="{m}"/>' for m in self.merged) + "</mergeCells>") if self.merged else ""
-        return (f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
-                '<cols><col min="1" max="1" width="40" customWidth="1"/></cols>'
-                f'<sheetData>{"".join(self.rows)}</sheetData>{merged}</worksheet>')
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(self.widths, 1))
+        links = ("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" location={quoteattr(loc)} display={quoteattr(loc)}/>'
+                                          for ref, loc in self.links) + "</hyperlinks>") if self.links else ""
+        frozen = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+                  'state="frozen"/></sheetView></sheetViews>') if self.filter else ""
+        return (f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">{frozen}<cols>{cols}</cols>'
+                f'<sheetData>{"".join(self.rows)}</sheetData>'
+                + (f'<autoFilter ref="{self.filter}"/>' if self.filter else "") + f"{links}</worksheet>")
 
 
-def _write_table(sheet: _Sheet, table: Table, prefix: str, note_label: str, lang: str) -> None:
-    sheet.row(1, [sheet.text("A1", f"{prefix} {table.number}", font=1)])
-    sheet.row(2, [sheet.text("A2", table.title, font=2)])
-    row_no = 4
+def _is_value(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def table_data(table: Table, block_header: str, lang: str) -> DataSheet:
+    """The table as data: its :attr:`~Table.data` when it has one, else the displayed table flattened.
+
+    Flattening: header rows joined per column ("Goals: %"), colspans expanded, and rows marked
+    ``group-head`` (a block title such as a grouping variable) turned into a leading column."""
+    if table.data is not None:
+        return table.data
+    width = max([sum(c.colspan for c in r) for r in table.header] + [sum(c.colspan for c in r.cells) for r in table.rows]
+                + [1])
+    names = [[] for _ in range(width)]
     for hrow in table.header:
-        col, cells = 1, []
+        col = 0
         for c in hrow:
-            ref = f"{_column(col)}{row_no}"
-            cells.append(sheet.text(ref, c.text, font=1, align="center" if col > 1 else "left"))
-            if c.colspan > 1 and c.text:
-                sheet.merged.append(f"{ref}:{_column(col + c.colspan - 1)}{row_no}")
+            for j in range(col, min(col + c.colspan, width)):
+                if c.text and (not names[j] or names[j][-1] != c.text):
+                    names[j].append(c.text)
             col += c.colspan
-        sheet.row(row_no, cells)
-        row_no += 1
-    for row in table.rows:
-        col, cells = 1, []
-        font = 1 if row.css == "final" else 0
-        for c in row.cells:
-            ref = f"{_column(col)}{row_no}"
-            if c.value is not None and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                cells.append(sheet.number(ref, c.value, _decimals(c.text, lang), font))
-            elif c.text:
-                cells.append(sheet.text(ref, c.text, font))
-            elif font:
-                cells.append(sheet.empty(ref, font))
+    header = [": ".join(n) for n in names]
+    # columns whose cells carry several numbers (a CI) get one numeric column per part after the text
+    part_names: dict[int, list[str]] = {}
+    for r in table.rows:
+        col = 0
+        for c in r.cells:
+            if c.parts:
+                part_names.setdefault(col, [label for label, _ in c.parts])
             col += c.colspan
-        sheet.row(row_no, cells)
-        row_no += 1
-    row_no += 1
-    for i, note in enumerate(table.notes):
-        sheet.row(row_no, [sheet.text(f"A{row_no}", (f"{note_label}. " if i == 0 else "") + note)])
-        row_no += 1
+    blocks = any("group-head" in r.css for r in table.rows)
+    rows: list[list[Any]] = []
+    decimals: list[int | None] = [None] * width
+    block = ""
+    for r in table.rows:
+        values: list[Any] = []
+        for c in r.cells:
+            if c.value is not None and _is_value(c.value):
+                values.append(c.value)
+                j = len(values) - 1
+                decimals[j] = max(decimals[j] or 0, _decimals(c.text, lang))
+            else:
+                values.append(c.text)
+            values += [""] * (c.colspan - 1)
+        values += [""] * (width - len(values))
+        if "group-head" in r.css:
+            block = r.cells[0].text if r.cells else ""
+            if not any(_is_value(v) for v in values):
+                continue
+        parts = {}
+        col = 0
+        for c in r.cells:
+            if c.parts:
+                parts[col] = [v if _is_value(v) else None for _, v in c.parts]
+            col += c.colspan
+        out: list[Any] = []
+        for j, v in enumerate(values):
+            out.append(v)
+            if j in part_names:
+                out += parts.get(j, [None] * len(part_names[j]))
+        rows.append(([block] if blocks else []) + out)
+    full_header: list[str] = []
+    full_decimals: list[int | None] = []
+    for j, name in enumerate(header):
+        full_header.append(name)
+        full_decimals.append(decimals[j])
+        for label in part_names.get(j, []):
+            full_header.append(f"{name}: {label}" if name else label)
+            full_decimals.append(3)
+    header, decimals = full_header, full_decimals
+    if blocks:
+        header, decimals = [block_header] + header, [None] + decimals
+    return DataSheet(header, rows, decimals)
+
+
+def _write_data(sheet: _Sheet, data: DataSheet) -> None:
+    """Header in row 1 (bold), data from row 2, autofilter over all of it."""
+    n_cols = max([len(data.header)] + [len(r) for r in data.rows])
+    sheet.row(1, [sheet.text(f"{_column(j + 1)}1", str(h), font=1) for j, h in enumerate(data.header)])
+    for i, values in enumerate(data.rows, 2):
+        cells = []
+        for j, v in enumerate(values):
+            ref = f"{_column(j + 1)}{i}"
+            if isinstance(v, bool):
+                cells.append(sheet.boolean(ref, v))
+            elif _is_value(v):
+                dec = data.decimals[j] if j < len(data.decimals) and data.decimals[j] is not None else (
+                    0 if isinstance(v, int) else 3)
+                cells.append(sheet.number(ref, v, dec))
+            elif v not in (None, ""):
+                cells.append(sheet.text(ref, str(v)))
+        sheet.row(i, cells)
+    sheet.filter = f"A1:{_column(n_cols)}{max(len(data.rows) + 1, 2)}"
+    sheet.widths = [max(10.0, min(40.0, 1.1 * max([len(str(data.header[j])) if j < len(data.header) else 0]
+                                                   + [len(str(r[j])) for r in data.rows[:200] if j < len(r)
+                                                      and isinstance(r[j], str)] + [8])))
+                    for j in range(n_cols)]
+
+
+def _contents(sheet: _Sheet, doc: Document, tables: list[Table], names: list[str]) -> None:
+    s = doc.s
+    header = [s["table"], s["title_col"], s["sheet_col"], s["note"]]
+    sheet.row(1, [sheet.text(f"{_column(j + 1)}1", h, font=1) for j, h in enumerate(header)])
+    for i, (table, name) in enumerate(zip(tables, names), 2):
+        sheet.row(i, [sheet.number(f"A{i}", table.number, 0), sheet.text(f"B{i}", table.title),
+                      sheet.text(f"C{i}", name), sheet.text(f"D{i}", " ".join(table.notes))])
+        sheet.links.append((f"C{i}", f"'{name}'!A1"))
+    sheet.filter = f"A1:D{max(len(tables) + 1, 2)}"
+    sheet.widths = [8.0, 70.0, 34.0, 80.0]
 
 
 def write_workbook(doc: Document, path: Path) -> Path:
-    """Write every table of ``doc`` to ``path`` (an .xlsx file)."""
-    prefix, note_label = doc.s["table"], doc.s["note"]
+    """Write the contents sheet and every table of ``doc`` to ``path`` (an .xlsx file)."""
     styles = _Styles()
     taken: set[str] = set()
-    names, sheets = [], []
-    for table in doc.tables:
-        names.append(sheet_name(table, prefix, taken))
+    tables = doc.tables
+    width = max(2, len(str(len(tables))))
+    contents_name = doc.s["contents"]
+    taken.add(contents_name.lower())
+    names = [sheet_name(t, width, taken, doc.lang) for t in tables]
+    contents = _Sheet(styles)
+    _contents(contents, doc, tables, names)
+    sheets = [contents.xml()]
+    for table in tables:
         sheet = _Sheet(styles)
-        _write_table(sheet, table, prefix, note_label, doc.lang)
+        _write_data(sheet, table_data(table, doc.s["block_col"], doc.lang))
         sheets.append(sheet.xml())
-    if not sheets:  # a workbook needs a sheet
-        names.append(prefix)
-        sheets.append(_Sheet(styles).xml())
+    names = [contents_name] + names
+    filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                      f"{escape(_quote_sheet(n))}!{_absolute(f)}</definedName>"
+                      for i, (n, f) in enumerate(zip(names, [contents.filter] + [None] * len(tables))) if f)
     parts = {
         "[Content_Types].xml": _content_types(len(sheets)),
         "_rels/.rels": (f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">'
@@ -214,7 +337,8 @@ def write_workbook(doc: Document, path: Path) -> Path:
         "xl/workbook.xml": (f'{XML_HEAD}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
                             + "".join(f'<sheet name={quoteattr(_ILLEGAL_XML.sub("", n))} sheetId="{i}" r:id="rId{i}"/>'
                                       for i, n in enumerate(names, 1))
-                            + "</sheets></workbook>"),
+                            + "</sheets>" + (f"<definedNames>{filters}</definedNames>" if filters else "")
+                            + "</workbook>"),
         "xl/_rels/workbook.xml.rels": (f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">'
                                        + "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" '
                                                  f'Target="worksheets/sheet{i}.xml"/>'
@@ -231,6 +355,15 @@ def write_workbook(doc: Document, path: Path) -> Path:
             info.external_attr = 0o600 << 16
             zf.writestr(info, text.encode("utf-8"), compresslevel=6)
     return path
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _absolute(ref: str) -> str:
+    """A1:D9 -> $A$1:$D$9."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
 def _content_types(n_sheets: int) -> str:

@@ -282,10 +282,12 @@ def heatmap(
     vmax: float,
     palette: str,
     colorbar_label: str = "",
+    first_apart: bool = False,
 ) -> Rendered:
     """An annotated heatmap: one row per label in ``blocks`` (``values[r]`` indexes the data rows in
     order), one column per ``cols``; None cells are left blank (light grey). ``palette``: a name in
-    canvas.PALETTES, from ``vmin`` (first colour) to ``vmax`` (last)."""
+    canvas.PALETTES, from ``vmin`` (first colour) to ``vmax`` (last). ``first_apart``: the first column
+    is a reference (such as "All") and stands a little apart from the others."""
     kinds, labels = _row_labels(blocks, 36)
     col_labels = [_wrap(t, 14) for t in cols]
     cell_w = max([48.0, *(block_width(t, TICK) + 10 for t in col_labels)])
@@ -296,7 +298,8 @@ def heatmap(
     row_h = [HEADING_ROW if kind is not None else max(cell_h, 15.0 * _lines(t) + 6)
              for kind, t in zip(kinds, labels)]
     bottom = top + sum(row_h)
-    bar_x = left + cell_w * len(cols) + 18
+    gap = 8.0 if first_apart and len(cols) > 1 else 0.0
+    bar_x = left + cell_w * len(cols) + gap + 18
     bar_h = min(max(bottom - top, 100.0), 220.0)
     ticks = [t for t in nice_ticks(vmin, vmax, 4) if vmin - 1e-9 <= t <= vmax + 1e-9]
     tick_w = max((text_width(fmt(t), TICK) for t in ticks), default=0)
@@ -304,8 +307,11 @@ def heatmap(
     c = Canvas(width, max(bottom, top + bar_h + 8) + MARGIN)  # a short table still gets a readable bar
 
     span = (vmax - vmin) or 1.0
+    def x_of(j: int) -> float:
+        return left + cell_w * j + (gap if j > 0 else 0.0)
+
     for j, label in enumerate(col_labels):
-        c.text(left + cell_w * (j + 0.5), top - 6, label, TICK, INK, anchor="middle", valign="bottom")
+        c.text(x_of(j) + cell_w / 2, top - 6, label, TICK, INK, anchor="middle", valign="bottom")
     y, r = top, 0
     for kind, label, h in zip(kinds, labels, row_h):
         if kind is not None:
@@ -315,7 +321,7 @@ def heatmap(
         c.text(left - 8, y + h / 2, label, TICK, INK, anchor="end")
         for j in range(len(cols)):
             v = values[r][j] if j < len(values[r]) else None
-            cx = left + cell_w * j
+            cx = x_of(j)
             if not finite(v):
                 c.rect(cx, y, cell_w, h, "#eeeeee", "#ffffff")
                 continue

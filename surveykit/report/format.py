@@ -76,6 +76,25 @@ def pct(x: Any, lang: str = "en") -> str:
     return number(x, 1, lang)
 
 
+def signed_pct(x: Any, lang: str = "en") -> str:
+    """A difference in percentage points with its sign: +4.2 / −1.0 (0.0 has no sign)."""
+    text = number(x, 1, lang)
+    return "+" + text if text and not text.startswith(MINUS) and float(x) != 0 and text.strip("0.,") else text
+
+
+def value_list(values: list, lang: str = "en") -> str:
+    """Scale values as a short list: consecutive runs as ranges (1–2, 5–6), others with commas."""
+    vs = sorted(int(v) for v in values)
+    runs: list[list[int]] = []
+    for v in vs:
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" if len(r) > 2 else f"{r[0]}, {r[1]}" for r in runs]
+    return ", ".join(parts)
+
+
 def stat(x: Any, lang: str = "en") -> str:
     """A test statistic (t, F, chi-square, eigenvalue) with 2 decimals."""
     return number(x, 2, lang)

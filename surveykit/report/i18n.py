@@ -22,6 +22,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "data_file": "Datafil: {file}",
         "version": "Laget med surveykit {version}",
         # sections
+        "sec_summary": "Sammendrag",
+        "sum_sample": "Analysen omfatter {n} respondenter.",
+        "sum_answers": "Hver påstand ble besvart av mellom {lo} % og {hi} % av dem.",
+        "sum_indices_title": "Indeksene: reliabilitet, gjennomsnitt og andel positive svar",
+        "sum_indices_note": "α = Cronbachs alfa; M og SD av indeksskårene; % positive og % negative av alle svar "
+                            "på indeksens påstander samlet (se avsnittet om positive svar per enhet).",
+        "sum_differences": "De {k} største signifikante forskjellene mellom grupper (etter effektstørrelse r):",
+        "sum_difference": "{outcome} etter {group}: {test}, {p}, r = {r}; høyest {high} (M = {high_m}), lavest "
+                          "{low} (M = {low_m}).",
+        "sum_no_differences": "Ingen av gruppesammenligningene var signifikante.",
+        "sum_regression": "Regresjonsmodellen for {outcome} forklarer R² = {r2} av variansen (justert R² = {adj}; "
+                          "N = {n}, {k} trinn).",
+        "sum_suppressed": "{n} små grupper ble skjult fordi de hadde færre enn {k} respondenter eller kunne "
+                          "regnes ut fra totalene ({variables}); se avsnittet om konfidensialitet.",
+        "sum_none_suppressed": "Ingen grupper måtte skjules (alle hadde minst {k} respondenter).",
         "sec_sample": "Utvalget",
         "sec_method": "Metode",
         "sec_descriptives": "Beskrivende statistikk",
@@ -157,7 +172,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reversed": "(reversert)",
         # comparisons
         "cmp_title": "Gjennomsnitt etter gruppe: {name}",
-        "cmp_note": "M = gjennomsnitt, SD = standardavvik, N = antall svar. r = effektstørrelse. "
+        "cmp_note": "n = antall svar, M = gjennomsnitt, SD = standardavvik. r = effektstørrelse. "
                     "W = Welchs t (Levenes test signifikant).",
         "posthoc_title": "Post hoc-tester ({method}): {name}",
         "group_a": "Gruppe A",
@@ -210,10 +225,69 @@ STRINGS: dict[str, dict[str, str]] = {
         # favourable
         "fav_fig": "Andel positive svar per indeks og {group}",
         "fav_fig_all": "Andel positive svar per indeks og gruppe, alle grupperingsvariabler",
-        "fav_note": "Andel respondenter med indeksskår på eller over den laveste positive skalaverdien "
-                    "(på en skala 1–6: 5 eller mer).",
+        "fav_items_fig": "Andel positive svar per påstand og {group}",
+        "fav_scale_note": "På skalaen {lo}–{hi} er {fav} positive, {neu} nøytrale og {unf} negative svar.",
+        "fav_pool_note": "Prosent av gyldige svar på skalaen (ubesvart og svar utenfor skalaen telles ikke), "
+                         "etter snuing av reverserte påstander. En indeks teller alle svarene på påstandene "
+                         "sine samlet. Δ = gruppen minus Alle, i prosentpoeng; n = respondenter som har svart.",
         "fav_axis": "% positive",
-        "fav_title": "Andel positive svar (%) per indeks og {group}",
+        "fav_title": "Andel positive svar (%) per gruppe og indeks",
+        "fav_overall_title": "Positive, nøytrale og negative svar (%) per indeks og påstand, hele utvalget",
+        "fav_pct": "% positive",
+        "neutral_pct": "% nøytrale",
+        "unfav_pct": "% negative",
+        "diff_pp": "Δ",
+        "grouping": "Grupperingsvariabel",
+        "code": "Kode",
+        "statistic": "Testobservator",
+        "test_text": "Test (tekst)",
+        "t_variant": "t-test",
+        "variant_student": "Student",
+        "variant_welch": "Welch",
+        "levene_f": "Levene F",
+        "levene_p": "Levene p",
+        "groups_compared": "Grupper",
+        "reported": "Rapportert",
+        "ci_low": "KI nedre",
+        "ci_high": "KI øvre",
+        "ttest_title": "t-tester for uavhengige utvalg: {name}",
+        "ttest_note": "Levenes test for like varianser (sentrert om gjennomsnittet, som i SPSS). Students t antar like "
+                      "varianser, Welchs t ikke; † = varianten som er rapportert i tabellen over (Welch når "
+                      "Levenes test er signifikant). Differanse = første minus andre gruppe i parentes, med 95 % KI; "
+                      "d = Cohens d (felles standardavvik); r = √(t²/(t² + df)).",
+        "anova_title": "Variansanalyse: {name}",
+        "anova_note": "KS = kvadratsum, GK = gjennomsnittlig kvadratsum (KS/df). η² = KS mellom / KS totalt; "
+                      "ω² = (KS mellom − df mellom · GK innen) / (KS totalt + GK innen).",
+        "source": "Kilde",
+        "source_between": "Mellom grupper",
+        "source_within": "Innen grupper",
+        "source_total": "Totalt",
+        "ss": "KS",
+        "ms": "GK",
+        "title_col": "Tittel",
+        "sheet_col": "Ark",
+        "block_col": "Blokk",
+        "initial_eigen": "Egenverdier (initiale)",
+        "extraction_ss": "Ekstraksjon: sum kvadrerte ladninger",
+        "rotation_ss": "Rotasjon: sum kvadrerte ladninger",
+        "total_col": "Totalt",
+        "fa_eigen_note": "Uthevet: faktorene som er beholdt. Ekstraksjonssummene er fra den uroterte løsningen.",
+        "fa_eigen_note_oblique": "Uthevet: faktorene som er beholdt. Ekstraksjonssummene er fra den uroterte "
+                                 "løsningen. Ved skjev rotasjon er rotasjonssummene summer av kvadrerte "
+                                 "strukturladninger og kan ikke legges sammen til forklart varians (som i SPSS).",
+        "fa_msa_note": "MSA = påstandens Kaiser–Meyer–Olkin-mål (diagonalen i anti-image-korrelasjonsmatrisen); "
+                       "verdier under ,50 tilsier at påstanden passer dårlig i faktoranalysen.",
+        "fa_structure_title": "Strukturmatrise: {id}",
+        "fa_structure_note": "Korrelasjoner mellom påstander og faktorer (mønstermatrisen ganger "
+                             "faktorkorrelasjonene). Verdier på ,40 eller mer er uthevet.",
+        "index": "Indeks",
+        "n_answers": "Antall svar",
+        "reversed_col": "Reversert",
+        "term_key": "Nøkkel",
+        "col_pct": "kolonne-%",
+        "all": "Alle",
+        "source_table": "{title} (tabell {number} i kilden)",
+        "none": "ingen",
         # confidentiality
         "conf_text": "Grupper med færre enn {k} respondenter vises ikke. Disse gruppene er utelatt:",
         "conf_none": "Ingen grupper måtte utelates.",
@@ -298,7 +372,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "rw_pct": "Relativ vekt, % av R²",
         "gd_pct": "Generell dominans, % av R²",
         "rank": "Rang",
-        "fav_pct": "% positive",
         "quadrant": "Kvadrant",
         "q_strengths": "styrke",
         "q_priorities": "prioritet",
@@ -336,6 +409,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "n_respondents": "Respondents analysed: {n}",
         "data_file": "Data file: {file}",
         "version": "Made with surveykit {version}",
+        "sec_summary": "Summary",
+        "sum_sample": "The analysis covers {n} respondents.",
+        "sum_answers": "Each item was answered by between {lo}% and {hi}% of them.",
+        "sum_indices_title": "The indices: reliability, mean and favourable answers",
+        "sum_indices_note": "α = Cronbach's alpha; M and SD of the index scores; % favourable and % unfavourable "
+                            "of all answers to the index's items pooled (see the section on favourable answers).",
+        "sum_differences": "The {k} largest significant differences between groups (by effect size r):",
+        "sum_difference": "{outcome} by {group}: {test}, {p}, r = {r}; highest {high} (M = {high_m}), lowest "
+                          "{low} (M = {low_m}).",
+        "sum_no_differences": "None of the group comparisons was significant.",
+        "sum_regression": "The regression model for {outcome} explains R² = {r2} of the variance (adjusted R² = "
+                          "{adj}; N = {n}, {k} steps).",
+        "sum_suppressed": "{n} small groups were hidden because they had fewer than {k} respondents or could be "
+                          "worked out from the totals ({variables}); see the section on confidentiality.",
+        "sum_none_suppressed": "No group had to be hidden (every group had at least {k} respondents).",
         "sec_sample": "Sample",
         "sec_method": "Method",
         "sec_descriptives": "Descriptive statistics",
@@ -464,7 +552,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "flag_raises": "α rises if deleted",
         "reversed": "(reversed)",
         "cmp_title": "Means by group: {name}",
-        "cmp_note": "M = mean, SD = standard deviation, N = number of answers. r = effect size. "
+        "cmp_note": "n = number of answers, M = mean, SD = standard deviation. r = effect size. "
                     "W = Welch's t (Levene's test significant).",
         "posthoc_title": "Post hoc tests ({method}): {name}",
         "group_a": "Group A",
@@ -513,10 +601,70 @@ STRINGS: dict[str, dict[str, str]] = {
         "coef_axis": "β",
         "fav_fig": "Favourable answers by index and {group}",
         "fav_fig_all": "Favourable answers by index and group, all grouping variables",
-        "fav_note": "Share of respondents whose index score is at or above the lowest favourable scale value "
-                    "(on a 1–6 scale: 5 or more).",
+        "fav_items_fig": "Favourable answers by item and {group}",
+        "fav_scale_note": "On the {lo}–{hi} scale, {fav} are favourable, {neu} neutral and {unf} unfavourable answers.",
+        "fav_pool_note": "Per cent of the answers on the scale (missing answers and answers off the scale are not "
+                         "counted), reverse-keyed items in their keyed direction. An index pools all the answers to "
+                         "its items. Δ = group minus All, in percentage points; n = respondents who answered.",
         "fav_axis": "% favourable",
-        "fav_title": "Favourable answers (%) by index and {group}",
+        "fav_title": "Favourable answers (%) by group and index",
+        "fav_overall_title": "Favourable, neutral and unfavourable answers (%) by index and item, whole sample",
+        "fav_pct": "% favourable",
+        "neutral_pct": "% neutral",
+        "unfav_pct": "% unfavourable",
+        "diff_pp": "Δ",
+        "grouping": "Grouping variable",
+        "code": "Code",
+        "statistic": "Statistic",
+        "test_text": "Test (text)",
+        "t_variant": "t-test",
+        "variant_student": "Student",
+        "variant_welch": "Welch",
+        "levene_f": "Levene F",
+        "levene_p": "Levene p",
+        "groups_compared": "Groups",
+        "reported": "Reported",
+        "ci_low": "CI low",
+        "ci_high": "CI high",
+        "ttest_title": "Independent-samples t-tests: {name}",
+        "ttest_note": "Levene's test of equal variances (centred on the mean, as in SPSS). Student's t assumes "
+                      "equal variances, Welch's t does not; † = the variant reported in the table above (Welch "
+                      "when Levene's test is significant). Difference = the first group named minus the second, with its 95% "
+                      "CI; d = Cohen's d (pooled SD); r = √(t²/(t² + df)).",
+        "anova_title": "Analysis of variance: {name}",
+        "anova_note": "SS = sum of squares, MS = mean square (SS/df). η² = SS between / SS total; "
+                      "ω² = (SS between − df between · MS within) / (SS total + MS within).",
+        "source": "Source",
+        "source_between": "Between groups",
+        "source_within": "Within groups",
+        "source_total": "Total",
+        "ss": "SS",
+        "ms": "MS",
+        "title_col": "Title",
+        "sheet_col": "Sheet",
+        "block_col": "Block",
+        "initial_eigen": "Initial eigenvalues",
+        "extraction_ss": "Extraction sums of squared loadings",
+        "rotation_ss": "Rotation sums of squared loadings",
+        "total_col": "Total",
+        "fa_eigen_note": "Bold: the factors retained. Extraction sums are of the unrotated solution.",
+        "fa_eigen_note_oblique": "Bold: the factors retained. Extraction sums are of the unrotated solution. With "
+                                 "an oblique rotation the rotation sums are sums of squared structure loadings and "
+                                 "cannot be added to obtain a total variance (as in SPSS).",
+        "fa_msa_note": "MSA = the item's Kaiser–Meyer–Olkin measure of sampling adequacy (the diagonal of the "
+                       "anti-image correlation matrix); values below .50 suggest the item does not belong in "
+                       "the factor analysis.",
+        "fa_structure_title": "Structure matrix: {id}",
+        "fa_structure_note": "Correlations of the items with the factors (the pattern matrix times the factor "
+                             "correlations). Values of .40 or more in bold.",
+        "index": "Index",
+        "n_answers": "Answers",
+        "reversed_col": "Reversed",
+        "term_key": "Key",
+        "col_pct": "column %",
+        "all": "All",
+        "source_table": "{title} (Table {number} in the source)",
+        "none": "none",
         "conf_text": "Groups with fewer than {k} respondents are not shown. These groups were left out:",
         "conf_none": "No group had to be left out.",
         "conf_title": "Groups left out",
@@ -598,7 +746,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "rw_pct": "Relative weight, % of R²",
         "gd_pct": "General dominance, % of R²",
         "rank": "Rank",
-        "fav_pct": "% favourable",
         "quadrant": "Quadrant",
         "q_strengths": "strength",
         "q_priorities": "priority",

@@ -8,6 +8,7 @@ from . import figures as figs
 from . import format as fmt
 from .cells import (
     as_float,
+    at,
     ci_half,
     get,
     head,
@@ -18,7 +19,7 @@ from .cells import (
     value_key,
     value_text,
 )
-from .document import Cell, Figure, Row, Section, Table
+from .document import Cell, DataSheet, Figure, Row, Section, Table
 
 
 class CompareSections:
@@ -124,6 +125,9 @@ class CompareSections:
         for plan_id, plan_entries in plans.items():
             name = self.plan_label(self.q.analysis.comparisons, plan_id, records.get(plan_id))
             sec.blocks.append(self._comparison_table(plan_id, name, plan_entries))
+            for detail in (self._ttest_table(plan_id, name, plan_entries), self._anova_table(plan_id, name, plan_entries)):
+                if detail is not None:
+                    sec.blocks.append(detail)
             ph = self._posthoc_table(plan_id, name, plan_entries)
             if ph is not None:
                 sec.blocks.append(ph)
@@ -149,66 +153,164 @@ class CompareSections:
         return outcomes, groups
 
     def _comparison_table(self, plan_id: str, name: str, entries: list[dict]) -> Table:
+        """Means by group, APA style: one block of rows per grouping variable, one row per group within each
+        outcome, the test on the outcome's first row. Seven columns whatever the plan, so it fits a page."""
         s, lang = self.s, self.lang
         outcomes, groups = self._layout(entries)
         by_key = {(e["outcome"], e["group"]): e for e in entries}
-        names = self._group_names(entries)
-        top = [txt("")]
-        mid = [txt("")]
-        low = [txt(s["variable"])]
+        names = self._group_names(entries)  # groups are keyed by code; their labels stand beside
         adjusted = any("p_adj" in e for e in entries)  # a multiple-testing family (pipeline/inference.py)
-        n_test = 4 if adjusted else 3
-        for gv, labels in groups.items():
-            top.append(txt(self.label(gv), "block", 3 * len(labels) + n_test))
-            for label in labels:
-                mid.append(txt(names.get((gv, label), label), "block", 3))
-                low += [txt(s["mean"]), txt(s["sd"]), txt(s["n"])]
-            mid.append(txt("", "block", n_test))
-            low += [txt(s["test"]), txt(s["p"])] + ([txt(s["p_adj_short"])] if adjusted else []) + [txt(s["r"])]
-        rows = []
-        for outcome in outcomes:
-            cells = [txt(self.label(outcome), "label")]
-            for gv, labels in groups.items():
-                e = by_key.get((outcome, gv)) or {}
+        header = [head(s["variable"], s["group"], s["n_lower"], s["mean"], s["sd"], s["test"], s["p"],
+                       *([s["p_adj_short"]] if adjusted else []), s["r"])]
+        rows: list[Row] = []
+        data: list[list] = []
+        for gv, keys in groups.items():
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for outcome in outcomes:
+                e = by_key.get((outcome, gv))
+                if not e:
+                    continue
                 g = e.get("groups") or {}
-                for label in labels:
-                    cells += [num(get(g, label, "mean"), fmt.mean, lang), num(get(g, label, "sd"), fmt.sd, lang),
-                              num(get(g, label, "n"), fmt.integer, lang)]
+                shown = [key for key in keys if key in g]
                 welch = e.get("reported") == "welch" or e.get("test") == "welch_t"
                 test = fmt.test_result(e.get("test", ""), e.get("statistic"), e.get("df"), lang)
-                cells += [Cell(test + ("ᵂ" if welch and test else ""), None, "num test"),
-                          num(e.get("p"), fmt.p_value, lang)]
-                cells += [num(e.get("p_adj"), fmt.p_value, lang)] if adjusted else []
-                cells += [num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
-            rows.append(Row(cells))
+                for i, key in enumerate(shown):
+                    first = i == 0
+                    p_adj = [num(e.get("p_adj"), fmt.p_value, lang) if first else txt("")] if adjusted else []
+                    rows.append(Row([txt(self.label(outcome) if first else "", "label indent"),
+                                     txt(names.get((gv, key), key)),
+                                     num(get(g, key, "n"), fmt.integer, lang), num(get(g, key, "mean"), fmt.mean, lang),
+                                     num(get(g, key, "sd"), fmt.sd, lang),
+                                     Cell(test + ("ᵂ" if welch and test else ""), None, "num test") if first else txt(""),
+                                     num(e.get("p"), fmt.p_value, lang) if first else txt(""), *p_adj,
+                                     num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))
+                                     if first else txt("")], "block-start" if first else ""))
+                    data.append(self._comparison_data_row(e, key, gv, outcome, names.get((gv, key), key)))
+        sheet = DataSheet(
+            [s["grouping"], s["code"], s["group"], s["variable"], "n", "M", "SD", "SE", s["test"], s["statistic"],
+             "df1", "df2", "p", "p_adj", "r", "d", "η²", "ω²", s["test_text"]],
+            data, [None, 0, None, None, 0, 2, 2, 3, None, 2, 2, 0, 3, 3, 3, 3, 3, 3, None])
         adj = [self.f("cmp_adj_note", family=self.family_label(e["family"]), m=e.get("family_size"))
                for e in entries[:1] if adjusted]
-        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows,
-                     [s["cmp_note"], s["stars_note"], *adj])
+        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), header, rows,
+                     [s["cmp_note"], s["stars_note"], *adj], data=sheet)
+
+    def _comparison_data_row(self, e: dict, key: str, gv: str, outcome: str, label: str) -> list:
+        g = get(e, "groups", key) or {}
+        df = e.get("df")
+        df1, df2 = (df[0], df[1]) if isinstance(df, list) and len(df) == 2 else (df, None)
+        kind = "welch_t" if e.get("reported") == "welch" else e.get("test")
+        return [self.label(gv), g.get("code"), label, self.label(outcome), g.get("n"), g.get("mean"), g.get("sd"),
+                g.get("se"), kind, e.get("statistic"), df1, df2, e.get("p"), e.get("p_adj"), e.get("effect_r"), e.get("d"),
+                e.get("eta_sq"), e.get("omega_sq"), fmt.test_result(e.get("test", ""), e.get("statistic"), df, self.lang)]
+
+    def _ttest_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """SPSS's "Independent Samples Test": Levene's F and p, Student's and Welch's t with df and p, the
+        mean difference with its CI, Cohen's d and r; one block of rows per grouping variable."""
+        s, lang = self.s, self.lang
+        tests = [e for e in entries if e.get("test") == "t" and isinstance(e.get("student"), dict)]
+        if not tests:
+            return None
+        header = [head(s["variable"], s["t_variant"], s["levene_f"], s["levene_p"], s["t"], "df", s["p"], s["mean_diff"],
+                       s["ci95"], "d", "r")]
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in tests):
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for e in (e for e in tests if e["group"] == gv):
+                labels = [str(g.get("label", k)) if isinstance(g, dict) else k for k, g in (e.get("groups") or {}).items()]
+                lev = e.get("levene") or {}
+                for variant in ("student", "welch"):
+                    v = e.get(variant) or {}
+                    first = variant == "student"
+                    ci = self._ci_text(v.get("ci_low"), v.get("ci_high"), fmt.mean)
+                    chosen = e.get("reported") == variant
+                    pair = f" ({labels[0]} − {labels[1]})" if len(labels) == 2 else ""
+                    rows.append(Row([
+                        txt(self.label(e["outcome"]) + pair if first else "", "label indent"),
+                        txt(s[f"variant_{variant}"] + ("†" if chosen else ""), "nowrap"),
+                        num(lev.get("statistic"), fmt.stat, lang) if first else txt(""),
+                        num(lev.get("p"), fmt.p_value, lang) if first else txt(""),
+                        num(v.get("statistic"), fmt.stat, lang), num(v.get("df"), fmt.df, lang),
+                        num(v.get("p"), fmt.p_value, lang), num(e.get("mean_diff"), fmt.mean, lang),
+                        Cell(ci, None, "num"), num(e.get("d"), fmt.mean, lang) if first else txt(""),
+                        num(v.get("effect_r"), fmt.bounded, lang)], "block-start" if first else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), " – ".join(labels[:2]), variant, chosen,
+                                 lev.get("statistic"), lev.get("df1"), lev.get("df2"), lev.get("p"), v.get("statistic"),
+                                 v.get("df"), v.get("p"), e.get("mean_diff"), v.get("se"), v.get("ci_low"),
+                                 v.get("ci_high"), e.get("d"), e.get("g"), v.get("effect_r")])
+        sheet = DataSheet([s["grouping"], s["variable"], s["groups_compared"], s["t_variant"], s["reported"],
+                           "Levene F", "Levene df1", "Levene df2", "Levene p", "t", "df", "p", s["mean_diff"], "SE",
+                           s["ci_low"], s["ci_high"], "d", "g", "r"],
+                          data, [None, None, None, None, None, 2, 0, 0, 3, 2, 2, 3, 2, 3, 2, 2, 2, 2, 3])
+        notes = [s["ttest_note"], s["stars_note"]]
+        return Table(f"ttest-{slug(plan_id)}", self.f("ttest_title", name=name), header, rows, notes, data=sheet)
+
+    def _anova_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """The one-way ANOVA source table: SS, df, MS, F, p, η² and ω² per outcome, grouped by variable."""
+        s, lang = self.s, self.lang
+        tests = [e for e in entries if e.get("test") == "anova" and fmt.is_number(e.get("ss_between"))]
+        if not tests:
+            return None
+        header = [head(s["variable"], s["source"], s["ss"], "df", s["ms"], "F", s["p"], "η²", "ω²")]
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in tests):
+            rows.append(Row([txt(self.label(gv), "label", len(header[0]))], "group-head"))
+            for e in (e for e in tests if e["group"] == gv):
+                df = e.get("df") or [None, None]
+                parts = [("between", e.get("ss_between"), at(df, 0), e.get("ms_between")),
+                         ("within", e.get("ss_within"), at(df, 1), e.get("ms_within")),
+                         ("total", e.get("ss_total"), e.get("df_total"), None)]
+                for source, ss, d, ms in parts:
+                    first = source == "between"
+                    rows.append(Row([txt(self.label(e["outcome"]) if first else "", "label indent"),
+                                     txt(s[f"source_{source}"]), num(ss, fmt.stat, lang), num(d, fmt.df, lang),
+                                     num(ms, fmt.stat, lang),
+                                     num(e.get("statistic"), fmt.stat, lang) if first else txt(""),
+                                     num(e.get("p"), fmt.p_value, lang) if first else txt(""),
+                                     num(e.get("eta_sq"), fmt.bounded, lang) if first else txt(""),
+                                     num(e.get("omega_sq"), fmt.bounded, lang) if first else txt("")],
+                                    "block-start" if first else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), s[f"source_{source}"], ss, d, ms,
+                                 *([e.get("statistic"), e.get("p"), e.get("eta_sq"), e.get("omega_sq")] if first
+                                   else [None] * 4)])
+        sheet = DataSheet([s["grouping"], s["variable"], s["source"], "SS", "df", "MS", "F", "p", "η²", "ω²"],
+                          data, [None, None, None, 3, 0, 3, 2, 3, 3, 3])
+        return Table(f"anova-{slug(plan_id)}", self.f("anova_title", name=name), header, rows, [s["anova_note"]],
+                     data=sheet)
+
+    def _ci_text(self, lo, hi, formatter) -> str:
+        lang = self.lang
+        return f"[{formatter(lo, lang)}; {formatter(hi, lang)}]" if fmt.is_number(lo) and fmt.is_number(hi) else ""
 
     def _posthoc_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
+        """Pairwise comparisons, one block of rows per grouping variable, the outcome on its first pair."""
         s, lang = self.s, self.lang
-        rows = []
-        for e in entries:
-            for pair in e.get("posthoc") or []:
-                ci = (pair.get("ci_low"), pair.get("ci_high"))
-                ci_text = (f"[{fmt.mean(ci[0], lang)}; {fmt.mean(ci[1], lang)}]"
-                           if fmt.is_number(ci[0]) and fmt.is_number(ci[1]) else "")
-                rows.append(Row([txt(self.label(e["outcome"]), "label"), txt(self.label(e["group"])),
-                                 txt(pair_label(pair, "a", e)), txt(pair_label(pair, "b", e)),
-                                 num(pair.get("mean_diff"), fmt.mean, lang), num(pair.get("se"), fmt.mean, lang),
-                                 num(pair.get("p_adj"), fmt.p_value, lang, suffix=fmt.stars(pair.get("p_adj"))),
-                                 Cell(ci_text, None, "num")]))
+        rows, data = [], []
+        for gv in dict.fromkeys(e["group"] for e in entries if e.get("posthoc")):
+            rows.append(Row([txt(self.label(gv), "label", 7)], "group-head"))
+            for e in (e for e in entries if e["group"] == gv and e.get("posthoc")):
+                for i, pair in enumerate(e["posthoc"]):
+                    a, b = pair_label(pair, "a", e), pair_label(pair, "b", e)
+                    rows.append(Row([txt(self.label(e["outcome"]) if i == 0 else "", "label indent"), txt(a), txt(b),
+                                     num(pair.get("mean_diff"), fmt.mean, lang), num(pair.get("se"), fmt.mean, lang),
+                                     num(pair.get("p_adj"), fmt.p_value, lang, suffix=fmt.stars(pair.get("p_adj"))),
+                                     Cell(self._ci_text(pair.get("ci_low"), pair.get("ci_high"), fmt.mean), None, "num")],
+                                    "block-start" if i == 0 else ""))
+                    data.append([self.label(gv), self.label(e["outcome"]), pair.get("group_a"), a, pair.get("group_b"), b,
+                                 pair.get("mean_diff"), pair.get("se"), pair.get("p_adj"), pair.get("ci_low"),
+                                 pair.get("ci_high")])
         if not rows:
             return None
         method = self.settings.get("posthoc") or self.q.analysis.posthoc
         for plan in self.q.analysis.comparisons:
             if plan.id == plan_id and plan.posthoc:
                 method = plan.posthoc
-        header = [head(s["variable"], s["group"], s["group_a"], s["group_b"], s["mean_diff"], s["se"], s["p_adj"],
-                       s["ci95"])]
+        header = [head(s["variable"], s["group_a"], s["group_b"], s["mean_diff"], s["se"], s["p_adj"], s["ci95"])]
+        sheet = DataSheet([s["grouping"], s["variable"], f"{s['code']} A", s["group_a"], f"{s['code']} B", s["group_b"],
+                           s["mean_diff"], "SE", s["p_adj"], s["ci_low"], s["ci_high"]],
+                          data, [None, None, 0, None, 0, None, 2, 3, 3, 2, 2])
         title = self.f("posthoc_title", method=s.get(f"posthoc_{method}", method), name=name)
-        return Table(f"posthoc-{slug(plan_id)}", title, header, rows, [s["stars_note"]])
+        return Table(f"posthoc-{slug(plan_id)}", title, header, rows, [s["stars_note"]], data=sheet)
 
     def _means_figures(self, plan_id: str, name: str, entries: list[dict]) -> list[Figure]:
         """One figure per comparison plan (Schick's Graf 1-3: mean bars by group, 95% CI error bars).
@@ -282,8 +384,15 @@ class CompareSections:
             if hidden:
                 notes.append(self.f("xt_note_suppressed", k=self.min_group))
             title = self.f("xt_title", row=self.label(x.get("row", "")), col=self.label(x.get("col", "")).lower())
+            # the workbook: one row per cell (hidden cells empty), the test's numbers in columns of their own
+            test = [x.get("chi2"), x.get("df"), x.get("p"), x.get("cramers_v"), x.get("fisher_p"), x.get("n")]
+            data = [[rlab, c, get(counts, rlab, c), get(row_pct, rlab, c), get(x, "col_pct", rlab, c), *test]
+                    for rlab in counts for c in col_labels]
+            sheet = DataSheet([self.label(x.get("row", "")), self.label(x.get("col", "")), "n", s["row_pct"],
+                               s["col_pct"], "χ²", "df", "p", s["cramers_v"], s["fisher"] + " p", "N"],
+                              data, [None, None, 0, 1, 1, 2, 0, 3, 3, 3, 0])
             sec.blocks.append(Table(f"xt-{i + 1}-{slug(x.get('row', ''))}-{slug(x.get('col', ''))}", title,
-                                    header, rows, notes))
+                                    header, rows, notes, data=sheet))
         return sec
 
     # correlations ----------------------------------------------------------------------------
@@ -326,54 +435,4 @@ class CompareSections:
         return sec
 
     # regressions -----------------------------------------------------------------------------
-    def favourable(self) -> Section:
-        sec = Section("favourable", self.s["sec_favourable"])
-        fav = self.r.get("favourable") or {}
-        lang = self.lang
-        by_group: dict[str, dict[str, dict]] = {}
-        thresholds = {}
-        for index, per_group in fav.items():
-            per_group = per_group or {}
-            if isinstance(per_group.get("groups"), dict):  # {threshold, overall_pct, groups: {gv: {...}}}
-                thresholds[index] = per_group.get("threshold")
-                per_group = per_group["groups"]
-            for gv, cells in per_group.items():
-                if isinstance(cells, dict):
-                    by_group.setdefault(gv, {})[index] = cells
-        fmt_pct = lambda x: fmt.number(x, 0, lang)  # noqa: E731
-        heat = partial(figs.heatmap, fmt=fmt_pct, vmin=0, vmax=100, palette="RdYlGn",
-                       colorbar_label=self.s["fav_axis"])
-        shown: list[tuple] = []  # (grouping variable, indices, units, their labels) with a table
-        for gv, per_index in by_group.items():
-            indices = list(per_index)
-            units = list(dict.fromkeys(u for cells in per_index.values() for u in cells))
-            if not units:
-                continue
-            # groups are keyed by code in results.json; their labels stand beside
-            unit_names = {u: str(c.get("label", u)) if isinstance(c, dict) else u
-                          for cells in per_index.values() for u, c in cells.items()}
-            group = self.label(gv)
-            rows = [Row([txt(self.label(i), "label"),
-                         *[c for u in units for c in (num(get(per_index, i, u, "pct"), fmt.pct, lang),
-                                                      num(get(per_index, i, u, "n"), fmt.integer, lang))]])
-                    for i in indices]
-            header = [[txt(self.s["variable"]), *[txt(unit_names[u], "block", 2) for u in units]],
-                      [txt(""), *[c for _ in units for c in (txt(self.s["pct"]), txt(self.s["n_lower"]))]]]
-            notes = [self.s["fav_note"]] if thresholds else []
-            sec.blocks.append(Table(f"fav-{slug(gv)}", self.f("fav_title", group=group.lower()), header, rows,
-                                    notes + [self.f("method_min_group", k=self.min_group)]))
-            if not shown:  # the HR heatmap: index x unit, for the first grouping variable (the units)
-                matrix = [[as_float(get(per_index, i, u, "pct")) for u in units] for i in indices]
-                draw = partial(heat, [("", [self.label(i) for i in indices])], [unit_names[u] for u in units], matrix)
-                sec.blocks.append(Figure(f"fav-{slug(gv)}", self.f("fav_fig", group=group.lower()), draw))
-            shown.append((gv, indices, units, unit_names))
-        if len(shown) > 1:  # every grouping variable in one picture: its groups as rows, under its name
-            indices = list(dict.fromkeys(i for _, idx, _, _ in shown for i in idx))
-            blocks = [(self.label(gv), [unit_names[u] for u in units]) for gv, _, units, unit_names in shown]
-            matrix = [[as_float(get(by_group, gv, i, u, "pct")) for i in indices] for gv, _, units, _ in shown
-                      for u in units]
-            draw = partial(heat, blocks, [self.label(i) for i in indices], matrix)
-            sec.blocks.append(Figure("fav-all", self.s["fav_fig_all"], draw))
-        return sec
-
     # confidentiality -------------------------------------------------------------------------

@@ -174,7 +174,7 @@ class InferenceSections:
                     rows.append(Row([txt(outcome, "label"), txt(group), txt(fit["skipped"], "muted", 8)]))
                     continue
                 for term in fit.get("fixed") or []:
-                    if term.get("term") == "const":
+                    if term.get("term") == "(Intercept)":
                         continue
                     rows.append(Row([txt(outcome, "label"), txt(group), txt(self.term_label(term["term"])),
                                      num(term.get("ols_estimate"), fmt.mean, lang),

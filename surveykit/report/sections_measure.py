@@ -5,7 +5,7 @@ from functools import partial
 
 from . import figures as figs
 from . import format as fmt
-from .cells import at, get, head, num, sci, slug, sorted_items, txt
+from .cells import at, ci_cell, get, head, num, sci, slug, sorted_items, txt
 from .document import Bullets, Cell, Figure, Heading, Paragraph, Row, Section, Table
 
 
@@ -38,16 +38,39 @@ class MeasureSections:
             eig = fa.get("eigenvalues") or []
             par = get(fa, "parallel", "p95") or []
             varp, cum = fa.get("variance_pct") or [], fa.get("cumulative_pct") or []
-            cols = [s["factor"], s["eigenvalue"], s["pct_variance"], s["cum_pct"]] + ([s["parallel_p95"]] if par else [])
+            # SPSS's "Total Variance Explained": initial eigenvalues, extraction and rotation sums of squared
+            # loadings (for an oblique rotation the rotation sums are of the structure matrix, without %)
+            rv = fa.get("rotated_variance") or {}
+            oblique = fa.get("structure") is not None
+            ss_ext, pct_ext, cum_ext = rv.get("ss_extraction") or [], rv.get("pct_extraction") or [], \
+                rv.get("cum_pct_extraction") or []
+            ss_rot = rv.get("ss_structure" if oblique else "ss_rotation") or fa.get("rotated_ss") or []
+            pct_rot, cum_rot = ([], []) if oblique else (rv.get("pct_rotation") or [], rv.get("cum_pct_rotation") or [])
+            top = [txt(""), txt(s["initial_eigen"], "block", 3), *([txt(s["extraction_ss"], "block", 3)] if ss_ext else []),
+                   *([txt(s["rotation_ss"], "block", 3 if pct_rot else 1)] if ss_rot else []),
+                   *([txt("")] if par else [])]
+            trio = [s["total_col"], s["pct_variance"], s["cum_pct"]]
+            low = [txt(s["factor"]), *head(*trio), *(head(*trio) if ss_ext else []),
+                   *(head(*(trio if pct_rot else [s["total_col"]])) if ss_rot else []),
+                   *([txt(s["parallel_p95"])] if par else [])]
             rows = []
             for i, e in enumerate(eig):
                 cells = [txt(i + 1), num(e, fmt.stat, lang), num(at(varp, i), fmt.pct, lang),
                          num(at(cum, i), fmt.pct, lang)]
+                if ss_ext:
+                    cells += [num(at(ss_ext, i), fmt.stat, lang), num(at(pct_ext, i), fmt.pct, lang),
+                              num(at(cum_ext, i), fmt.pct, lang)]
+                if ss_rot:
+                    cells += [num(at(ss_rot, i), fmt.stat, lang)]
+                    if pct_rot:
+                        cells += [num(at(pct_rot, i), fmt.pct, lang), num(at(cum_rot, i), fmt.pct, lang)]
                 if par:
                     cells.append(num(at(par, i), fmt.stat, lang))
                 rows.append(Row(cells, "retained" if i < (fa.get("n_factors") or 0) else ""))
             if rows:
-                sec.blocks.append(Table(f"fa-eigen-{slug(fa_id)}", self.f("fa_eigen_title", id=name), [head(*cols)], rows))
+                notes = [s["fa_eigen_note_oblique"] if oblique and ss_rot else s["fa_eigen_note"]]
+                sec.blocks.append(Table(f"fa-eigen-{slug(fa_id)}", self.f("fa_eigen_title", id=name), [top, low], rows,
+                                        notes))
             if eig:
                 draw = partial(figs.scree, eig, par or None, lambda x: fmt.number(x, 1, lang), {
                     "xlabel": s["scree_x"], "ylabel": s["scree_y"], "observed": s["scree_observed"],
@@ -65,6 +88,7 @@ class MeasureSections:
         cutoff = fa.get("loading_cutoff", 0.1)
         order = sorted_items(loadings)
         comm = fa.get("communalities") or {}
+        msa = fa.get("kmo_items") or {}
         rows = []
         for item in order:
             cells = [txt(self.label(item), "label")]
@@ -74,17 +98,28 @@ class MeasureSections:
                 cells.append(num(value, self._loading, lang, "num strong" if shown and abs(value) >= 0.4 else "num")
                              if shown else Cell("", None, "num"))
             cells.append(num(comm.get(item), fmt.bounded, lang))
+            cells.append(num(msa.get(item), fmt.bounded, lang))
             rows.append(Row(cells))
         ss = fa.get("rotated_ss") or []
         if ss:
             rows.append(Row([txt(s["ss_loadings"], "label"), *[num(at(ss, j), fmt.stat, lang) for j in range(k)],
-                             txt("")], "total"))
-        header = [head(s["item"], *[f"F{j + 1}" for j in range(k)], "h²")]
+                             txt(""), txt("")], "total"))
+        header = [head(s["item"], *[f"F{j + 1}" for j in range(k)], "h²", "MSA")]
         note = self.f("fa_pattern_note",
                       extraction=s.get(f"extraction_{fa.get('extraction')}", str(fa.get("extraction"))).capitalize(),
                       rotation=s.get(f"rotation_{fa.get('rotation')}", str(fa.get("rotation"))),
                       cutoff=self.b(cutoff, 2))
-        out = [Table(f"fa-pattern-{slug(fa_id)}", self.f("fa_pattern_title", id=name), header, rows, [note])]
+        out = [Table(f"fa-pattern-{slug(fa_id)}", self.f("fa_pattern_title", id=name), header, rows,
+                     [note, s["fa_msa_note"]])]
+        structure = fa.get("structure")
+        if isinstance(structure, dict) and structure:
+            rows = [Row([txt(self.label(item), "label"),
+                         *[num(at(structure.get(item), j), self._loading, lang,
+                               "num strong" if fmt.is_number(at(structure.get(item), j))
+                               and abs(at(structure.get(item), j)) >= 0.4 else "num") for j in range(k)]])
+                    for item in order if item in structure]
+            out.append(Table(f"fa-structure-{slug(fa_id)}", self.f("fa_structure_title", id=name),
+                             [head(s["item"], *[f"F{j + 1}" for j in range(k)])], rows, [s["fa_structure_note"]]))
         phi = fa.get("factor_correlations")
         if isinstance(phi, list) and len(phi) > 1:
             rows = [Row([txt(f"F{i + 1}"), *[num(v, fmt.bounded, lang) for v in row]]) for i, row in enumerate(phi)]
@@ -108,10 +143,10 @@ class MeasureSections:
         rows = []
         for sid, v in scales.items():
             ci = v.get("alpha_ci") or [None, None]
-            ci_text = f"[{self.b(ci[0])}; {self.b(ci[1])}]" if fmt.is_number(ci[0]) and fmt.is_number(ci[1]) else ""
             cells = [txt(v.get("label") or self.label(sid), "label"), num(len(v.get("items") or []), fmt.integer, lang),
                      num(v.get("n"), fmt.integer, lang), num(v.get("alpha"), fmt.bounded, lang),
-                     num(v.get("alpha_std"), fmt.bounded, lang), Cell(ci_text, None, "num"),
+                     num(v.get("alpha_std"), fmt.bounded, lang),
+                     ci_cell(at(ci, 0), at(ci, 1), fmt.bounded, lang, (s["ci_low"], s["ci_high"])),
                      num(v.get("average_r"), fmt.bounded, lang), num(v.get("omega"), fmt.bounded, lang),
                      num(v.get("mean"), fmt.mean, lang), num(v.get("sd"), fmt.sd, lang)]
             if two_item:

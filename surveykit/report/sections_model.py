@@ -5,8 +5,8 @@ from functools import partial
 
 from . import figures as figs
 from . import format as fmt
-from .cells import at, head, num, slug, step_no, txt
-from .document import Cell, Figure, Paragraph, Row, Section, Table
+from .cells import at, ci_cell, head, num, slug, step_no, txt
+from .document import DataSheet, Figure, Paragraph, Row, Section, Table
 
 
 class ModelSections:
@@ -38,19 +38,22 @@ class ModelSections:
             final = max((c.get("step") for c in coefs if isinstance(c.get("step"), int)), default=None)
             rows = []
             for c in coefs:
-                ci = (c.get("ci_low"), c.get("ci_high"))
-                ci_text = (f"[{fmt.number(ci[0], 3, lang)}; {fmt.number(ci[1], 3, lang)}]"
-                           if fmt.is_number(ci[0]) and fmt.is_number(ci[1]) else "")
                 rows.append(Row([txt(step_no(c.get("step"))), txt(self.term_label(str(c.get("term"))), "label"),
                                  num(c.get("b"), lambda x, lang: fmt.number(x, 3, lang), lang),
                                  num(c.get("se"), lambda x, lang: fmt.number(x, 3, lang), lang),
                                  num(c.get("beta"), fmt.bounded, lang), num(c.get("t"), fmt.stat, lang),
                                  num(c.get("p"), fmt.p_value, lang, suffix=fmt.stars(c.get("p"))),
-                                 Cell(ci_text, None, "num")],
+                                 ci_cell(c.get("ci_low"), c.get("ci_high"), lambda x, lang: fmt.number(x, 3, lang),
+                                         lang, (s["ci_low"], s["ci_high"]))],
                                 "final" if c.get("step") == final else ""))
             header = [head(s["step"], s["term"], s["b"], s["se"], s["beta"], s["t"], s["p"], s["ci_b"])]
+            # the workbook keys each term as results.json does ('(Intercept)', 'gender=2'), its label beside
+            sheet = DataSheet([s["step"], s["term_key"], s["term"], "B", "SE", "β", "t", "p", s["ci_low"], s["ci_high"]],
+                              [[step_no(c.get("step")), c.get("term"), self.term_label(str(c.get("term"))), c.get("b"),
+                                c.get("se"), c.get("beta"), c.get("t"), c.get("p"), c.get("ci_low"), c.get("ci_high")]
+                               for c in coefs], [None, None, None, 3, 3, 3, 2, 3, 3, 3])
             sec.blocks.append(Table(f"reg-coef-{slug(rid)}", self.f("reg_coef_title", outcome=outcome), header, rows,
-                                    [note, s["stars_note"]]))
+                                    [note, s["stars_note"]], data=sheet))
             diag = self._diagnostics_text(reg)
             if diag:
                 sec.blocks.append(Paragraph(diag))
@@ -93,7 +96,7 @@ class ModelSections:
         terms, betas, lows, highs = [], [], [], []
         for c in coefs:
             beta, b = c.get("beta"), c.get("b")
-            if c.get("term") == "const" or not fmt.is_number(beta):
+            if c.get("term") in ("const", "(Intercept)") or not fmt.is_number(beta):
                 continue
             # the CI of beta is the CI of B rescaled by beta/B (beta = B * sd_x / sd_y, a constant factor)
             scale = beta / b if fmt.is_number(b) and b != 0 else None

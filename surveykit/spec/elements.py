@@ -45,6 +45,10 @@ class Scale(SpecModel):
         description="Answer codes outside the scale that are not an opinion ('don't know', 'not applicable') "
                     "and their labels: counted and reported, left out of means, SDs, tests and favourable %",
     )
+    unfavourable: list[int] | None = Field(
+        None, description="Values counted as unfavourable (default: the bottom two values that are not "
+                          "favourable); the other values of the scale are neutral"
+    )
 
     @model_validator(mode="after")
     def _min_below_max(self) -> "Scale":
@@ -61,6 +65,12 @@ class Scale(SpecModel):
         for value in self.favourable or []:
             if not self.min <= value <= self.max:
                 raise ValueError(f"favourable value {value} is outside the scale {self.min}..{self.max}")
+        for value in self.unfavourable or []:
+            if not self.min <= value <= self.max:
+                raise ValueError(f"unfavourable value {value} is outside the scale {self.min}..{self.max}")
+        both = set(self.favourable_values) & set(self.unfavourable_values)
+        if both:
+            raise ValueError(f"values {sorted(both)} are declared both favourable and unfavourable")
         return self
 
     @property
@@ -70,6 +80,19 @@ class Scale(SpecModel):
     @property
     def favourable_values(self) -> list[int]:
         return self.favourable if self.favourable is not None else [self.max - 1, self.max]
+
+    @property
+    def unfavourable_values(self) -> list[int]:
+        """Declared, else the bottom two values not favourable (1-5: 1, 2; 1-3 with favourable 2, 3: 1)."""
+        if self.unfavourable is not None:
+            return self.unfavourable
+        return [v for v in (self.min, self.min + 1) if v not in self.favourable_values]
+
+    @property
+    def neutral_values(self) -> list[int]:
+        """The scale values that are neither favourable nor unfavourable."""
+        taken = set(self.favourable_values) | set(self.unfavourable_values)
+        return [v for v in self.values if v not in taken]
 
 
 # ------------------------------------------------------------------------------------------- questions
