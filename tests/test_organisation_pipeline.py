@@ -226,10 +226,11 @@ def test_drivers_equal_key_drivers_called_directly(run, q, frames):
             assert row[key] == pytest.approx(ref[key], rel=1e-12), (row["predictor"], key)
     assert sum(r["raw_weight"] for r in d["table"]) == pytest.approx(d["r2"], rel=1e-12)
     assert {r["quadrant"] for r in d["table"]} <= {"strengths", "priorities", "maintain", "monitor"}
-    # favourable % of an index: share of scores at or above 4 (the lowest favourable value of agree5)
+    # favourable % of an index as in the favourable table: its items' answers pooled (4 and 5 on agree5)
     fav = next(r for r in d["table"] if r["predictor"] == "results_feedback")["favourable_pct"]
-    score = frames[2024]["results_feedback"].dropna()
-    assert fav == pytest.approx(100 * (score >= 4).mean(), rel=1e-12)
+    items = frames[2024][["feedback_regular", "feedback_accessible", "feedback_discussed"]].stack()
+    assert fav == pytest.approx(100 * items.isin([4, 5]).sum() / items.isin([1, 2, 3, 4, 5]).sum(), rel=1e-12)
+    assert fav == pytest.approx(results["favourable"]["indices"]["results_feedback"]["pct_favourable"], rel=1e-12)
 
 
 def test_enps_and_engagement_index(run, frames):

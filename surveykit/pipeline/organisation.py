@@ -389,18 +389,21 @@ def wave_records(q, frame: pd.DataFrame, tree, hidden_current, settings: Setting
 
 # ---------------------------------------------------------------------------------------------- drivers
 def favourable_pct(frame: pd.DataFrame, q, variable: str) -> float | None:
-    """% favourable: an item's answers in its scale's favourable codes; an index's scores at or above the
-    lowest favourable value (as the favourable % by unit); of the valid answers."""
-    x = frame[variable].to_numpy(dtype="float64", na_value=np.nan)
-    valid = ~np.isnan(x)
+    """% favourable as the favourable table defines it (compare/favourable.py): an item's favourable answers
+    over its substantive answers; an index's favourable answers over all its items' answers, pooled. The
+    frame is keyed (measure.scoring), so only an index's own reversals are applied here."""
     scale = q.scale_of(variable)
-    if scale is None or not valid.any():
+    if scale is None:
         return None
-    if variable in q.index_map:
-        fav = x[valid] >= min(scale.favourable_values)
-    else:
-        fav = np.isin(x[valid], scale.favourable_values)
-    return float(100.0 * fav.mean())
+    members = [(i, i in q.index_map[variable].reverse and not q.item_map[i].reverse)
+               for i in q.index_map[variable].items] if variable in q.index_map else [(variable, False)]
+    favourable = answered = 0
+    for item, reverse in members:
+        x = frame[item].to_numpy(dtype="float64", na_value=np.nan)
+        x = scale.min + scale.max - x if reverse else x
+        answered += int(np.isin(x, scale.values).sum())
+        favourable += int(np.isin(x, scale.favourable_values).sum())
+    return 100.0 * favourable / answered if answered else None
 
 
 def driver_record(frame: pd.DataFrame, q, plan, settings: Settings) -> dict:
