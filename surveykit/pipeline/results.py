@@ -27,7 +27,7 @@ from surveykit.pipeline.records import (
 )
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
-from surveykit.privacy.suppression import mask_small_groups
+from surveykit.privacy.plan import DisclosurePlan, outcome_groups
 from surveykit.spec.elements import text_in
 from surveykit.spec.questionnaire import Questionnaire
 from surveykit.stats.codes import code_counts
@@ -84,16 +84,18 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             counts[name] = {float(key): int(size) for key, size in zip(keys, sizes[:-1])}
         else:
             counts[name] = code_counts(frame[name])
-    masked, suppressed = mask_small_groups(frame, categorical, k, counts)
+    # the disclosure plan: decided once, before any statistic; every table below uses its masked frame
+    disclosure = DisclosurePlan.build(q, frame, k, categorical, outcome_groups(q))
+    masked = disclosure.mask(frame)
+    suppressed = disclosure.records()
+    shown_q = disclosure.labelled(q)  # merged groups carry labels naming their members
     cache = FrameCache(masked)  # shared by descriptives, comparisons, favourable % and crosstabs
-    hidden_in = {s["variable"] for s in suppressed}
-    cache.reuse(unmasked, [c for c in frame.columns if c not in hidden_in])
+    recoded = {v for v, c in disclosure.codings.items() if c.hidden or c.merged}
+    cache.reuse(unmasked, [c for c in frame.columns if c not in recoded])
     del unmasked
-    hidden: dict[str, set] = {}
-    for s in suppressed:
-        hidden.setdefault(s["variable"], set()).add(float(s["group"]))
-    for s in suppressed:
-        s["where"] = "all tables, figures and tests"
+    hidden = {v: set(c.hidden) for v, c in disclosure.codings.items() if c.hidden}
+    published_counts = {name: (code_counts(masked[name]) if name in recoded else var_counts)
+                        for name, var_counts in counts.items()}
 
     results: dict = {
         "surveykit_version": __version__,
@@ -110,7 +112,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
             "notes": prepared.warnings,
         },
-        "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
+        "sample": sample_record(published_counts, hidden, prepared.n_respondents, shown_q, settings.lang),
     }
 
     # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
@@ -120,7 +122,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
-    regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
+    regression_futures = [(reg, pool.submit(regression_record, masked, shown_q, reg, settings))
                           for reg in plan.regressions]
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
@@ -139,7 +141,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
         with _Context(prepared, f"comparison {comp.id!r}"):
-            records, extra, not_tested = comparison_records(masked, q, comp, settings, cache)
+            records, extra, not_tested = comparison_records(masked, shown_q, comp, settings, cache, disclosure, frame)
         results["comparisons"] += records
         skipped += not_tested
         results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
@@ -147,14 +149,19 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                                             "groups": list(comp.groups)})
         suppressed += extra
     group_vars = list(dict.fromkeys(g for comp in plan.comparisons for g in comp.groups))
-    results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k, cache)
+    results["favourable"] = favourable_record(masked, shown_q, group_vars, settings.lang, k, cache)
+    for index, per_index in results["favourable"].items():  # groups published differently for this index
+        for gv in [g for g in group_vars if disclosure.has_local(index, g)]:
+            own = favourable_record(disclosure.mask_for(masked, frame, index, gv), disclosure.labelled(q, index),
+                                    [gv], settings.lang, k)
+            per_index["groups"][gv] = own[index]["groups"][gv]
 
     step("crosstabs")
     results["crosstabs"], results["skipped"] = [], skipped
     for x in plan.crosstabs:
         for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
             try:
-                results["crosstabs"].append(crosstab_record(masked, q, x, r, c, settings, cache))
+                results["crosstabs"].append(crosstab_record(masked, shown_q, x, r, c, settings, cache, disclosure))
             except AnalysisError as exc:
                 # e.g. only one category left once small groups are hidden: say so, do not stop the run
                 results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})
@@ -163,7 +170,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("factor analysis")
     results["factor_analyses"] = factor_records(frame, q, prepared, settings)
     step("correlations")
-    results["correlations"], results["correlation_tables"] = correlation_records(frame, q, prepared, settings)
+    # on the masked frame: a grouping variable correlated is correlated over its shown groups only
+    results["correlations"], results["correlation_tables"] = correlation_records(masked, q, prepared, settings)
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 

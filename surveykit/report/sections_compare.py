@@ -253,8 +253,13 @@ class CompareSections:
                 notes.append(f"{s['fisher']}: {fmt.p_text(x['fisher_p'], lang)}.")
             if fmt.is_number(x.get("expected_below_5_pct")) and x["expected_below_5_pct"] > 0:
                 notes.append(self.f("expected_low", pct=fmt.pct(x["expected_below_5_pct"], lang)))
+            merged = [*(x.get("merged_rows") or []), *(x.get("merged_cols") or [])]
+            if merged:
+                notes.append(self.f("xt_note_merged", k=self.min_group, what="; ".join(merged)))
             if hidden:
                 notes.append(self.f("xt_note_suppressed", k=self.min_group))
+            if x.get("test_withheld"):
+                notes.append(s["xt_note_withheld"])
             title = self.f("xt_title", row=self.label(x.get("row", "")), col=self.label(x.get("col", "")).lower())
             sec.blocks.append(Table(f"xt-{i + 1}-{slug(x.get('row', ''))}-{slug(x.get('col', ''))}", title,
                                     header, rows, notes))

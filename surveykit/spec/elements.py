@@ -83,6 +83,8 @@ class Background(SpecModel):
     max: float | None = Field(None, description="Largest valid number (type number)")
     reference: Code | None = Field(None, description="Reference category for dummy coding")
     missing_codes: list[float] | None = None
+    ordered: bool = Field(False, description="Codes run in a natural order (frequency, level, period): "
+                                             "disclosure control merges a small category with an adjacent one")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Background":
