@@ -7,7 +7,8 @@ than K people (:func:`~surveykit.privacy.linear.find_disclosure`), choosing at e
 remedy that removes the disclosure found:
 
 * merging two groups costs the people whose group changes (nobody disappears);
-* hiding a group costs 1000 times its people (they vanish from every table of the variable).
+* hiding a group costs 1000 times its people (they vanish from every table of the variable), and so
+  does a merge that leaves a single group (the variable then tells nothing).
 
 Ordinal variables (bins of a number) merge only adjacent categories; nominal ones merge any two. The
 search is greedy, and every step removes one published group, so it always ends.
@@ -134,6 +135,8 @@ def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, 
                     if action == "merged":
                         trial.merge(a, b, reason)
                         cost = _sizes(cols[name], trial.groups[min(a, b)])
+                        if len(trial.groups) == 1:  # one group left: the variable tells nothing any more
+                            cost = HIDE_COST * cost
                     else:
                         trial.hide(a, reason)
                         cost = HIDE_COST * _sizes(cols[name], coding.groups[a])
