@@ -55,6 +55,8 @@ QUESTIONNAIRE = {
         "comparisons": [{"id": "c", "outcomes": ["q4", "idx"], "groups": ["gender", "unit", "tenure", "tenure2"]}],
         "crosstabs": [{"id": "x", "rows": ["unit", "tenure"], "cols": ["gender"]}],
         "correlations": [{"id": "r", "variables": ["tenure", "idx", "q4"]}],
+        "regressions": [{"id": "reg", "outcome": "idx", "blocks": [{"predictors": ["unit", "gender"]},
+                                                                     {"predictors": ["q4"]}]}],
     },
 }
 RECODE = {"tenure2": ("tenure", {1: 1, 2: 1, 3: 2, 4: 2})}
@@ -99,14 +101,42 @@ def run_pipeline(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
 
 
 # ------------------------------------------------------------------------------------------ attacks
-def members_of(results: dict, variable: str, code, outcome: str | None = None) -> set:
-    """The original codes behind a published group code, as the attacker reads them from `suppressed`."""
+def members_of(results: dict, variable: str, code, scope: str | None = None) -> set:
+    """The original codes behind a published group code, as the attacker reads them from `suppressed`
+    (``scope``: an outcome, or "regression <id>", whose own merges extend the run-wide ones)."""
     members = {code}
-    for s in results["suppressed"]:  # later (per-outcome) merges extend the run-wide ones
+    for s in results["suppressed"]:
         if (s["variable"] == variable and s["action"] == "merged" and isinstance(s["group"], list)
-                and code in s["group"] and s.get("outcome") in (None, outcome)):
+                and code in s["group"] and (s["where"] == "all tables, figures and tests"
+                                            or scope in (s.get("outcome"), s["where"]))):
             members |= set(s["group"])
     return members
+
+
+def regression_small_dummies(results: dict, truth: pd.DataFrame) -> list[str]:
+    """A dummy (or the reference) of 1..K-1 of the regression's respondents publishes their adjusted mean
+    difference. The attacker reads the categories from the coefficient names; the raw data count them."""
+    wins = []
+    for name, reg in results["regressions"].items():
+        predictors = [p for block in reg["blocks"] for p in block]
+        scope = f"regression {name}"
+        terms = [c["term"] for c in reg["coefficients"] if "=" in str(c["term"])]
+        shown: dict[str, set] = {}
+        for term in terms:
+            var, code = term.split("=")
+            shown.setdefault(var, set()).add(float(code))
+        for var, ref in reg["references"].items():
+            shown.setdefault(var, set()).add(float(ref))
+        groups = {var: [members_of(results, var, int(c), scope) for c in codes] for var, codes in shown.items()}
+        complete = truth[[reg["outcome"], *predictors]].notna().all(axis=1)
+        for var, sets in groups.items():
+            complete &= truth[var].isin(set().union(*sets))
+        for var, sets in groups.items():
+            for members in sets:
+                n = int((complete & truth[var].isin(members)).sum())
+                if 0 < n < K:
+                    wins.append(f"{scope}: {var} in {sorted(members)} has {n} respondents")
+    return wins
 
 
 def rest_attacks(results: dict, truth: pd.DataFrame) -> list[str]:
@@ -236,7 +266,7 @@ def phi_inversion(x: dict) -> bool:
 
 def all_attacks(results: dict, truth: pd.DataFrame) -> list[str]:
     wins = small_groups_shown(results) + rest_attacks(results, truth) + recode_differencing(results, truth)
-    wins += correlation_uses_hidden(results)
+    wins += correlation_uses_hidden(results) + regression_small_dummies(results, truth)
     wins += [f"chi2 enumeration {x['row']} x {x['col']}" for x in results["crosstabs"] if chi2_enumeration(x)]
     wins += [f"phi inversion {x['row']} x {x['col']}" for x in results["crosstabs"] if phi_inversion(x)]
     wins += [f"hidden n published: {s}" for s in results["suppressed"] if s.get("n") is not None]

@@ -122,8 +122,17 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
-    regression_futures = [(reg, pool.submit(regression_record, masked, shown_q, reg, settings))
-                          for reg in plan.regressions]
+    regression_futures, skipped_regressions = [], []
+    for reg in plan.regressions:  # each on its own respondents: small categories there are merged too
+        reg_frame, reg_q, reg_suppressed = disclosure.for_regression(
+            q, frame, masked, reg.id, reg.outcome, [p for b in reg.blocks for p in b.predictors])
+        suppressed += reg_suppressed
+        single = disclosure.single_category(reg_frame, reg.outcome, [p for b in reg.blocks for p in b.predictors])
+        if single:  # e.g. a two-category variable with one small category: nothing left to contrast
+            skipped_regressions.append({"where": f"regression {reg.id}", "reason": "after disclosure control "
+                                        f"{', '.join(single)} has a single category among the respondents"})
+            continue
+        regression_futures.append((reg, pool.submit(regression_record, reg_frame, reg_q, reg, settings)))
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
 
@@ -157,7 +166,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             per_index["groups"][gv] = own[index]["groups"][gv]
 
     step("crosstabs")
-    results["crosstabs"], results["skipped"] = [], skipped
+    results["crosstabs"], results["skipped"] = [], skipped + skipped_regressions
     for x in plan.crosstabs:
         for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
             try:

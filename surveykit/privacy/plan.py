@@ -226,6 +226,41 @@ class DisclosurePlan:
             return tuple(published_codes)
         return tuple(sorted(m for c in published_codes for m in coding.groups.get(float(c), (float(c),))))
 
+    def for_regression(self, q, frame: pd.DataFrame, masked: pd.DataFrame, name: str, outcome: str,
+                       predictors: list[str]) -> tuple[pd.DataFrame, "PublishedQuestionnaire", list[dict]]:
+        """The frame, questionnaire view and records for one regression: its coded predictors are checked
+        again on the regression's own respondents (complete cases, listwise), where a category can be
+        small even when it is not in the whole sample; a dummy of 1..K-1 people would publish their
+        adjusted mean. Small categories are merged (or hidden) for this regression only."""
+        coded = [p for p in dict.fromkeys(predictors) if p in self.codings]
+        if not coded:
+            return masked, self.labelled(q), []
+        columns = {p: _codes(frame, p) for p in coded}
+        codings = {p: self.codings[p] for p in coded}
+        used = [c for c in dict.fromkeys([outcome, *predictors]) if c in masked.columns]
+        for _ in range(10):  # hiding a group shrinks the complete cases: check again until nothing changes
+            current = masked.assign(**{p: codings[p].apply(columns[p]) for p in coded})
+            rows = current[used].notna().all(axis=1).to_numpy()
+            new = protect(columns, codings, self.k, universe=rows, exempt=np.zeros(len(frame), bool),
+                          reason=f"fewer than {self.k} respondents in regression {name}, alone or by difference")
+            if not any(_changed(new[p], codings[p]) for p in coded):
+                break
+            codings = new
+        changed = {p: c for p, c in codings.items() if _changed(c, self.codings[p])}
+        if not changed:
+            return masked, self.labelled(q), []
+        local_plan = DisclosurePlan(self.k, {**self.codings, **changed}, {}, self.families)
+        records = [self._record(p, step, c, f"regression {name}")
+                   for p, c in changed.items() for step in c.steps[len(self.codings[p].steps):]]
+        return masked.assign(**{p: c.apply(columns[p]) for p, c in changed.items()}), local_plan.labelled(q), records
+
+    def single_category(self, masked: pd.DataFrame, outcome: str, predictors: list[str]) -> list[str]:
+        """Coded predictors left with fewer than two published categories among the complete cases."""
+        used = [c for c in dict.fromkeys([outcome, *predictors]) if c in masked.columns]
+        rows = masked[used].notna().all(axis=1)
+        return [p for p in dict.fromkeys(predictors) if p in self.codings and p in masked.columns
+                and masked.loc[rows, p].nunique() < 2]
+
     def has_local(self, outcome: str, variable: str) -> bool:
         return (outcome, variable) in self.local
 

@@ -195,9 +195,13 @@ class Builder(CompareSections, MeasureSections, ModelSections):
                 where_text = s["conf_everywhere"]
             elif e.get("outcome"):
                 where_text = self.f("conf_outcome", outcome=self.label(e["outcome"]))
+            elif where_text.startswith("regression "):
+                where_text = self.f("conf_regression", name=where_text.removeprefix("regression "))
             reason = str(e.get("reason") or "")
             if "alone or by difference with a linked" in reason:
                 reason = self.f("conf_lt_linked", k=self.min_group)
+            elif " in regression " in reason:
+                reason = self.f("conf_lt_regression", k=self.min_group)
             elif " answers on " in reason:
                 reason = self.f("conf_lt_outcome", k=self.min_group)
             elif not reason or reason.startswith("fewer than"):

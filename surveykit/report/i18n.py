@@ -224,6 +224,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_complementary": "skjult for å beskytte en mindre gruppe (kunne ellers regnes ut fra totalene)",
         "conf_everywhere": "alle tabeller, figurer og tester",
         "conf_outcome": "sammenligninger og andel positive for {outcome}",
+        "conf_regression": "regresjonsanalysen {name}",
+        "conf_lt_regression": "færre enn {k} respondenter blant regresjonens respondenter, alene eller som differanse",
         "xt_note_merged": "Slått sammen fordi en celle ellers ville hatt færre enn {k} respondenter: {what}. "
                           "Testen og effektstørrelsen gjelder tabellen slik den vises.",
         "xt_note_withheld": "Testen og effektstørrelsen er holdt tilbake: med cellene som er skjult kunne de "
@@ -450,6 +452,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_complementary": "hidden to protect a smaller group (it could otherwise be worked out from the totals)",
         "conf_everywhere": "all tables, figures and tests",
         "conf_outcome": "comparisons and favourable % of {outcome}",
+        "conf_regression": "regression {name}",
+        "conf_lt_regression": "fewer than {k} of the regression's respondents, alone or by difference",
         "xt_note_merged": "Merged because a cell would otherwise hold fewer than {k} respondents: {what}. "
                           "The test and the effect size are those of the table as shown.",
         "xt_note_withheld": "The test and the effect size are withheld: with the hidden cells they could "
