@@ -53,7 +53,7 @@ QUESTIONNAIRE = {
         "min_group_size": K,
         "descriptives": [{"id": "d", "variables": ["q1", "q2", "q3", "q4", "idx"]}],
         "comparisons": [{"id": "c", "outcomes": ["q4", "idx"], "groups": ["gender", "unit", "tenure", "tenure2"]}],
-        "crosstabs": [{"id": "x", "rows": ["unit", "tenure"], "cols": ["gender"]}],
+        "crosstabs": [{"id": "x", "rows": ["unit", "tenure", "tenure2"], "cols": ["gender"]}],
         "correlations": [{"id": "r", "variables": ["tenure", "idx", "q4"]}],
         "regressions": [{"id": "reg", "outcome": "idx", "blocks": [{"predictors": ["unit", "gender"]},
                                                                      {"predictors": ["q4"]}]}],
@@ -68,7 +68,7 @@ def surveys(draw) -> pd.DataFrame:
     n = draw(st.integers(20, 70))
     seed = draw(st.integers(0, 2**31 - 1))
     small_unit = draw(st.integers(1, 6))
-    small_gender = draw(st.integers(1, 8))
+    small_gender = draw(st.integers(1, 25))
     small_tenure = draw(st.integers(1, 4))
     p_missing = draw(st.sampled_from([0.0, 0.05, 0.2]))
     rng = np.random.default_rng(seed)
@@ -206,6 +206,41 @@ def recode_differencing(results: dict, truth: pd.DataFrame) -> list[str]:
     return wins
 
 
+def crosstab_recode_differencing(results: dict) -> list[str]:
+    """A cell of recode x W minus the cells of source x W whose rows it contains (same column)."""
+    wins = []
+    for derived, (source, mapping) in RECODE.items():
+        for xd in (x for x in results["crosstabs"] if x["row"] == derived):
+            xs = next((x for x in results["crosstabs"] if x["row"] == source and x["col"] == xd["col"]), None)
+            if xs is None:
+                continue
+            d_codes = {lab: row for lab, row in xd["counts"].items()}
+            for dlab, drow in d_codes.items():
+                d_members = _row_members(results, xd, derived, dlab)
+                s_members = {s for s, d in mapping.items() if d in d_members}
+                inside = [slab for slab in xs["counts"] if _row_members(results, xs, source, slab) <= s_members]
+                for clab, n in drow.items():
+                    if n is None or clab not in next(iter(xs["counts"].values())):
+                        continue
+                    parts = [xs["counts"][slab][clab] for slab in inside]
+                    if inside and None not in parts and 0 < n - sum(parts) < K:
+                        wins.append(f"crosstab {derived}={dlab} x {clab} minus {source} rows: {n - sum(parts)}")
+    return wins
+
+
+def _row_members(results: dict, x: dict, variable: str, label: str) -> set:
+    """Original codes behind a crosstab row label: the sample table's labels (with run-wide merges); a row
+    merged in this crosstab names its members joined by ' / '."""
+    by_label = {lab: c["code"] for lab, c in results["sample"][variable]["counts"].items()}
+    if label in by_label:
+        return members_of(results, variable, by_label[label])
+    out = set()
+    for lab, code in by_label.items():
+        if lab.removesuffix(" (slått sammen)") in label.removesuffix(" (slått sammen)"):
+            out |= members_of(results, variable, code)
+    return out
+
+
 def correlation_uses_hidden(results: dict) -> list[str]:
     """r(V, Y) with n over more people than the shown groups of Y by V: with the group means and the
     descriptives, r gives the hidden people's sum of V*Y and with it their means (issue 14)."""
@@ -267,6 +302,7 @@ def phi_inversion(x: dict) -> bool:
 def all_attacks(results: dict, truth: pd.DataFrame) -> list[str]:
     wins = small_groups_shown(results) + rest_attacks(results, truth) + recode_differencing(results, truth)
     wins += correlation_uses_hidden(results) + regression_small_dummies(results, truth)
+    wins += crosstab_recode_differencing(results)
     wins += [f"chi2 enumeration {x['row']} x {x['col']}" for x in results["crosstabs"] if chi2_enumeration(x)]
     wins += [f"phi inversion {x['row']} x {x['col']}" for x in results["crosstabs"] if phi_inversion(x)]
     wins += [f"hidden n published: {s}" for s in results["suppressed"] if s.get("n") is not None]

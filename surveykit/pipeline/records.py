@@ -300,9 +300,10 @@ def _comparison_record(plan, outcome: str, gv: str, res) -> dict:
 
 
 def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings,
-                    cache=None, disclosure=None) -> dict:
+                    cache=None, disclosure=None, protection=None) -> dict:
     """One crosstab, protected by collapsing categories (surveykit.privacy.cells): the test and effect size
-    are those of the table as shown, or withheld when cells had to be blanked."""
+    are those of the table as shown, or withheld when cells had to be blanked. ``protection``: the
+    CellProtection decided with the linked crosstabs (else the table is protected on its own)."""
     from surveykit.compare import crosstab
     from surveykit.privacy.cells import protect_table
 
@@ -316,7 +317,8 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
     counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
     np.add.at(counts, (rpos, cpos), 1)
     ordinal = lambda v: bool(disclosure and v in disclosure.codings and disclosure.codings[v].ordinal)  # noqa: E731
-    prot = protect_table(counts, k, rkeys.tolist(), ckeys.tolist(), row_ordinal=ordinal(row), col_ordinal=ordinal(col))
+    prot = protection if protection is not None else protect_table(
+        counts, k, rkeys.tolist(), ckeys.tolist(), row_ordinal=ordinal(row), col_ordinal=ordinal(col))
     labels = _labels(q, [row, col], lang)
     data, merged = masked, {"rows": [], "cols": []}
     if prot.merged:

@@ -167,10 +167,14 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     step("crosstabs")
     results["crosstabs"], results["skipped"] = [], skipped + skipped_regressions
+    # decided together: a crosstab and one of a linked variable must not be subtracted from each other
+    protections = disclosure.crosstab_protections(
+        masked, frame, [(r, c) for x in plan.crosstabs for r in x.rows for c in x.cols if r != c])
     for x in plan.crosstabs:
         for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
             try:
-                results["crosstabs"].append(crosstab_record(masked, shown_q, x, r, c, settings, cache, disclosure))
+                results["crosstabs"].append(crosstab_record(masked, shown_q, x, r, c, settings, cache, disclosure,
+                                                            protections.get((r, c))))
             except AnalysisError as exc:
                 # e.g. only one category left once small groups are hidden: say so, do not stop the run
                 results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})

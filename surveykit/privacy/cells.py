@@ -84,3 +84,108 @@ def protect_table(counts: np.ndarray, k: int, row_keys: list, col_keys: list, *,
     # collapsing cannot help: blank the cells of the original table, withhold the test
     hide = mask_cells(np.asarray(counts), k)
     return CellProtection([(r,) for r in row_keys], [(c,) for c in col_keys], hide, True)
+
+
+# ------------------------------------------------------------------------------------------ linked crosstabs
+HIDE_COST = 1000
+
+
+def _index(values: np.ndarray, groups: list[tuple]) -> np.ndarray:
+    out = np.full(values.shape, -1, dtype=np.int64)
+    for i, members in enumerate(groups):
+        out[np.isin(values, members)] = i
+    return out
+
+
+def published_cells(rv: np.ndarray, cv: np.ndarray, prot: CellProtection) -> np.ndarray:
+    """The published cell of each respondent (an integer), NOT_SHOWN outside the table or in a blank cell."""
+    from surveykit.privacy.linear import NOT_SHOWN
+
+    r, c = _index(rv, prot.row_groups), _index(cv, prot.col_groups)
+    cell = r * len(prot.col_groups) + c
+    outside = (r < 0) | (c < 0)
+    if prot.hidden.any():
+        outside |= prot.hidden[np.clip(r, 0, None), np.clip(c, 0, None)]
+    return np.where(outside, NOT_SHOWN, cell)
+
+
+def _table(rv: np.ndarray, cv: np.ndarray) -> tuple[np.ndarray, list, list]:
+    both = ~np.isnan(rv) & ~np.isnan(cv)
+    rkeys, rpos = np.unique(rv[both], return_inverse=True)
+    ckeys, cpos = np.unique(cv[both], return_inverse=True)
+    counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
+    np.add.at(counts, (rpos, cpos), 1)
+    return counts, rkeys.tolist(), ckeys.tolist()
+
+
+def _merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
+    """Protections with two more lines of ``prot`` merged (collapsed tables only)."""
+    if prot.test_withheld:
+        return
+    for axis, groups in ((0, prot.row_groups), (1, prot.col_groups)):
+        if len(groups) <= 2:
+            continue
+        for i in range(len(groups)):
+            for j in ([i + 1] if ordinal[axis] else range(i + 1, len(groups))):
+                if j >= len(groups):
+                    continue
+                merged = tuple(sorted(groups[i] + groups[j], key=lambda c: (str(type(c)), c)))
+                new = groups[:i] + [merged] + groups[i + 1:j] + groups[j + 1:]
+                rows, cols = (new, prot.col_groups) if axis == 0 else (prot.row_groups, new)
+                yield CellProtection(rows, cols, np.zeros((len(rows), len(cols)), bool), False), axis, i, j
+
+
+def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | None = None,
+                   max_steps: int = 100) -> dict:
+    """Protections of several crosstabs at once, so that linked ones cannot be subtracted from each other.
+
+    ``tables``: {key: (row values, col values, row ordinal, col ordinal)}, values as published codes
+    (NaN: not shown). ``linked``: pairs of keys whose rows (or columns) are linked variables with the
+    same columns (rows): e.g. tenure x gender and its recode tenure2 x gender, where a row merged in one
+    table and not in the other would leave a small cell as the difference. Each table is first
+    collapsed on its own (:func:`protect_table`); then, while a linked pair's published cells isolate
+    1..k-1 people (:func:`~surveykit.privacy.linear.find_disclosure`), the cheapest further merge in
+    either table that removes it is made (or, failing that, the table's cells are blanked).
+    ``exempt``: {key pair: boolean mask of respondents who may be isolated}.
+    """
+    from surveykit.privacy.linear import find_disclosure
+
+    prots, sizes = {}, {}
+    for key, (rv, cv, ro, co) in tables.items():
+        counts, rkeys, ckeys = _table(rv, cv)
+        sizes[key] = int(counts.sum())
+        if counts.shape[0] < 2 or counts.shape[1] < 2:
+            prots[key] = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.zeros(counts.shape, bool), False)
+        else:
+            prots[key] = protect_table(counts, k, rkeys, ckeys, row_ordinal=ro, col_ordinal=co)
+
+    def discloses(a, b, pa, pb) -> bool:
+        ra, ca = tables[a][:2]
+        rb, cb = tables[b][:2]
+        published = np.column_stack([published_cells(ra, ca, pa), published_cells(rb, cb, pb)])
+        return find_disclosure(published, k, (exempt or {}).get((a, b))) is not None
+
+    for _ in range(max_steps):
+        bad = next(((a, b) for a, b in linked if discloses(a, b, prots[a], prots[b])), None)
+        if bad is None:
+            break
+        best = None
+        for key in bad:
+            rv, cv, ro, co = tables[key]
+            options = list(_merge_options(prots[key], (ro, co)))
+            counts, rkeys, ckeys = _table(rv, cv)
+            blank = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.ones(counts.shape, bool), True)
+            for option, axis, i, j in options + [(blank, None, 0, 0)]:
+                trial = {**prots, key: option}
+                still = discloses(bad[0], bad[1], trial[bad[0]], trial[bad[1]])
+                if axis is None:
+                    cost = HIDE_COST * sizes[key]
+                else:
+                    values = rv if axis == 0 else cv
+                    groups = prots[key].row_groups if axis == 0 else prots[key].col_groups
+                    cost = int(np.isin(values, groups[i] + groups[j]).sum())
+                cand = (still, cost, str(key), axis if axis is not None else -1, i, j)
+                if best is None or cand < best[0]:
+                    best = (cand, key, option)
+        prots[best[1]] = best[2]
+    return prots

@@ -133,6 +133,7 @@ class DisclosurePlan:
     codings: dict[str, Coding]
     local: dict[tuple[str, str], Coding] = field(default_factory=dict)
     families: list[list[str]] = field(default_factory=list)
+    raw: dict[str, list[str]] = field(default_factory=dict)  # {variable: raw background inputs}
 
     # ------------------------------------------------------------------------------ build
     @classmethod
@@ -173,7 +174,7 @@ class DisclosurePlan:
                         break
                 if joined:
                     break
-        plan = cls(k, codings, {}, families)
+        plan = cls(k, codings, {}, families, raw)
         for outcome, groups in (outcome_groups or {}).items():
             if outcome not in frame.columns:
                 continue
@@ -253,6 +254,32 @@ class DisclosurePlan:
         records = [self._record(p, step, c, f"regression {name}")
                    for p, c in changed.items() for step in c.steps[len(self.codings[p].steps):]]
         return masked.assign(**{p: c.apply(columns[p]) for p, c in changed.items()}), local_plan.labelled(q), records
+
+    def crosstab_protections(self, masked: pd.DataFrame, frame: pd.DataFrame, pairs: list[tuple[str, str]]) -> dict:
+        """{(row, col): CellProtection} of every planned crosstab, decided together: crosstabs with the same
+        columns and linked rows (or the same rows and linked columns) are protected as linked tables."""
+        from surveykit.privacy.cells import protect_tables
+
+        family_of = {v: i for i, fam in enumerate(self.families) for v in fam}
+        ordinal = lambda v: bool(v in self.codings and self.codings[v].ordinal)  # noqa: E731
+        tables = {(r, c): (_codes(masked, r), _codes(masked, c), ordinal(r), ordinal(c))
+                  for r, c in dict.fromkeys(pairs) if r in masked.columns and c in masked.columns}
+        keys = list(tables)
+
+        def same_family(a: str, b: str) -> bool:
+            return a in family_of and family_of[a] == family_of.get(b)
+
+        linked = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+                  if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
+        exempt = {}
+        for a, b in linked:
+            names = {r for v in (*a, *b) for r in self.raw.get(v, [])}
+            mask = np.zeros(len(frame), bool)
+            for name in names:
+                if name in frame.columns:
+                    mask |= np.isnan(_codes(frame, name))
+            exempt[(a, b)] = mask
+        return protect_tables(tables, linked, self.k, exempt)
 
     def single_category(self, masked: pd.DataFrame, outcome: str, predictors: list[str]) -> list[str]:
         """Coded predictors left with fewer than two published categories among the complete cases."""
