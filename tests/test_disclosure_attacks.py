@@ -228,6 +228,31 @@ def crosstab_recode_differencing(results: dict) -> list[str]:
     return wins
 
 
+def crosstab_margin_differencing(results: dict, truth: pd.DataFrame) -> list[str]:
+    """The sample table's count of a row's groups minus the row's shown cells: the people of that row in
+    the column variable's hidden categories (with its non-response). Success when that is 1..K-1 and
+    holds somebody hidden."""
+    wins = []
+    for x in results["crosstabs"]:
+        v, w = x["row"], x["col"]
+        hidden_w = {code for s in results["suppressed"] if s["variable"] == w and s["action"] == "hidden"
+                    and s["where"] == "all tables, figures and tests"
+                    for code in (s["group"] if isinstance(s["group"], list) else [s["group"]])}
+        if not hidden_w:
+            continue
+        for rlab, row in x["counts"].items():
+            members = _row_members(results, x, v, rlab)
+            margin = sum(c["n"] for c in results["sample"][v]["counts"].values()
+                         if members_of(results, v, c["code"]) <= members)
+            if None in row.values():
+                continue
+            diff = margin - sum(row.values())
+            in_row = truth[v].isin(members)
+            if 0 < diff < K and (in_row & truth[w].isin(hidden_w)).any():
+                wins.append(f"crosstab {v} x {w}: row {rlab} margin minus cells = {diff}")
+    return wins
+
+
 def _row_members(results: dict, x: dict, variable: str, label: str) -> set:
     """Original codes behind a crosstab row label: the sample table's labels (with run-wide merges); a row
     merged in this crosstab names its members joined by ' / '."""
@@ -302,7 +327,7 @@ def phi_inversion(x: dict) -> bool:
 def all_attacks(results: dict, truth: pd.DataFrame) -> list[str]:
     wins = small_groups_shown(results) + rest_attacks(results, truth) + recode_differencing(results, truth)
     wins += correlation_uses_hidden(results) + regression_small_dummies(results, truth)
-    wins += crosstab_recode_differencing(results)
+    wins += crosstab_recode_differencing(results) + crosstab_margin_differencing(results, truth)
     wins += [f"chi2 enumeration {x['row']} x {x['col']}" for x in results["crosstabs"] if chi2_enumeration(x)]
     wins += [f"phi inversion {x['row']} x {x['col']}" for x in results["crosstabs"] if phi_inversion(x)]
     wins += [f"hidden n published: {s}" for s in results["suppressed"] if s.get("n") is not None]

@@ -174,3 +174,19 @@ def test_schick_plan_shows_workplace_r_unchanged_and_masks_without_touching_inpu
     assert not plan.codings["workplace_r"].merged and not plan.codings["workplace_r"].hidden
     assert masked["stress"].isin([1.0]).sum() == frame["stress"].isin([1, 2]).sum()
     assert all(r["n"] is None for r in plan.records())
+
+
+def test_crosstab_margins_cannot_give_a_hidden_columns_cells():
+    # V: rows a, b (20 each); W: 1, 2 shown, 3 hidden (3 people in row a, 1 in row b). The sample table's
+    # count of row a (20) minus its shown cells (17) gives the 3 hidden people of row a: with only two
+    # rows and two shown columns nothing can be merged, so the table is blanked and its test withheld
+    from surveykit.privacy.cells import protect_tables
+
+    rows = np.array([1.0] * 20 + [2.0] * 20)
+    cols = np.array([1.0] * 9 + [2.0] * 8 + [3.0] * 3 + [1.0] * 9 + [2.0] * 10 + [3.0] * 1)
+    shown_cols = np.where(cols == 3.0, np.nan, cols)
+    tables = {("v", "w"): (rows, shown_cols, False, False)}
+    alone = protect_tables(tables, [], K)[("v", "w")]
+    assert not alone.test_withheld  # on its own the table has no small cell
+    checked = protect_tables(tables, [(("v", "w"),)], K, {(("v", "w"),): cols != 3.0})[("v", "w")]
+    assert checked.test_withheld and checked.hidden.all()

@@ -135,18 +135,28 @@ def _merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
                 yield CellProtection(rows, cols, np.zeros((len(rows), len(cols)), bool), False), axis, i, j
 
 
+def _group_ids(values: np.ndarray) -> np.ndarray:
+    from surveykit.privacy.linear import NOT_SHOWN
+
+    codes, inverse = np.unique(np.nan_to_num(values, nan=np.inf), return_inverse=True)
+    ids = inverse.reshape(-1).astype(np.int64)
+    return np.where(np.isnan(values), NOT_SHOWN, ids)
+
+
 def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | None = None,
                    max_steps: int = 100) -> dict:
-    """Protections of several crosstabs at once, so that linked ones cannot be subtracted from each other.
+    """Protections of several crosstabs at once, checked against the published counts of their variables
+    and against each other.
 
     ``tables``: {key: (row values, col values, row ordinal, col ordinal)}, values as published codes
-    (NaN: not shown). ``linked``: pairs of keys whose rows (or columns) are linked variables with the
-    same columns (rows): e.g. tenure x gender and its recode tenure2 x gender, where a row merged in one
-    table and not in the other would leave a small cell as the difference. Each table is first
-    collapsed on its own (:func:`protect_table`); then, while a linked pair's published cells isolate
-    1..k-1 people (:func:`~surveykit.privacy.linear.find_disclosure`), the cheapest further merge in
-    either table that removes it is made (or, failing that, the table's cells are blanked).
-    ``exempt``: {key pair: boolean mask of respondents who may be isolated}.
+    (NaN: not shown). ``linked``: tuples of keys checked together: one key (a table against the counts
+    of its row and column variables, shown in the sample table: the margins must not give a blanked or
+    hidden column's cells), or two (crosstabs of linked variables with the same columns or rows: a row
+    merged in one and not the other would leave a small cell as the difference). Each table is first
+    collapsed on its own (:func:`protect_table`); then, while an entry's published cells and margins
+    isolate 1..k-1 people (:func:`~surveykit.privacy.linear.find_disclosure`), the cheapest further merge
+    in one of its tables that removes it is made (or, failing that, the table's cells are blanked).
+    ``exempt``: {entry: boolean mask of respondents who may be isolated (non-response)}.
     """
     from surveykit.privacy.linear import find_disclosure
 
@@ -158,26 +168,29 @@ def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | Non
             prots[key] = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.zeros(counts.shape, bool), False)
         else:
             prots[key] = protect_table(counts, k, rkeys, ckeys, row_ordinal=ro, col_ordinal=co)
+    margins = {key: [_group_ids(tables[key][0]), _group_ids(tables[key][1])] for key in tables}
 
-    def discloses(a, b, pa, pb) -> bool:
-        ra, ca = tables[a][:2]
-        rb, cb = tables[b][:2]
-        published = np.column_stack([published_cells(ra, ca, pa), published_cells(rb, cb, pb)])
-        return find_disclosure(published, k, (exempt or {}).get((a, b))) is not None
+    def discloses(entry: tuple, current: dict) -> bool:
+        columns = [published_cells(tables[key][0], tables[key][1], current[key]) for key in entry]
+        seen = set()
+        for key in entry:
+            for axis, name in enumerate(key):
+                if name not in seen:
+                    seen.add(name)
+                    columns.append(margins[key][axis])
+        return find_disclosure(np.column_stack(columns), k, (exempt or {}).get(entry)) is not None
 
     for _ in range(max_steps):
-        bad = next(((a, b) for a, b in linked if discloses(a, b, prots[a], prots[b])), None)
+        bad = next((entry for entry in linked if discloses(entry, prots)), None)
         if bad is None:
             break
         best = None
         for key in bad:
             rv, cv, ro, co = tables[key]
-            options = list(_merge_options(prots[key], (ro, co)))
             counts, rkeys, ckeys = _table(rv, cv)
             blank = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.ones(counts.shape, bool), True)
-            for option, axis, i, j in options + [(blank, None, 0, 0)]:
-                trial = {**prots, key: option}
-                still = discloses(bad[0], bad[1], trial[bad[0]], trial[bad[1]])
+            for option, axis, i, j in list(_merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
+                still = discloses(bad, {**prots, key: option})
                 if axis is None:
                     cost = HIDE_COST * sizes[key]
                 else:

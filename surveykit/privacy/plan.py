@@ -269,16 +269,30 @@ class DisclosurePlan:
         def same_family(a: str, b: str) -> bool:
             return a in family_of and family_of[a] == family_of.get(b)
 
-        linked = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
-                  if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
         exempt = {}
-        for a, b in linked:
-            names = {r for v in (*a, *b) for r in self.raw.get(v, [])}
+        # a table whose row or column variable has a hidden category, against its margins (the sample
+        # table's counts): margin minus shown cells must not give the hidden category's cells; only the
+        # hidden people need protecting there (everybody else is in a shown cell or did not answer)
+        linked = []
+        for key in keys:
+            hidden = np.zeros(len(frame), bool)
+            for v in key:
+                coding = self.codings.get(v)
+                if coding is not None and coding.hidden and v in frame.columns:
+                    hidden |= np.isin(_codes(frame, v), list(coding.hidden))
+            if hidden.any():
+                linked.append((key,))
+                exempt[(key,)] = ~hidden
+        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+                 if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
+        linked += pairs
+        for entry in pairs:
+            names = {r for key in entry for v in key for r in self.raw.get(v, [])}
             mask = np.zeros(len(frame), bool)
             for name in names:
                 if name in frame.columns:
                     mask |= np.isnan(_codes(frame, name))
-            exempt[(a, b)] = mask
+            exempt[entry] = mask
         return protect_tables(tables, linked, self.k, exempt)
 
     def single_category(self, masked: pd.DataFrame, outcome: str, predictors: list[str]) -> list[str]:
