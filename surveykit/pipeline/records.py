@@ -260,8 +260,13 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     order = {(o, g): i for i, (o, g) in enumerate((o, g) for o in plan.outcomes for g in plan.groups)}
     pairs = sorted(((key, res) for _, chosen in results for key, res in chosen.items()),
                    key=lambda kv: order.get(kv[0], len(order)))
+    notes = disclosure.records() if disclosure is not None else []
     for (outcome, gv), res in pairs:
-        records.append(_comparison_record(plan, outcome, gv, res))
+        rec = _comparison_record(plan, outcome, gv, res)
+        # what the disclosure plan merged or hid in this table, and why (never a hidden n)
+        rec["disclosure"] = [{k: n[k] for k in ("group", "action", "reason", "where")} for n in notes
+                             if n["variable"] == gv and n.get("outcome") in (None, outcome)]
+        records.append(rec)
     for result, chosen in results:
         skipped += [{"where": f"comparison {plan.id}", **s} for s in result.skipped]
         # groups a comparison left out itself (not expected after the disclosure plan): no n

@@ -225,6 +225,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "alle tabeller, figurer og tester",
         "conf_outcome": "sammenligninger og andel positive for {outcome}",
         "conf_regression": "regresjonsanalysen {name}",
+        "cmp_note_protected": "Slått sammen eller skjult fordi grupper på færre enn {k} ellers kunne regnes ut "
+                              "(se Konfidensialitet): {what}.",
         "conf_lt_regression": "færre enn {k} respondenter blant regresjonens respondenter, alene eller som differanse",
         "xt_note_merged": "Slått sammen fordi en celle ellers ville hatt færre enn {k} respondenter: {what}. "
                           "Testen og effektstørrelsen gjelder tabellen slik den vises.",
@@ -453,6 +455,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "all tables, figures and tests",
         "conf_outcome": "comparisons and favourable % of {outcome}",
         "conf_regression": "regression {name}",
+        "cmp_note_protected": "Merged or hidden because groups of fewer than {k} could otherwise be worked out "
+                              "(see Confidentiality): {what}.",
         "conf_lt_regression": "fewer than {k} of the regression's respondents, alone or by difference",
         "xt_note_merged": "Merged because a cell would otherwise hold fewer than {k} respondents: {what}. "
                           "The test and the effect size are those of the table as shown.",

@@ -160,8 +160,20 @@ class CompareSections:
                           num(e.get("p"), fmt.p_value, lang),
                           num(e.get("effect_r"), fmt.bounded, lang, suffix=fmt.stars(e.get("p")))]
             rows.append(Row(cells))
-        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows,
-                     [s["cmp_note"], s["stars_note"]])
+        def codes_text(gv: str, group) -> str:
+            codes = group if isinstance(group, list) else [group]
+            return " + ".join(self.q.code_label(gv, c, lang) if self.q.codes_of(gv) else str(c) for c in codes)
+
+        protected = list(dict.fromkeys(
+            (e["group"], codes_text(e["group"], d.get("group")), d.get("action"),
+             e["outcome"] if str(d.get("where", "")).startswith("comparisons") else None)
+            for e in entries for d in e.get("disclosure") or []))
+        notes = [s["cmp_note"], s["stars_note"]]
+        if protected:
+            what = "; ".join(f"{self.label(gv)}: {group} {s['conf_merged'] if action == 'merged' else s['conf_hidden']}"
+                             + (f" ({self.label(outcome)})" if outcome else "") for gv, group, action, outcome in protected)
+            notes.append(self.f("cmp_note_protected", k=self.min_group, what=what))
+        return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), [top, mid, low], rows, notes)
 
     def _posthoc_table(self, plan_id: str, name: str, entries: list[dict]) -> Table | None:
         s, lang = self.s, self.lang
