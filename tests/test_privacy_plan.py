@@ -166,7 +166,7 @@ def test_schick_families_link_recodes_with_their_sources(schick):
 
 
 def test_schick_plan_shows_workplace_r_unchanged_and_masks_without_touching_input(schick):
-    q, frame, plan = schick
+    _, frame, plan = schick
     before = frame.copy()
     masked = plan.mask(frame)
     pd.testing.assert_frame_equal(frame, before)

@@ -243,7 +243,7 @@ def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: S
     on it) are computed on their own, on exactly the groups shown."""
     from surveykit.compare import breakdown
 
-    kwargs = dict(test="auto", posthoc=plan.posthoc or settings.posthoc, min_group_size=settings.min_group_size)
+    kwargs = {"test": "auto", "posthoc": plan.posthoc or settings.posthoc, "min_group_size": settings.min_group_size}
     local = [(o, g) for o in plan.outcomes for g in plan.groups
              if disclosure is not None and disclosure.has_local(o, g)]
     results = []

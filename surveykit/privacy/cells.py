@@ -138,7 +138,7 @@ def _merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
 def _group_ids(values: np.ndarray) -> np.ndarray:
     from surveykit.privacy.linear import NOT_SHOWN
 
-    codes, inverse = np.unique(np.nan_to_num(values, nan=np.inf), return_inverse=True)
+    _, inverse = np.unique(np.nan_to_num(values, nan=np.inf), return_inverse=True)
     ids = inverse.reshape(-1).astype(np.int64)
     return np.where(np.isnan(values), NOT_SHOWN, ids)
 

@@ -37,10 +37,10 @@ class Coding:
     steps: list[dict] = field(default_factory=list)
 
     @classmethod
-    def identity(cls, variable: str, codes, ordinal: bool = False) -> "Coding":
+    def identity(cls, variable: str, codes, ordinal: bool = False) -> Coding:
         return cls(variable, {float(c): (float(c),) for c in sorted(codes)}, set(), ordinal)
 
-    def copy(self) -> "Coding":
+    def copy(self) -> Coding:
         return Coding(self.variable, dict(self.groups), set(self.hidden), self.ordinal, [dict(s) for s in self.steps])
 
     def published_code(self, code: float) -> float | None:

@@ -48,7 +48,7 @@ def _atoms(published: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         code = np.zeros(len(shifted), dtype=np.int64)
         for j in range(shifted.shape[1]):
             code = code * radix[j] + shifted[:, j]
-        uniq, first, inverse, sizes = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+        _, first, inverse, sizes = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
         return published[first], inverse.reshape(-1), sizes
     atoms, inverse, sizes = np.unique(published, axis=0, return_inverse=True, return_counts=True)
     return atoms, inverse.reshape(-1), sizes
@@ -88,7 +88,7 @@ def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = N
         return None  # nothing in the row space lives on the small atoms alone
     # the small atoms that some such vector touches: left null space of M[:, big], times M[:, small]
     if big.any():
-        u, s, vt = np.linalg.svd(m[:, big].T, full_matrices=True)
+        _, s, vt = np.linalg.svd(m[:, big].T, full_matrices=True)
         tol = max(m.shape) * np.finfo(float).eps * (s.max() if s.size else 1.0) * 10
         null = vt[int((s > tol).sum()):]
     else:

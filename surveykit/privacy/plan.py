@@ -138,7 +138,7 @@ class DisclosurePlan:
     # ------------------------------------------------------------------------------ build
     @classmethod
     def build(cls, q, frame: pd.DataFrame, k: int, variables: list[str],
-              outcome_groups: dict[str, list[str]] | None = None) -> "DisclosurePlan":
+              outcome_groups: dict[str, list[str]] | None = None) -> DisclosurePlan:
         """Decide the plan. ``variables``: the grouping variables (every coded background or derived
         variable); ``outcome_groups``: {outcome: grouping variables it is published by}."""
         columns = {v: _codes(frame, v) for v in variables if v in frame.columns}
@@ -228,7 +228,7 @@ class DisclosurePlan:
         return tuple(sorted(m for c in published_codes for m in coding.groups.get(float(c), (float(c),))))
 
     def for_regression(self, q, frame: pd.DataFrame, masked: pd.DataFrame, name: str, outcome: str,
-                       predictors: list[str]) -> tuple[pd.DataFrame, "PublishedQuestionnaire", list[dict]]:
+                       predictors: list[str]) -> tuple[pd.DataFrame, PublishedQuestionnaire, list[dict]]:
         """The frame, questionnaire view and records for one regression: its coded predictors are checked
         again on the regression's own respondents (complete cases, listwise), where a category can be
         small even when it is not in the whole sample; a dummy of 1..K-1 people would publish their
@@ -310,7 +310,7 @@ class DisclosurePlan:
         names = [q.code_label(variable, m, lang) for m in members]
         return " / ".join(names) + MERGED_SUFFIX.get(lang, MERGED_SUFFIX["en"])
 
-    def labelled(self, q, outcome: str | None = None) -> "PublishedQuestionnaire":
+    def labelled(self, q, outcome: str | None = None) -> PublishedQuestionnaire:
         return PublishedQuestionnaire(q, self, outcome)
 
     def records(self) -> list[dict]:
