@@ -31,7 +31,7 @@ from surveykit.pipeline.settings import Settings
 from surveykit.spec.questionnaire import load_questionnaire, questionnaire_from_dict
 
 K = 5
-ATTACKS = settings(max_examples=18, deadline=None, derandomize=True,
+ATTACKS = settings(max_examples=30, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 QUESTIONNAIRE = {

@@ -184,7 +184,10 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results["factor_analyses"] = factor_records(frame, q, prepared, settings)
     step("correlations")
     # on the masked frame: a grouping variable correlated is correlated over its shown groups only
-    results["correlations"], results["correlation_tables"] = correlation_records(masked, q, prepared, settings)
+    constant = frozenset(v for v in disclosure.codings if v in masked.columns and masked[v].nunique() < 2)
+    results["correlations"], results["correlation_tables"] = correlation_records(masked, q, prepared, settings,
+                                                                                 constant)
+    _correlations_on_local_groups(results, masked, frame, disclosure)
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 
@@ -232,23 +235,75 @@ def factor_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData
 
 
 def correlation_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData,
-                        settings: Settings) -> tuple[dict, dict]:
-    """The Pearson matrix of every variable the correlation plans name, and each plan's table."""
+                        settings: Settings, constant: frozenset = frozenset()) -> tuple[dict, dict]:
+    """The Pearson matrix of every variable the correlation plans name, and each plan's table.
+    ``constant``: grouping variables left with a single published group (disclosure control): their r
+    and p are null, their n the pairs answered."""
     plans = q.analysis.correlations
     corr_vars = list(dict.fromkeys(v for c in plans for v in c.variables))
+    computed = [v for v in corr_vars if v not in constant]
     everything = None
-    if corr_vars:
+    if len(computed) >= 2:
         from surveykit.compare import correlation_matrix
 
         with _Context(prepared, "correlations"):
-            everything = correlation_matrix(frame, corr_vars, method="pearson")
-        overall = {"variables": corr_vars, "r": everything.r.to_numpy().tolist(),
-                   "p": everything.p.to_numpy().tolist(), "n": everything.n.to_numpy().tolist()}
-    else:
-        overall = {"variables": [], "r": [], "p": [], "n": []}
-    tables = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                     **correlation_record(frame, list(c.variables), c.method, everything)} for c in plans}
+            everything = correlation_matrix(frame, computed, method="pearson")
+
+    def pairs_n(a: str, b: str) -> int:
+        return int(frame[[a, b]].notna().all(axis=1).sum()) if a != b else int(frame[a].notna().sum())
+
+    def entry(m, key: str, a: str, b: str):
+        if a in computed and b in computed and m is not None:
+            return getattr(m, key).loc[a, b]
+        return pairs_n(a, b) if key == "n" else None
+
+    overall = {"variables": corr_vars, **{key: [[entry(everything, key, a, b) for b in corr_vars] for a in corr_vars]
+                                          for key in ("r", "p", "n")}}
+    tables = {}
+    for c in plans:
+        shown = [v for v in c.variables if v not in constant]
+        record = correlation_record(frame, shown, c.method, everything) if len(shown) >= 2 else None
+        variables = list(c.variables)
+        nested = {key: {a: {b: (record[key][a][b] if record and a in shown and b in shown
+                                else (pairs_n(a, b) if key == "n" else None)) for b in variables} for a in variables}
+                  for key in ("r", "p", "n")}
+        tables[c.id] = {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
+                        "variables": variables, "method": c.method, **nested}
     return overall, tables
+
+
+def _correlations_on_local_groups(results: dict, masked: pd.DataFrame, frame: pd.DataFrame, disclosure) -> None:
+    """A grouping variable correlated with an outcome whose tables show it differently (a group with few
+    answers on that outcome, merged or hidden there) is correlated in that coding: r, p and n of the pair
+    are then computed on exactly the groups the outcome's tables show (r and p null when a single group
+    is left)."""
+    from surveykit.compare import correlation_matrix
+
+    def pair_stats(a: str, b: str, method: str) -> tuple:
+        data = disclosure.mask_for(masked, frame, b, a)
+        try:
+            res = correlation_matrix(data, [a, b], method=method)
+            return res.r.loc[a, b], res.p.loc[a, b], res.n.loc[a, b]
+        except AnalysisError:  # no variance left in the shown groups: nothing to correlate
+            return None, None, int(data[[a, b]].notna().all(axis=1).sum())
+
+    overall = results["correlations"]
+    names = overall["variables"]
+    for a in names:
+        for b in names:
+            if a == b or not disclosure.has_local(b, a):
+                continue
+            stats = {"pearson": pair_stats(a, b, "pearson")}
+            i, j = names.index(a), names.index(b)
+            for key, value in zip(("r", "p", "n"), stats["pearson"]):
+                overall[key][i][j] = overall[key][j][i] = value
+            for table in results["correlation_tables"].values():
+                if a in table["variables"] and b in table["variables"]:
+                    method = table["method"]
+                    if method not in stats:
+                        stats[method] = pair_stats(a, b, method)
+                    for key, value in zip(("r", "p", "n"), stats[method]):
+                        table[key][a][b] = table[key][b][a] = value
 
 
 def _dedupe(records: list[dict]) -> list[dict]:

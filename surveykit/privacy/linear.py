@@ -12,8 +12,10 @@ A set T of atoms is *disclosed* when some vector of the row space is non-zero on
 then known without anybody outside T. That happens exactly when removing T's columns lowers the
 rank: ``rank(M) > rank(M[:, not T])``. The check looks for such a T holding 1..K-1 people.
 
-Atoms whose people are missing (not answered, not hidden) on every variable are exempt: people who did
-not answer a background question are not a group anybody can point to.
+People marked exempt (who did not answer a background question: nobody can point at them) may be
+isolated among themselves. A published group, or a variable's rest (the total minus its groups), of
+1..K-1 people is a disclosure unless all of them are exempt; in differences of several groups, atoms of
+exempt people only count as large.
 """
 
 from __future__ import annotations
@@ -59,21 +61,28 @@ def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = N
 
     ``published``: integer array, respondents x variables, a published group id per cell, ``NOT_SHOWN``
     (-1) where the respondent is in no published group of that variable. The overall total is
-    published too. ``exempt``: respondents who may be isolated (nobody can point at them: missing on
-    every variable); they count as large atoms.
+    published too. ``exempt``: respondents who did not answer a background question (nobody can point at
+    them): a group or rest made of them only may be small; in differences, their atoms count as large.
     """
     published = np.asarray(published)
     if published.ndim != 2 or published.shape[0] == 0 or k <= 1:
         return None
+    # directly: a published group, or the rest of one variable (the total minus its groups), of 1..k-1
+    # people that are not all exempt
+    for j in range(published.shape[1]):
+        values, inverse_j, counts = np.unique(published[:, j], return_inverse=True, return_counts=True)
+        for g in np.flatnonzero(counts < k):
+            members = inverse_j.reshape(-1) == g
+            if exempt is None or not exempt[members].all():
+                return Disclosure(rows=members, n=int(counts[g]))
     atoms, inverse, sizes = _atoms(published)
-    small = (sizes < k)
+    small = sizes < k
     if exempt is not None and exempt.any():
+        # through differences: atoms of exempt people only count as large (they cannot be pointed at)
         exempt_atoms = np.zeros(len(atoms), bool)
         exempt_atoms[np.unique(inverse[exempt])] = True
-        # an atom is exempt only when all its members are
-        not_exempt = np.zeros(len(atoms), bool)
-        not_exempt[np.unique(inverse[~exempt])] = True
-        small &= ~(exempt_atoms & ~not_exempt)
+        exempt_atoms[np.unique(inverse[~exempt])] = False
+        small &= ~exempt_atoms
     if not small.any():
         return None
     rows = [np.ones(len(atoms))]
