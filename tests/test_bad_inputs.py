@@ -234,11 +234,23 @@ def test_successful_run_writes_only_inside_out(good_run):
     assert sorted(p.name for p in work.iterdir()) == ["data.csv", "out", "questionnaire.yaml"]  # no temp left
 
 
+def _withheld(results: dict) -> set:
+    """(variable, code) of every category merged or hidden by the disclosure plan (issue 14: a small group is
+    merged with its smallest neighbour before anything is hidden)."""
+    out = set()
+    for s in results["suppressed"]:
+        groups = s.get("group")
+        for code in (groups if isinstance(groups, list) else [groups]):
+            if code is not None:
+                out.add((s["variable"], code))
+    return out
+
+
 def test_group_of_one_is_suppressed_not_an_error(good_run):
-    """Department 4 has one respondent: it and the next smallest department are hidden everywhere."""
+    """Department 4 has one respondent: it is never shown on its own (merged with the smallest other one)."""
     _need_report(good_run)
     results = json.loads((good_run["work"] / "out" / "results.json").read_text(encoding="utf-8"))
-    hidden = {(s["variable"], s["group"]) for s in results["suppressed"] if s.get("group") is not None}
+    hidden = _withheld(results)
     assert ("dept", 4) in hidden
     assert [c["code"] for c in results["sample"]["dept"]["counts"].values()].count(4) == 0
     for comp in results["comparisons"]:
@@ -256,14 +268,15 @@ def test_group_of_one_in_build_results():
 
     q = load_questionnaire(CORPUS / GOOD_RUN / "questionnaire.yaml")
     results, _ = build_results(q, load_and_recode(q, CORPUS / GOOD_RUN / "data.csv"), Settings(min_group_size=5))
-    hidden = {(s["variable"], s["group"]) for s in results["suppressed"] if s.get("group") is not None}
+    hidden = _withheld(results)
     assert ("dept", 4) in hidden and len({g for v, g in hidden if v == "dept"}) >= 2
     assert all(c["n"] >= 5 for c in results["sample"]["dept"]["counts"].values())
+    assert all(s["n"] is None for s in results["suppressed"])
 
 
 def test_group_of_one_with_three_categories_is_not_an_error():
-    """With three departments, hiding the one-person group and its complement leaves one department: the
-    crosstab gender x dept cannot be computed and is skipped with a note; the run does not fail."""
+    """With three departments, the one-person group is merged with the smaller other department (issue 14:
+    merge before hide), so two groups remain and the crosstab gender x dept is computed on them."""
     from surveykit.pipeline.results import build_results
     from surveykit.pipeline.settings import Settings
     from surveykit.data.prepare import load_and_recode
@@ -275,10 +288,13 @@ def test_group_of_one_with_three_categories_is_not_an_error():
     frame["dept"] = frame["dept"].where(frame["dept"] != 3, 2)  # departments 1, 2 and the single 4
     prepared.frame = frame
     results, _ = build_results(q, prepared, Settings(min_group_size=5))
-    assert [(s["row"], s["col"]) for s in results["skipped"] if s["where"] == "crosstab xt"] == [("gender", "dept")]
-    assert results["crosstabs"] == []
-    hidden = {(s["variable"], s["group"]) for s in results["suppressed"] if s.get("group") is not None}
-    assert {("dept", 4), ("dept", 1)} <= hidden or {("dept", 4), ("dept", 2)} <= hidden
+    assert [(s["row"], s["col"]) for s in results["skipped"] if s["where"] == "crosstab xt"] == []
+    merged = [s for s in results["suppressed"] if s["variable"] == "dept" and s["action"] == "merged"]
+    assert merged and 4 in merged[0]["group"] and len(merged[0]["group"]) == 2
+    counts = results["sample"]["dept"]["counts"]
+    assert len(counts) == 2 and all(c["n"] >= 5 for c in counts.values())
+    (xt,) = results["crosstabs"]
+    assert all(v is None or v == 0 or v >= 5 for row in xt["counts"].values() for v in row.values())
 
 
 # ------------------------------------------------------------------------------------------ security

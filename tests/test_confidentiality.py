@@ -57,8 +57,10 @@ def test_codebook_hides_small_groups_like_the_report():
                           "age": [30.0] * 12, "role": [1.0] * 6 + [2.0] * 6,
                           "role_other": pd.array([None] * 12, dtype="string")})
     gender = next(r for r in codebook(q, frame) if r["id"] == "gender")
-    # 3 women would be recoverable from N = 12 if only they were hidden: both groups are hidden
+    # 3 women would be recoverable from N = 12 if only they were hidden: the disclosure plan merges them
+    # with the men (merge before hide, issue 14), so neither count is shown on its own
     assert gender["counts"] == {1: None, 2: None} and gender["n_valid"] == 12
-    assert "hidden" in codebook_text(q, frame)
+    assert gender["merged"] == [{"codes": [1, 2], "n": 12}]
+    assert "merged" in codebook_text(q, frame)
     assert not any(line.strip().startswith("2  Woman") and line.rstrip().endswith("%")
                    for line in codebook_text(q, frame).splitlines())

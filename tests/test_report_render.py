@@ -74,19 +74,23 @@ def test_self_contained(rendered):
 
 
 def test_small_group_is_not_shown(rendered, survey):
+    """'Liten enhet' (3 people) is never shown on its own: merged with the smallest other unit ('Øst'),
+    under a label naming both (issue 14: merge before hide)."""
     files, out = rendered
     page = files.html.read_text(encoding="utf-8")
     results = survey[0]
-    hidden = [s for s in results["suppressed"] if s["variable"] == "unit"]
-    assert hidden
-    # 'Liten enhet' (3 people) and 'Øst' (hidden to protect it) appear only in the confidentiality table
-    for name in ("Liten enhet", "Øst"):
-        section = page.split('<section id="confidentiality">')[0]
-        assert name not in section
-        assert name in page.split('<section id="confidentiality">')[1]
+    merged = [s for s in results["suppressed"] if s["variable"] == "unit"]
+    assert merged and all(s["action"] == "merged" and s["n"] is None for s in merged)
+    before, after = page.split('<section id="confidentiality">')
+    merged_label = "Liten enhet / Øst (slått sammen)"
+    assert merged_label in before
+    # never alone: only in the merged group's label and in the tables' notes saying what was merged
+    assert before.count("Liten enhet") == before.count(merged_label) + before.count("Liten enhet + Øst slått sammen")
+    assert "Liten enhet + Øst slått sammen" in before
+    assert "Liten enhet" in after
     svgs = [svg.read_text(encoding="utf-8") for svg in (out / "figures").glob("*.svg")]
     assert any("Nord" in text for text in svgs)  # figure text is searchable, so this check can fail
-    assert not any("Liten" in text or "Øst" in text for text in svgs)
+    assert all(text.count("Liten") == text.count("Liten enhet / Øst") for text in svgs)
 
 
 def test_excel_numbers_are_numbers_and_formulas_are_text(rendered):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from surveykit.privacy.suppression import hidden_categories
 from surveykit.spec.elements import text_in
 from surveykit.spec.questionnaire import Questionnaire
 
@@ -22,6 +21,13 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
     are missing in the recoded ``frame``: counted apart from the unanswered (``n_non_substantive``)."""
     names = [*q.raw_variables, *(r.id for r in q.recode_order()), *q.index_map]
     records = []
+    disclosure = None
+    if frame is not None:  # groups of people: the same disclosure plan as every report table
+        from surveykit.privacy.plan import DisclosurePlan
+
+        grouping = [n for n in dict.fromkeys(names) if q.kind_of(n) in ("single", "yesno", "derived")
+                    and n in frame.columns and pd.api.types.is_numeric_dtype(frame[n])]
+        disclosure = DisclosurePlan.build(q, frame, q.analysis.min_group_size, grouping)
     for name in dict.fromkeys(names):
         kind = q.kind_of(name)
         rec: dict = {"id": name, "kind": kind, "label": q.label_of(name, lang)}
@@ -62,12 +68,19 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
             else:
                 counts = col.value_counts(dropna=True).sort_index()
                 rec["counts"] = {(int(k) if float(k).is_integer() else float(k)): int(v) for k, v in counts.items()}
-                if kind in ("single", "yesno", "derived"):
-                    # groups of people: the same confidentiality rule as every report table
-                    hidden = hidden_categories(rec["counts"], q.analysis.min_group_size)
-                    if hidden:
-                        rec["hidden"] = sorted(hidden)
-                        rec["counts"] = {k: (None if k in hidden else v) for k, v in rec["counts"].items()}
+                coding = disclosure.codings.get(name) if disclosure is not None else None
+                if coding is not None and (coding.hidden or coding.merged):
+                    plain = lambda c: int(c) if float(c).is_integer() else float(c)  # noqa: E731
+                    withheld = {plain(c) for c in coding.hidden} | {plain(c) for m in coding.merged.values() for c in m}
+                    if coding.hidden:
+                        rec["hidden"] = sorted(plain(c) for c in coding.hidden)
+                        rec["n_missing_or_hidden"] = rec.pop("n_missing") + sum(rec["counts"].get(c, 0)
+                                                                                 for c in rec["hidden"])
+                        rec["n_valid"] -= rec["n_missing_or_hidden"] - (len(col) - rec["n_valid"])
+                    rec["merged"] = [{"codes": [plain(c) for c in members],
+                                      "n": sum(rec["counts"].get(plain(c), 0) for c in members)}
+                                     for members in coding.merged.values()]
+                    rec["counts"] = {k: (None if k in withheld else v) for k, v in rec["counts"].items()}
         records.append(rec)
     return records
 
@@ -81,10 +94,11 @@ def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str
     for rec in codebook(q, frame, lang, non_substantive):
         head = f"{rec['id']}  [{rec['kind']}]  {rec['label']}"
         if "n_valid" in rec:
-            head += f"   N valid {rec['n_valid']}, "
+            head += (f"   N valid {rec['n_valid']}, " if "n_missing" in rec else f"   N shown {rec['n_valid']}, ")
             for code, n in (rec.get("n_non_substantive") or {}).items():
                 head += f"{rec['non_substantive'][code]} ({code}) {n}, "
-            head += f"{'not answered' if 'n_non_substantive' in rec else 'missing'} {rec['n_missing']}"
+            head += (f"{'not answered' if 'n_non_substantive' in rec else 'missing'} {rec['n_missing']}"
+                     if "n_missing" in rec else f"missing or hidden {rec['n_missing_or_hidden']}")
         lines.append(head)
         if rec.get("reverse"):
             lines.append("    reverse-keyed")
@@ -104,12 +118,18 @@ def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str
             label = values.get(value, "")
             ref = "  (reference)" if rec.get("reference") == value else ""
             if counts is not None and counts.get(value, 0) is None:
-                lines.append(f"    {value:>4}  {label:<45} {'hidden':>6}  (fewer than {q.analysis.min_group_size}, "
-                             f"or protects such a group){ref}")
+                how = "merged" if value not in rec.get("hidden", []) else "hidden"
+                lines.append(f"    {value:>4}  {label:<45} {how:>6}  (fewer than {q.analysis.min_group_size}, "
+                             f"alone or by difference, or protects such a group){ref}")
             elif counts is not None:
                 n = counts.get(value, 0)
                 pct = 100.0 * n / total if total else 0.0
                 lines.append(f"    {value:>4}  {label:<45} {n:>6}  {pct:5.1f} %{ref}")
             else:
                 lines.append(f"    {value:>4}  {label}{ref}")
+        for group in rec.get("merged", []):
+            codes = "+".join(str(c) for c in group["codes"])
+            pct = 100.0 * group["n"] / total if total else 0.0
+            lines.append(f"    {codes:>4}  {'merged: ' + ' / '.join(values.get(c, str(c)) for c in group['codes']):<45} "
+                         f"{group['n']:>6}  {pct:5.1f} %")
     return "\n".join(lines)

@@ -43,6 +43,7 @@ from surveykit.jsonsafe import to_jsonable
 from surveykit.measure.scoring import scored_frame
 from surveykit.model.drivers import key_drivers, priority_quadrants
 from surveykit.pipeline.settings import Settings
+from surveykit.privacy.plan import EVERYWHERE
 from surveykit.privacy.suppression import hidden_categories
 from surveykit.spec.elements import text_in
 
@@ -167,7 +168,7 @@ def hide_units(masked: pd.DataFrame, suppressed: list[dict], q, hidden_codes: di
     masked = masked.assign(**{var: column})
     for key, code in extra.items():
         group = int(code) if isinstance(code, float) and float(code).is_integer() else code
-        suppressed.append({"variable": var, "group": group, "n": None,
+        suppressed.append({"variable": var, "group": group, "action": "hidden", "where": EVERYWHERE, "n": None,
                            "reason": "complementary: protects a smaller group"
                            if hidden_codes[key].startswith(("complementary", "a unit")) else hidden_codes[key]})
     return masked, suppressed

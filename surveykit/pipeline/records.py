@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from surveykit.pipeline.settings import Settings
-from surveykit.privacy.suppression import mask_cells
 from surveykit.spec.elements import BinRecode, text_in
 from surveykit.spec.questionnaire import Questionnaire
 
@@ -137,20 +136,23 @@ def factor_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Setting
 # ------------------------------------------------------------------------------------------ compare
 def sample_record(counts: dict[str, dict], hidden: dict[str, set], n_rows: int, q: Questionnaire,
                   lang: str) -> dict:
-    """Counts and % per category of each background variable; hidden groups are left out."""
+    """Counts and % per published category of each background variable (``counts``: of the published
+    coding, merged groups under their smallest code). Hidden groups are left out, and so is every number
+    that would give their size: with a hidden group only the shown total and "missing or hidden" are
+    given, and % are of the shown total."""
     out = {}
     for name, var_counts in counts.items():
         shown = {code: n for code, n in var_counts.items() if code not in hidden.get(name, set())}
-        # % of all valid answers (SPSS "valid percent"): safe, because hidden groups always add up to at
-        # least the minimum group size and never stand alone
-        valid = sum(var_counts.values())
-        out[name] = {
-            "label": q.label_of(name, lang), "n": valid, "n_missing": n_rows - valid,
-            "n_hidden": valid - sum(shown.values()), "n_missing_or_hidden": n_rows - sum(shown.values()),
-            "counts": {code_key(code): {"code": plain_code(code), "label": q.code_label(name, code, lang), "n": n,
-                                        "pct": 100.0 * n / valid if valid else None}
-                       for code, n in shown.items()},
-        }
+        total = sum(shown.values())
+        rec = {"label": q.label_of(name, lang), "n": total}
+        if hidden.get(name):
+            rec["n_missing_or_hidden"] = n_rows - total
+        else:
+            rec["n_missing"] = n_rows - total
+        rec["counts"] = {code_key(code): {"code": plain_code(code), "label": q.code_label(name, code, lang), "n": n,
+                                         "pct": 100.0 * n / total if total else None}
+                         for code, n in shown.items()}
+        out[name] = rec
     return out
 
 
@@ -288,75 +290,137 @@ def _t_variant(stat) -> dict:
 
 
 def comparison_records(masked: pd.DataFrame, q: Questionnaire, plan, settings: Settings,
-                       cache=None) -> tuple[list, list, list]:
+                       cache=None, disclosure=None, frame: pd.DataFrame | None = None) -> tuple[list, list, list]:
+    """Records of one comparison plan. ``disclosure`` (a DisclosurePlan) and ``frame`` (unmasked): pairs
+    (outcome, group) whose groups are published differently for that outcome (a group with a few answers
+    on it) are computed on their own, on exactly the groups shown."""
     from surveykit.compare import breakdown
 
-    labels = _labels(q, list(plan.groups), settings.lang)
-    result = breakdown(masked, list(plan.outcomes), list(plan.groups), test="auto",
-                       posthoc=plan.posthoc or settings.posthoc, min_group_size=settings.min_group_size,
-                       labels=labels, cache=cache)
-    records = []
-    for (outcome, gv), res in result.results.items():
-        table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
-        se = table["se"].tolist() if "se" in table else [None] * len(table)
-        groups = {code_key(code): {"code": plain_code(code), "label": str(label), "n": int(n), "mean": mean,
-                                   "sd": sd, "se": e}
-                  for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
-                                                         table["n"].tolist(), table["mean"].tolist(),
-                                                         table["sd"].tolist(), se)}
-        is_t = res.__class__.__name__ == "TTestResult"
-        rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
-        if reversed_among(q, [outcome]):
-            rec["reversed"] = True
-        if is_t:
-            rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
-                       d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None),
-                       mean_diff=res.mean_diff, confidence=res.confidence,
-                       student=_t_variant(res.student), welch=_t_variant(res.welch))
-        else:
-            rec.update(statistic=res.f, df=[res.df_between, res.df_within], p=res.p, effect_r=res.effect_r,
-                       eta_sq=getattr(res, "eta_sq", None), omega_sq=getattr(res, "omega_sq", None),
-                       ss_between=res.ss_between, ss_within=res.ss_within, ss_total=res.ss_total,
-                       ms_between=res.ms_between, ms_within=res.ms_within, df_total=res.df_total)
-            welch = getattr(res, "welch", None)
-            rec["welch"] = ({"statistic": welch.statistic, "df": [welch.df1, welch.df2], "p": welch.p}
-                            if welch is not None else None)
-            posthoc = getattr(res, "posthoc", None)
-            rec["posthoc"] = (_records(posthoc) if isinstance(posthoc, pd.DataFrame) else None)
-        levene = getattr(res, "levene", None)
-        rec["levene"] = ({"statistic": levene.statistic, "df1": levene.df1, "df2": levene.df2, "p": levene.p}
-                         if levene is not None else None)
-        rec["n"] = int(sum(g["n"] for g in groups.values()))
-        rec["groups"] = groups
+    kwargs = {"test": "auto", "posthoc": plan.posthoc or settings.posthoc, "min_group_size": settings.min_group_size}
+    local = [(o, g) for o in plan.outcomes for g in plan.groups
+             if disclosure is not None and disclosure.has_local(o, g)]
+    results = []
+    if len(local) < len(plan.outcomes) * len(plan.groups):
+        result = breakdown(masked, list(plan.outcomes), list(plan.groups), labels=_labels(q, list(plan.groups),
+                           settings.lang), cache=cache, **kwargs)
+        results.append((result, {k: v for k, v in result.results.items() if k not in local}))
+    for outcome, gv in local:
+        pq = disclosure.labelled(q._q if hasattr(q, "_q") else q, outcome)
+        result = breakdown(disclosure.mask_for(masked, frame, outcome, gv), [outcome], [gv],
+                           labels=_labels(pq, [gv], settings.lang), **kwargs)
+        results.append((result, result.results))
+    records, skipped, suppressed = [], [], []
+    order = {(o, g): i for i, (o, g) in enumerate((o, g) for o in plan.outcomes for g in plan.groups)}
+    pairs = sorted(((key, res) for _, chosen in results for key, res in chosen.items()),
+                   key=lambda kv: order.get(kv[0], len(order)))
+    notes = disclosure.records() if disclosure is not None else []
+    for (outcome, gv), res in pairs:
+        rec = _comparison_record(plan, q, outcome, gv, res)
+        # what the disclosure plan merged or hid in this table, and why (never a hidden n)
+        rec["disclosure"] = [{k: n[k] for k in ("group", "action", "reason", "where")} for n in notes
+                             if n["variable"] == gv and n.get("outcome") in (None, outcome)]
         records.append(rec)
-    skipped = [{"where": f"comparison {plan.id}", **s} for s in result.skipped]
-    suppressed = [{**s, "where": f"comparison {plan.id}"} for s in result.suppressed]
+    for result, chosen in results:
+        skipped += [{"where": f"comparison {plan.id}", **s} for s in result.skipped]
+        # groups a comparison left out itself (not expected after the disclosure plan): no n
+        suppressed += [{**{k: v for k, v in s.items() if k != "n"}, "n": None, "action": "hidden",
+                        "reason": f"fewer than {settings.min_group_size} answers", "where": f"comparison {plan.id}"}
+                       for s in result.suppressed]
     return records, suppressed, skipped
 
 
+def _comparison_record(plan, q, outcome: str, gv: str, res) -> dict:
+    table = res.groups  # columns as lists: DataFrame.to_dict per row costs more than the test itself
+    se = table["se"].tolist() if "se" in table else [None] * len(table)
+    groups = {code_key(code): {"code": plain_code(code), "label": str(label), "n": int(n), "mean": mean,
+                               "sd": sd, "se": e}
+              for code, label, n, mean, sd, e in zip(table.index.tolist(), table["label"].tolist(),
+                                                     table["n"].tolist(), table["mean"].tolist(),
+                                                     table["sd"].tolist(), se)}
+    is_t = res.__class__.__name__ == "TTestResult"
+    rec = {"plan": plan.id, "outcome": outcome, "group": gv, "test": "t" if is_t else "anova"}
+    if reversed_among(q, [outcome]):
+        rec["reversed"] = True
+    if is_t:
+        rec.update(statistic=res.t, df=res.df, p=res.p, effect_r=res.effect_r, reported=res.reported,
+                   d=getattr(res, "cohen_d", None), g=getattr(res, "hedges_g", None),
+                   mean_diff=res.mean_diff, confidence=res.confidence,
+                   student=_t_variant(res.student), welch=_t_variant(res.welch))
+    else:
+        rec.update(statistic=res.f, df=[res.df_between, res.df_within], p=res.p, effect_r=res.effect_r,
+                   eta_sq=getattr(res, "eta_sq", None), omega_sq=getattr(res, "omega_sq", None),
+                   ss_between=res.ss_between, ss_within=res.ss_within, ss_total=res.ss_total,
+                   ms_between=res.ms_between, ms_within=res.ms_within, df_total=res.df_total)
+        welch = getattr(res, "welch", None)
+        rec["welch"] = ({"statistic": welch.statistic, "df": [welch.df1, welch.df2], "p": welch.p}
+                        if welch is not None else None)
+        posthoc = getattr(res, "posthoc", None)
+        rec["posthoc"] = (_records(posthoc) if isinstance(posthoc, pd.DataFrame) else None)
+    levene = getattr(res, "levene", None)
+    rec["levene"] = ({"statistic": levene.statistic, "df1": levene.df1, "df2": levene.df2, "p": levene.p}
+                     if levene is not None else None)
+    rec["n"] = int(sum(g["n"] for g in groups.values()))
+    rec["groups"] = groups
+    return rec
+
+
 def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col: str, settings: Settings,
-                    cache=None) -> dict:
+                    cache=None, disclosure=None, protection=None) -> dict:
+    """One crosstab, protected by collapsing categories (surveykit.privacy.cells): the test and effect size
+    are those of the table as shown, or withheld when cells had to be blanked. ``protection``: the
+    CellProtection decided with the linked crosstabs (else the table is protected on its own)."""
     from surveykit.compare import crosstab
+    from surveykit.privacy.cells import protect_table
 
     k = settings.min_group_size
-    labels = _labels(q, [row, col], settings.lang)
-    res = crosstab(masked, row, col, min_group_size=k, labels=labels, cache=cache)
-    counts = res.counts
-    hide = mask_cells(counts.to_numpy(), k)
+    lang = settings.lang
+    rv = masked[row].to_numpy(dtype="float64", na_value=np.nan)
+    cv = masked[col].to_numpy(dtype="float64", na_value=np.nan)
+    both = ~np.isnan(rv) & ~np.isnan(cv)
+    rkeys, rpos = np.unique(rv[both], return_inverse=True)
+    ckeys, cpos = np.unique(cv[both], return_inverse=True)
+    counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
+    np.add.at(counts, (rpos, cpos), 1)
+    ordinal = lambda v: bool(disclosure and v in disclosure.codings and disclosure.codings[v].ordinal)  # noqa: E731
+    prot = protection if protection is not None else protect_table(
+        counts, k, rkeys.tolist(), ckeys.tolist(), row_ordinal=ordinal(row), col_ordinal=ordinal(col))
+    labels = _labels(q, [row, col], lang)
+    data, merged = masked, {"rows": [], "cols": []}
+    if prot.merged:
+        changed = {}
+        for name, groups, values, key in ((row, prot.row_groups, rv, "rows"), (col, prot.col_groups, cv, "cols")):
+            out = values.copy()
+            for members in groups:
+                if len(members) > 1:
+                    out[np.isin(values, members)] = min(members)
+                    real_q = getattr(q, "_q", q)
+                    text = (disclosure.merged_label(real_q, name, disclosure.original_members(name, members), lang)
+                            if disclosure is not None else " / ".join(q.code_label(name, m, lang) for m in members))
+                    labels[name][int(min(members))] = text
+                    merged[key].append(text)
+            changed[name] = out
+        data = masked[[row, col]].assign(**changed)
+        cache = None
+    res = crosstab(data, row, col, min_group_size=1, labels=labels, cache=cache)
+    hide = prot.hidden
+    label = lambda name, code: labels[name].get(int(code), q.code_label(name, code, lang))  # noqa: E731
 
     def table(frame: pd.DataFrame) -> dict:
         values = frame.to_numpy(dtype="float64")
         return {code_key(r): {code_key(c): (None if hide[i, j] else values[i, j]) for j, c in enumerate(frame.columns)}
                 for i, r in enumerate(frame.index)}
 
-    return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": res.chi2, "df": res.df, "p": res.p,
-            "cramers_v": res.cramers_v, "phi": res.phi, "association": res.association,
-            "fisher_p": res.fisher_p_two_sided, "expected_below_5_pct": res.pct_cells_expected_lt5,
-            "expected_warning": res.expected_warning, "min_expected": res.min_expected,
-            "counts": table(counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
-            "row_labels": {code_key(r): q.code_label(row, r, settings.lang) for r in counts.index},
-            "col_labels": {code_key(c): q.code_label(col, c, settings.lang) for c in counts.columns},
-            "hidden_cells": int(hide.sum())}
+    withheld = prot.test_withheld
+    test = (lambda x: None) if withheld else (lambda x: x)  # noqa: E731
+    return {"plan": plan.id, "row": row, "col": col, "n": res.n, "chi2": test(res.chi2), "df": test(res.df),
+            "p": test(res.p), "cramers_v": test(res.cramers_v), "phi": test(res.phi), "association": res.association,
+            "fisher_p": test(res.fisher_p_two_sided), "expected_below_5_pct": test(res.pct_cells_expected_lt5),
+            "expected_warning": test(res.expected_warning), "min_expected": test(res.min_expected),
+            "counts": table(res.counts), "row_pct": table(res.row_pct), "col_pct": table(res.col_pct),
+            "row_labels": {code_key(r): label(row, r) for r in res.counts.index},
+            "col_labels": {code_key(c): label(col, c) for c in res.counts.columns},
+            "hidden_cells": int(hide.sum()), "merged_rows": merged["rows"], "merged_cols": merged["cols"],
+            "test_withheld": withheld}
 
 
 def correlation_record(frame: pd.DataFrame, q: Questionnaire, variables: list[str], method: str,
@@ -384,7 +448,7 @@ def regression_record(masked: pd.DataFrame, q: Questionnaire, plan, settings: Se
     predictors = [p for b in plan.blocks for p in b.predictors]
     categorical = [p for p in predictors if q.codes_of(p) and q.kind_of(p) in ("single", "yesno", "derived")
                    and not _is_ordinal_numeric(q, p)]
-    references = {p: q.reference_of(p) for p in categorical if q.reference_of(p) is not None}
+    references = {p: q.reference_of(p) for p in categorical if q.reference_of(p) is not None}  # published codes
     # Dummy names are variable=code: stable across languages (labels are for the report).
     labels = {p: {int(c): str(int(c)) for c in (q.codes_of(p) or {})} for p in categorical}
     res = hierarchical_regression(masked, plan.outcome, [list(b.predictors) for b in plan.blocks],

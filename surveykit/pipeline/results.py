@@ -12,6 +12,7 @@ from surveykit import __version__
 from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
+from surveykit.pipeline.inference import add_inference
 from surveykit.pipeline.organisation import hide_units, organisation_records
 from surveykit.pipeline.records import (
     categorical_variables,
@@ -23,12 +24,12 @@ from surveykit.pipeline.records import (
     favourable_record,
     regression_record,
     reliability_record,
+    reversed_among,
     sample_record,
 )
-from surveykit.pipeline.inference import add_inference
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
-from surveykit.privacy.suppression import mask_small_groups
+from surveykit.privacy.plan import DisclosurePlan, outcome_groups
 from surveykit.spec.elements import text_in
 from surveykit.spec.questionnaire import Questionnaire
 from surveykit.stats.codes import code_counts
@@ -72,7 +73,6 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     step("indices")
     from surveykit.compare import FrameCache
-
     from surveykit.measure.scoring import reversed_items, scored_frame
 
     # every analysis reads the keyed frame: items declared reverse-keyed scored min + max - x (one place)
@@ -91,19 +91,29 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         else:
             counts[name] = code_counts(frame[name])
     # the survey cycle (issue 16: pipeline/organisation.py) first, so that a bad units file or earlier wave
-    # stops the run before the long analyses; the units it hides are hidden in the group tables too
+    # stops the run before the long analyses. The units the tree hides (small units and the complements
+    # that protect them) are missing from the unit variable before the disclosure plan is decided, so the
+    # plan protects exactly what is published
     organisation, hidden_units = organisation_records(q, prepared, frame, settings, counts)
-    masked, suppressed = mask_small_groups(frame, categorical, k, counts)
-    masked, suppressed = hide_units(masked, suppressed, q, hidden_units, counts, k)
+    frame, suppressed = hide_units(frame, [], q, hidden_units, counts, k)
+    tree_hidden = {s["variable"] for s in suppressed}
+    for name in tree_hidden:
+        counts[name] = code_counts(frame[name])
+    # the disclosure plan: decided once, before any statistic; every table below uses its masked frame
+    disclosure = DisclosurePlan.build(q, frame, k, categorical, outcome_groups(q))
+    masked = disclosure.mask(frame)
+    suppressed += disclosure.records()
+    shown_q = disclosure.labelled(q)  # merged groups carry labels naming their members
     cache = FrameCache(masked)  # shared by descriptives, comparisons, favourable % and crosstabs
-    hidden_in = {s["variable"] for s in suppressed}
-    cache.reuse(unmasked, [c for c in frame.columns if c not in hidden_in])
+    recoded = {v for v, c in disclosure.codings.items() if c.hidden or c.merged} | tree_hidden
+    cache.reuse(unmasked, [c for c in frame.columns if c not in recoded])
     del unmasked
-    hidden: dict[str, set] = {}
-    for s in suppressed:
-        hidden.setdefault(s["variable"], set()).add(float(s["group"]))
-    for s in suppressed:
-        s["where"] = "all tables, figures and tests"
+    hidden = {v: set(c.hidden) for v, c in disclosure.codings.items() if c.hidden}
+    for s in suppressed:  # units the tree hides: left out of the sample table as the plan's hidden groups are
+        if s["variable"] in tree_hidden:
+            hidden.setdefault(s["variable"], set()).add(s["group"])
+    published_counts = {name: (code_counts(masked[name]) if name in recoded else var_counts)
+                        for name, var_counts in counts.items()}
 
     results: dict = {
         "surveykit_version": __version__,
@@ -122,7 +132,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             "out_of_range_set_missing": prepared.out_of_range_set_missing, "recodes": prepared.recode_log.rules,
             "notes": prepared.warnings,
         },
-        "sample": sample_record(counts, hidden, prepared.n_respondents, q, settings.lang),
+        "sample": sample_record(published_counts, hidden, prepared.n_respondents, shown_q, settings.lang),
     }
     results.update(organisation)  # response rates, waves, drivers, engagement
 
@@ -133,8 +143,17 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
-    regression_futures = [(reg, pool.submit(regression_record, masked, q, reg, settings))
-                          for reg in plan.regressions]
+    regression_futures, skipped_regressions = [], []
+    for reg in plan.regressions:  # each on its own respondents: small categories there are merged too
+        reg_frame, reg_q, reg_suppressed = disclosure.for_regression(
+            q, frame, masked, reg.id, reg.outcome, [p for b in reg.blocks for p in b.predictors])
+        suppressed += reg_suppressed
+        single = disclosure.single_category(reg_frame, reg.outcome, [p for b in reg.blocks for p in b.predictors])
+        if single:  # e.g. a two-category variable with one small category: nothing left to contrast
+            skipped_regressions.append({"where": f"regression {reg.id}", "reason": "after disclosure control "
+                                        f"{', '.join(single)} has a single category among the respondents"})
+            continue
+        regression_futures.append((reg, pool.submit(regression_record, reg_frame, reg_q, reg, settings)))
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
     pool.shutdown(wait=False)
 
@@ -153,7 +172,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     results["comparisons"], results["comparison_plans"], skipped = [], [], []
     for comp in plan.comparisons:
         with _Context(prepared, f"comparison {comp.id!r}"):
-            records, extra, not_tested = comparison_records(masked, q, comp, settings, cache)
+            records, extra, not_tested = comparison_records(masked, shown_q, comp, settings, cache, disclosure, frame)
         results["comparisons"] += records
         skipped += not_tested
         results["comparison_plans"].append({"id": comp.id, "label": text_in(comp.label, settings.lang, comp.id)
@@ -161,14 +180,24 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
                                             "groups": list(comp.groups)})
         suppressed += extra
     group_vars = list(dict.fromkeys(g for comp in plan.comparisons for g in comp.groups))
-    results["favourable"] = favourable_record(masked, q, group_vars, settings.lang, k, cache)
+    results["favourable"] = favourable_record(masked, shown_q, group_vars, settings.lang, k, cache)
+    for kind in ("items", "indices"):  # groups published differently for one outcome (its own coding)
+        for name, entry in results["favourable"][kind].items():
+            for gv in [g for g in group_vars if disclosure.has_local(name, g)]:
+                own = favourable_record(disclosure.mask_for(masked, frame, name, gv), disclosure.labelled(q, name),
+                                        [gv], settings.lang, k)
+                entry["groups"][gv] = own[kind][name]["groups"][gv]
 
     step("crosstabs")
-    results["crosstabs"], results["skipped"] = [], skipped
+    results["crosstabs"], results["skipped"] = [], skipped + skipped_regressions
+    # decided together: a crosstab and one of a linked variable must not be subtracted from each other
+    protections = disclosure.crosstab_protections(
+        masked, frame, [(r, c) for x in plan.crosstabs for r in x.rows for c in x.cols if r != c])
     for x in plan.crosstabs:
         for r, c in ((r, c) for r in x.rows for c in x.cols if r != c):
             try:
-                results["crosstabs"].append(crosstab_record(masked, q, x, r, c, settings, cache))
+                results["crosstabs"].append(crosstab_record(masked, shown_q, x, r, c, settings, cache, disclosure,
+                                                            protections.get((r, c))))
             except AnalysisError as exc:
                 # e.g. only one category left once small groups are hidden: say so, do not stop the run
                 results["skipped"].append({"where": f"crosstab {x.id}", "row": r, "col": c, "reason": exc.headline})
@@ -177,7 +206,11 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("factor analysis")
     results["factor_analyses"] = factor_records(frame, q, prepared, settings)
     step("correlations")
-    results["correlations"], results["correlation_tables"] = correlation_records(frame, q, prepared, settings)
+    # on the masked frame: a grouping variable correlated is correlated over its shown groups only
+    constant = frozenset(v for v in disclosure.codings if v in masked.columns and masked[v].nunique() < 2)
+    results["correlations"], results["correlation_tables"] = correlation_records(masked, q, prepared, settings,
+                                                                                 constant)
+    _correlations_on_local_groups(results, masked, frame, disclosure)
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 
@@ -227,23 +260,76 @@ def factor_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData
 
 
 def correlation_records(frame: pd.DataFrame, q: Questionnaire, prepared: PreparedData,
-                        settings: Settings) -> tuple[dict, dict]:
-    """The Pearson matrix of every variable the correlation plans name, and each plan's table."""
+                        settings: Settings, constant: frozenset = frozenset()) -> tuple[dict, dict]:
+    """The Pearson matrix of every variable the correlation plans name, and each plan's table.
+    ``constant``: grouping variables left with a single published group (disclosure control): their r
+    and p are null, their n the pairs answered."""
     plans = q.analysis.correlations
     corr_vars = list(dict.fromkeys(v for c in plans for v in c.variables))
+    computed = [v for v in corr_vars if v not in constant]
     everything = None
-    if corr_vars:
+    if len(computed) >= 2:
         from surveykit.compare import correlation_matrix
 
         with _Context(prepared, "correlations"):
-            everything = correlation_matrix(frame, corr_vars, method="pearson")
-        overall = {"variables": corr_vars, "r": everything.r.to_numpy().tolist(),
-                   "p": everything.p.to_numpy().tolist(), "n": everything.n.to_numpy().tolist()}
-    else:
-        overall = {"variables": [], "r": [], "p": [], "n": []}
-    tables = {c.id: {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
-                     **correlation_record(frame, q, list(c.variables), c.method, everything)} for c in plans}
+            everything = correlation_matrix(frame, computed, method="pearson")
+
+    def pairs_n(a: str, b: str) -> int:
+        return int(frame[[a, b]].notna().all(axis=1).sum()) if a != b else int(frame[a].notna().sum())
+
+    def entry(m, key: str, a: str, b: str):
+        if a in computed and b in computed and m is not None:
+            return getattr(m, key).loc[a, b]
+        return pairs_n(a, b) if key == "n" else None
+
+    overall = {"variables": corr_vars, **{key: [[entry(everything, key, a, b) for b in corr_vars] for a in corr_vars]
+                                          for key in ("r", "p", "n")}}
+    tables = {}
+    for c in plans:
+        shown = [v for v in c.variables if v not in constant]
+        record = correlation_record(frame, q, shown, c.method, everything) if len(shown) >= 2 else None
+        variables = list(c.variables)
+        nested = {key: {a: {b: (record[key][a][b] if record and a in shown and b in shown
+                                else (pairs_n(a, b) if key == "n" else None)) for b in variables} for a in variables}
+                  for key in ("r", "p", "n")}
+        tables[c.id] = {"label": text_in(c.label, settings.lang, c.id) if c.label else c.id,
+                        "variables": variables, "method": c.method, **nested,
+                        "reversed": reversed_among(q, variables)}
     return overall, tables
+
+
+def _correlations_on_local_groups(results: dict, masked: pd.DataFrame, frame: pd.DataFrame, disclosure) -> None:
+    """A grouping variable correlated with an outcome whose tables show it differently (a group with few
+    answers on that outcome, merged or hidden there) is correlated in that coding: r, p and n of the pair
+    are then computed on exactly the groups the outcome's tables show (r and p null when a single group
+    is left)."""
+    from surveykit.compare import correlation_matrix
+
+    def pair_stats(a: str, b: str, method: str) -> tuple:
+        data = disclosure.mask_for(masked, frame, b, a)
+        try:
+            res = correlation_matrix(data, [a, b], method=method)
+            return res.r.loc[a, b], res.p.loc[a, b], res.n.loc[a, b]
+        except AnalysisError:  # no variance left in the shown groups: nothing to correlate
+            return None, None, int(data[[a, b]].notna().all(axis=1).sum())
+
+    overall = results["correlations"]
+    names = overall["variables"]
+    for a in names:
+        for b in names:
+            if a == b or not disclosure.has_local(b, a):
+                continue
+            stats = {"pearson": pair_stats(a, b, "pearson")}
+            i, j = names.index(a), names.index(b)
+            for key, value in zip(("r", "p", "n"), stats["pearson"]):
+                overall[key][i][j] = overall[key][j][i] = value
+            for table in results["correlation_tables"].values():
+                if a in table["variables"] and b in table["variables"]:
+                    method = table["method"]
+                    if method not in stats:
+                        stats[method] = pair_stats(a, b, method)
+                    for key, value in zip(("r", "p", "n"), stats[method]):
+                        table[key][a][b] = table[key][b][a] = value
 
 
 def _dedupe(records: list[dict]) -> list[dict]:

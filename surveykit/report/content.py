@@ -235,27 +235,43 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
         suppressed = self.r.get("suppressed") or []
         seen, rows = set(), []
         for e in suppressed:
-            key = (str(e.get("variable")), str(e.get("group")), str(e.get("where", "")))
+            key = (str(e.get("variable")), str(e.get("group")), str(e.get("where", "")), str(e.get("action")))
             if key in seen:
                 continue
             seen.add(key)
             var = e.get("variable")
             group = e.get("group")
-            group_text = self.q.code_label(var, group, self.lang) if var and self.q.codes_of(var) else str(group)
+            codes = group if isinstance(group, list) else [group]
+            group_text = " + ".join(self.q.code_label(var, g, self.lang) if var and self.q.codes_of(var) else str(g)
+                                    for g in codes)
             where = e.get("where")
             where_text = ", ".join(map(str, where)) if isinstance(where, (list, tuple)) else str(where or "")
+            if where_text == "all tables, figures and tests":
+                where_text = s["conf_everywhere"]
+            elif e.get("outcome"):
+                where_text = self.f("conf_outcome", outcome=self.label(e["outcome"]))
+            elif where_text.startswith("regression "):
+                where_text = self.f("conf_regression", name=where_text.removeprefix("regression "))
             reason = str(e.get("reason") or "")
-            if not reason or reason.startswith("fewer than"):
+            if "alone or by difference with a linked" in reason:
+                reason = self.f("conf_lt_linked", k=self.min_group)
+            elif " in regression " in reason:
+                reason = self.f("conf_lt_regression", k=self.min_group)
+            elif " answers on " in reason:
+                reason = self.f("conf_lt_outcome", k=self.min_group)
+            elif not reason or reason.startswith("fewer than"):
                 reason = self.f("conf_lt", k=self.min_group)
             elif reason.startswith("complementary"):
                 reason = s["conf_complementary"]
-            rows.append(Row([txt(self.label(var) if var else "", "label"), txt(group_text), txt(where_text),
-                             txt(reason)]))
+            action = s["conf_merged"] if e.get("action") == "merged" else s["conf_hidden"]
+            rows.append(Row([txt(self.label(var) if var else "", "label"), txt(group_text), txt(action),
+                             txt(where_text), txt(reason)]))
         if not rows:
             sec.blocks.append(Paragraph(self.f("method_min_group", k=self.min_group) + " " + s["conf_none"]))
             return sec
         sec.blocks.append(Paragraph(self.f("conf_text", k=self.min_group)))
-        sec.blocks.append(Table("suppressed", s["conf_title"], [head(s["variable"], s["group"], s["where"], s["conf_size"])],
+        sec.blocks.append(Table("suppressed", s["conf_title"], [head(s["variable"], s["group"], s["conf_action"],
+                                                                     s["where"], s["conf_size"])],
                                 rows))
         return sec
 

@@ -289,12 +289,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "source_table": "{title} (tabell {number} i kilden)",
         "none": "ingen",
         # confidentiality
-        "conf_text": "Grupper med færre enn {k} respondenter vises ikke. Disse gruppene er utelatt:",
-        "conf_none": "Ingen grupper måtte utelates.",
-        "conf_title": "Utelatte grupper",
+        "conf_text": "Ingen tabell viser en gruppe med færre enn {k} respondenter, og ingen differanse mellom "
+                     "publiserte tall (også mellom en variabel og dens omkodinger) skiller ut færre enn {k}. "
+                     "Små grupper slås først sammen med en nabokategori; bare når det ikke hjelper, skjules de. "
+                     "Disse kategoriene er slått sammen eller skjult:",
+        "conf_none": "Ingen grupper måtte slås sammen eller skjules.",
+        "conf_title": "Sammenslåtte og skjulte kategorier",
         "conf_size": "Grunn",
+        "conf_action": "Tiltak",
+        "conf_merged": "slått sammen",
+        "conf_hidden": "skjult",
         "conf_lt": "færre enn {k} respondenter",
+        "conf_lt_linked": "færre enn {k} respondenter, alene eller som differanse mot en koblet variabel",
+        "conf_lt_outcome": "færre enn {k} svar på dette utfallet, alene eller som differanse",
         "conf_complementary": "skjult for å beskytte en mindre gruppe (kunne ellers regnes ut fra totalene)",
+        "conf_everywhere": "alle tabeller, figurer og tester",
+        "conf_outcome": "sammenligninger og andel positive for {outcome}",
+        "conf_regression": "regresjonsanalysen {name}",
+        "cmp_note_protected": "Slått sammen eller skjult fordi grupper på færre enn {k} ellers kunne regnes ut "
+                              "(se Konfidensialitet): {what}.",
+        "conf_lt_regression": "færre enn {k} respondenter blant regresjonens respondenter, alene eller som differanse",
+        "xt_note_merged": "Slått sammen fordi en celle ellers ville hatt færre enn {k} respondenter: {what}. "
+                          "Testen og effektstørrelsen gjelder tabellen slik den vises.",
+        "xt_note_withheld": "Testen og effektstørrelsen er holdt tilbake: med cellene som er skjult kunne de "
+                            "ellers brukes til å regne ut de skjulte cellene.",
         # replication
         "rep_title": "Publiserte og reproduserte tall",
         "rep_summary": "{k} av {n} tall ligger innenfor toleransen.",
@@ -665,12 +683,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "all": "All",
         "source_table": "{title} (Table {number} in the source)",
         "none": "none",
-        "conf_text": "Groups with fewer than {k} respondents are not shown. These groups were left out:",
-        "conf_none": "No group had to be left out.",
-        "conf_title": "Groups left out",
+        "conf_text": "No table shows a group of fewer than {k} respondents, and no difference between published "
+                     "numbers (also between a variable and its recodes) isolates fewer than {k}. Small groups are "
+                     "merged with a neighbouring category first; they are hidden only when that does not help. "
+                     "These categories were merged or hidden:",
+        "conf_none": "No group had to be merged or hidden.",
+        "conf_title": "Merged and hidden categories",
         "conf_size": "Reason",
+        "conf_action": "Action",
+        "conf_merged": "merged",
+        "conf_hidden": "hidden",
         "conf_lt": "fewer than {k} respondents",
+        "conf_lt_linked": "fewer than {k} respondents, alone or by difference with a linked variable",
+        "conf_lt_outcome": "fewer than {k} answers on this outcome, alone or by difference",
         "conf_complementary": "hidden to protect a smaller group (it could otherwise be worked out from the totals)",
+        "conf_everywhere": "all tables, figures and tests",
+        "conf_outcome": "comparisons and favourable % of {outcome}",
+        "conf_regression": "regression {name}",
+        "cmp_note_protected": "Merged or hidden because groups of fewer than {k} could otherwise be worked out "
+                              "(see Confidentiality): {what}.",
+        "conf_lt_regression": "fewer than {k} of the regression's respondents, alone or by difference",
+        "xt_note_merged": "Merged because a cell would otherwise hold fewer than {k} respondents: {what}. "
+                          "The test and the effect size are those of the table as shown.",
+        "xt_note_withheld": "The test and the effect size are withheld: with the hidden cells they could "
+                            "otherwise be used to work the hidden cells out.",
         "rep_title": "Published vs reproduced values",
         "rep_summary": "{k} of {n} values are within tolerance.",
         "rep_table": "Table",

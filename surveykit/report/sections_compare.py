@@ -193,7 +193,25 @@ class CompareSections:
         adj = [self.f("cmp_adj_note", family=self.family_label(e["family"]), m=e.get("family_size"))
                for e in entries[:1] if adjusted]
         return Table(f"cmp-{slug(plan_id)}", self.f("cmp_title", name=name), header, rows,
-                     [s["cmp_note"], s["stars_note"], *adj], data=sheet)
+                     [s["cmp_note"], s["stars_note"], *adj, *self._protection_notes(entries)], data=sheet)
+
+    def _protection_notes(self, entries: list[dict]) -> list[str]:
+        """What disclosure control merged or hid in a comparison table, and where (never a hidden n)."""
+        s, lang = self.s, self.lang
+
+        def codes_text(gv: str, group) -> str:
+            codes = group if isinstance(group, list) else [group]
+            return " + ".join(self.q.code_label(gv, c, lang) if self.q.codes_of(gv) else str(c) for c in codes)
+
+        protected = list(dict.fromkeys(
+            (e["group"], codes_text(e["group"], d.get("group")), d.get("action"),
+             e["outcome"] if str(d.get("where", "")).startswith("comparisons") else None)
+            for e in entries for d in e.get("disclosure") or []))
+        if not protected:
+            return []
+        what = "; ".join(f"{self.label(gv)}: {group} {s['conf_merged'] if action == 'merged' else s['conf_hidden']}"
+                         + (f" ({self.label(outcome)})" if outcome else "") for gv, group, action, outcome in protected)
+        return [self.f("cmp_note_protected", k=self.min_group, what=what)]
 
     def _comparison_data_row(self, e: dict, key: str, gv: str, outcome: str, label: str) -> list:
         g = get(e, "groups", key) or {}
@@ -381,8 +399,13 @@ class CompareSections:
                 notes.append(f"{s['fisher']}: {fmt.p_text(x['fisher_p'], lang)}.")
             if fmt.is_number(x.get("expected_below_5_pct")) and x["expected_below_5_pct"] > 0:
                 notes.append(self.f("expected_low", pct=fmt.pct(x["expected_below_5_pct"], lang)))
+            merged = [*(x.get("merged_rows") or []), *(x.get("merged_cols") or [])]
+            if merged:
+                notes.append(self.f("xt_note_merged", k=self.min_group, what="; ".join(merged)))
             if hidden:
                 notes.append(self.f("xt_note_suppressed", k=self.min_group))
+            if x.get("test_withheld"):
+                notes.append(s["xt_note_withheld"])
             title = self.f("xt_title", row=self.label(x.get("row", "")), col=self.label(x.get("col", "")).lower())
             # the workbook: one row per cell (hidden cells empty), the test's numbers in columns of their own
             test = [x.get("chi2"), x.get("df"), x.get("p"), x.get("cramers_v"), x.get("fisher_p"), x.get("n")]

@@ -126,6 +126,8 @@ class Background(SpecModel):
     missing_text: list[str] | None = Field(None, description="Texts meaning 'not answered' (overrides the global list)")
     values_as_labels: bool | None = Field(None, description="Answers may be given as the code labels "
                                                             "(overrides the global setting)")
+    ordered: bool = Field(False, description="Codes run in a natural order (frequency, level, period): "
+                                             "disclosure control merges a small category with an adjacent one")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Background":

@@ -1,0 +1,156 @@
+"""Which categories of a grouping variable are published: shown, merged or hidden.
+
+A :class:`Coding` maps each category of a variable to the group it is published in (itself, a merged
+group named after all its members, or none: hidden). :func:`protect` changes codings of a set of
+linked variables, one step at a time, until no differencing of their published groups isolates fewer
+than K people (:func:`~surveykit.privacy.linear.find_disclosure`), choosing at each step the cheapest
+remedy that removes the disclosure found:
+
+* merging two groups costs the people whose group changes (nobody disappears);
+* hiding a group costs 1000 times its people (they vanish from every table of the variable), and so
+  does a merge that leaves a single group (the variable then tells nothing).
+
+Ordinal variables (bins of a number) merge only adjacent categories; nominal ones merge any two. The
+search is greedy, and every step removes one published group, so it always ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from surveykit.privacy.linear import NOT_SHOWN, find_disclosure
+
+HIDE_COST = 1000
+
+
+@dataclass
+class Coding:
+    """How one variable is published: ``groups`` maps a published code to its original codes (sorted);
+    ``hidden`` holds original codes not shown. Codes are floats as in the analysis frame."""
+
+    variable: str
+    groups: dict[float, tuple[float, ...]]
+    hidden: set = field(default_factory=set)
+    ordinal: bool = False
+    steps: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def identity(cls, variable: str, codes, ordinal: bool = False) -> Coding:
+        return cls(variable, {float(c): (float(c),) for c in sorted(codes)}, set(), ordinal)
+
+    def copy(self) -> Coding:
+        return Coding(self.variable, dict(self.groups), set(self.hidden), self.ordinal, [dict(s) for s in self.steps])
+
+    def published_code(self, code: float) -> float | None:
+        for pub, members in self.groups.items():
+            if code in members:
+                return pub
+        return None
+
+    @property
+    def merged(self) -> dict[float, tuple[float, ...]]:
+        return {pub: members for pub, members in self.groups.items() if len(members) > 1}
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        """Original codes -> published codes (NaN: missing or hidden)."""
+        out = np.full(values.shape, np.nan)
+        for pub, members in self.groups.items():
+            out[np.isin(values, members)] = pub
+        return out
+
+    def group_ids(self, values: np.ndarray) -> np.ndarray:
+        """Published group as a small integer per respondent, ``NOT_SHOWN`` for missing or hidden."""
+        out = np.full(values.shape, NOT_SHOWN, dtype=np.int64)
+        for i, members in enumerate(self.groups.values()):
+            out[np.isin(values, members)] = i
+        return out
+
+    def merge(self, a: float, b: float, reason: str) -> None:
+        members = tuple(sorted(self.groups.pop(a) + self.groups.pop(b)))
+        self.groups[members[0]] = members
+        self.groups = dict(sorted(self.groups.items()))
+        self.steps.append({"action": "merged", "groups": list(members), "reason": reason})
+
+    def hide(self, a: float, reason: str) -> None:
+        members = self.groups.pop(a)
+        self.hidden.update(members)
+        self.steps.append({"action": "hidden", "groups": list(members), "reason": reason})
+
+    def neighbours(self, pub: float) -> list[float]:
+        keys = list(self.groups)
+        if not self.ordinal:
+            return [c for c in keys if c != pub]
+        i = keys.index(pub)
+        return [keys[j] for j in (i - 1, i + 1) if 0 <= j < len(keys)]
+
+
+def _published(columns: dict[str, np.ndarray], codings: dict[str, Coding], names: list[str]) -> np.ndarray:
+    return np.column_stack([codings[n].group_ids(columns[n]) for n in names])
+
+
+def _sizes(values: np.ndarray, members: tuple) -> int:
+    return int(np.isin(values, members).sum())
+
+
+def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, *, reason: str,
+            universe: np.ndarray | None = None, exempt: np.ndarray | None = None, hide_only: bool = False,
+            max_steps: int = 200) -> dict[str, Coding]:
+    """New codings of the linked variables ``columns`` ({name: original codes as float}) under which no
+    differencing of their published groups, restricted to the respondents of ``universe`` (boolean
+    mask: e.g. those who answered one outcome), isolates 1..k-1 people.
+
+    ``exempt``: respondents who may be isolated (boolean mask over all rows; default: those missing on
+    every variable): people who did not answer a background question cannot be pointed at.
+    ``hide_only``: remedies are hiding groups only (used within one comparison, where a merged group
+    would contradict the groups of the other tables). ``reason`` is written into every step.
+    """
+    codings = {n: c.copy() for n, c in codings.items()}
+    names = [n for n in codings if n in columns]
+    if not names:
+        return codings
+    rows = np.ones(len(next(iter(columns.values()))), bool) if universe is None else universe
+    cols = {n: np.asarray(columns[n], dtype=float)[rows] for n in names}
+    if exempt is None:
+        exempt = np.logical_and.reduce([np.isnan(cols[n]) for n in names])
+    else:
+        exempt = np.asarray(exempt, bool)[rows]
+    for _ in range(max_steps):
+        found = find_disclosure(_published(cols, codings, names), k, exempt)
+        if found is None:
+            return codings
+        best = None
+        for name in names:
+            coding = codings[name]
+            touched = {coding.published_code(v) for v in np.unique(cols[name][found.rows]) if not np.isnan(v)}
+            touched.discard(None)
+            if not touched:  # those people are not shown in this variable: hiding its smallest group may help
+                touched = set(coding.groups)
+            for pub in touched:
+                options = [] if hide_only else [("merged", pub, other) for other in coding.neighbours(pub)]
+                options.append(("hidden", pub, None))
+                for action, a, b in options:
+                    trial = coding.copy()
+                    if action == "merged":
+                        trial.merge(a, b, reason)
+                        cost = _sizes(cols[name], trial.groups[min(a, b)])
+                        if len(trial.groups) == 1:  # one group left: the variable tells nothing any more
+                            cost = HIDE_COST * cost
+                    else:
+                        trial.hide(a, reason)
+                        cost = HIDE_COST * _sizes(cols[name], coding.groups[a])
+                    trial_codings = {**codings, name: trial}
+                    again = find_disclosure(_published(cols, trial_codings, names), k, exempt)
+                    still = 0 if again is None else (2 if (again.rows & found.rows).any() else 1)
+                    key = (still, cost, name, a, b if b is not None else -1)
+                    if best is None or key < best[0]:
+                        best = (key, name, trial)
+        if best is None:
+            break
+        codings[best[1]] = best[2]
+    # out of steps (not expected): hide everything left rather than publish a disclosure
+    for coding in codings.values():
+        for pub in list(coding.groups):
+            coding.hide(pub, reason)
+    return codings
