@@ -324,7 +324,31 @@ def phi_inversion(x: dict) -> bool:
     return len(cells) == 4 and None in cells and x["phi"] is not None
 
 
+def as_labelled(results: dict) -> dict:
+    """The published results keyed as a reader sees them: groups and crosstab rows/columns by their labels
+    (results.json keys them by code with the label beside), favourable % per index and grouping variable
+    with each group's respondents. The attacks below read this view; it holds nothing results.json lacks."""
+    out = dict(results)
+
+    def by_label(groups: dict) -> dict:
+        return {str(g.get("label", key)): g for key, g in groups.items()}
+
+    out["sample"] = {v: {**rec, "counts": by_label(rec["counts"])} for v, rec in results["sample"].items()}
+    out["comparisons"] = [{**c, "groups": by_label(c.get("groups") or {})} for c in results["comparisons"]]
+    crosstabs = []
+    for x in results["crosstabs"]:
+        rows, cols = x.get("row_labels") or {}, x.get("col_labels") or {}
+        relabel = lambda m: {rows.get(r, r): {cols.get(c, c): v for c, v in row.items()} for r, row in m.items()}  # noqa: E731
+        crosstabs.append({**x, **{k: relabel(x[k]) for k in ("counts", "row_pct", "col_pct") if x.get(k)}})
+    out["crosstabs"] = crosstabs
+    fav = results.get("favourable") or {}
+    out["favourable"] = {name: {"groups": {gv: by_label(cells) for gv, cells in (rec.get("groups") or {}).items()}}
+                         for name, rec in (fav.get("indices") or {}).items()}
+    return out
+
+
 def all_attacks(results: dict, truth: pd.DataFrame) -> list[str]:
+    results = as_labelled(results)
     wins = small_groups_shown(results) + rest_attacks(results, truth) + recode_differencing(results, truth)
     wins += correlation_uses_hidden(results) + regression_small_dummies(results, truth)
     wins += crosstab_recode_differencing(results) + crosstab_margin_differencing(results, truth)

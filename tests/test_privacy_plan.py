@@ -142,7 +142,8 @@ def test_two_by_two_with_a_small_cell_withholds_the_test():
 @pytest.fixture(scope="module")
 def schick():
     from surveykit.data.prepare import load_and_recode
-    from surveykit.pipeline.records import categorical_variables, score_indices
+    from surveykit.measure.scoring import scored_frame as score_indices
+    from surveykit.pipeline.records import categorical_variables
     from surveykit.privacy.plan import outcome_groups
     from surveykit.spec.questionnaire import load_questionnaire
 

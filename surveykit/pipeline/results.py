@@ -221,7 +221,13 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             results["regressions"][reg.id] = future.result()
 
     with _Context(prepared, "inference"):  # analysis.adjust / weights / cluster (pipeline/inference.py)
-        add_inference(results, q, frame, masked, settings, hidden)
+        # categories not published alone: hidden ones, and the members of merged groups (their own counts
+        # would split the merged group)
+        unpublished = {v: set(hidden.get(v, set())) for v in hidden}
+        for v, c in disclosure.codings.items():
+            for members in c.merged.values():
+                unpublished.setdefault(v, set()).update(members)
+        add_inference(results, q, frame, masked, settings, unpublished)
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
     results = to_jsonable(results)
