@@ -339,9 +339,9 @@ def test_saq_subscales_partition_the_items(field_saq):
 def test_format_documentation_names_every_key(repo_dir):
     """docs/questionnaire-format.md documents every key the models accept."""
     doc = (repo_dir / "docs" / "questionnaire-format.md").read_text(encoding="utf-8")
-    from surveykit.spec import elements, plan
+    from surveykit.spec import elements, measurement, plan
 
-    namespace = {**vars(elements), **vars(plan), **vars(spec_module)}
+    namespace = {**vars(elements), **vars(plan), **vars(measurement), **vars(spec_module)}
     models = [obj for obj in namespace.values()
               if isinstance(obj, type) and issubclass(obj, elements.SpecModel) and obj is not elements.SpecModel]
     assert len(models) > 20

@@ -25,6 +25,7 @@ from surveykit.pipeline.records import (
     sample_record,
     score_indices,
 )
+from surveykit.pipeline.measurement import add_measurement_results
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.suppression import mask_small_groups
@@ -173,6 +174,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         with _Context(prepared, f"regression {reg.id!r}"):
             results["regressions"][reg.id] = future.result()
 
+    add_measurement_results(results, frame, masked, q, prepared, settings)  # CFA, invariance, ordinal, omega
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
     results = to_jsonable(results)

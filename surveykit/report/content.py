@@ -18,13 +18,14 @@ from . import format as fmt
 from .cells import general, get, head, num, slug, txt
 from .document import Bullets, Document, Figure, Heading, Paragraph, Row, Section, Table
 from .i18n import strings
+from .sections_cfa import CFASections
 from .sections_compare import CompareSections
 from .sections_measure import MeasureSections
 from .sections_model import ModelSections
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(CompareSections, MeasureSections, ModelSections):
+class Builder(CompareSections, MeasureSections, ModelSections, CFASections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -67,6 +68,7 @@ class Builder(CompareSections, MeasureSections, ModelSections):
     def build(self) -> Document:
         sections = [
             self.sample(), self.method(), self.descriptives(), self.factor_analyses(), self.reliability(),
+            self.ordinal_measures(), self.confirmatory(),  # report/sections_cfa.py
             self.comparisons(), self.crosstabs(), self.correlations(), self.regressions(), self.favourable(),
             self.confidentiality(), self.replication(), self.free_texts(),
         ]

@@ -113,6 +113,7 @@ class CompareSections:
         for plan_id, plan_entries in plans.items():
             name = self.plan_label(self.q.analysis.comparisons, plan_id, records.get(plan_id))
             sec.blocks.append(self._comparison_table(plan_id, name, plan_entries))
+            sec.blocks += self.invariance_warnings(plan_id, plan_entries)  # report/sections_cfa.py
             ph = self._posthoc_table(plan_id, name, plan_entries)
             if ph is not None:
                 sec.blocks.append(ph)

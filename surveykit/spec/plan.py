@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
+from surveykit.spec.measurement import CFAPlan, InvarianceRequirement, OmegaPlan
 
 
 # --------------------------------------------------------------------------------------- analysis plan
@@ -19,6 +20,7 @@ class FactorAnalysisPlan(SpecModel):
     n_factors: int | Literal["kaiser", "parallel"] = "kaiser"
     loading_cutoff: float = Field(0.1, ge=0, lt=1)
     missing: Literal["pairwise", "listwise"] | None = None
+    ordinal: bool = Field(False, description="Also an EFA on the polychoric correlations (spec/measurement.py)")
 
 
 class ReliabilityPlan(SpecModel):
@@ -28,6 +30,8 @@ class ReliabilityPlan(SpecModel):
     label: Text | None = None
     items: list[str] = Field(min_length=2)
     reverse: list[str] = Field(default_factory=list)
+    ordinal: bool = Field(False, description="Ordinal alpha (polychoric) beside Cronbach's alpha")
+    omega: OmegaPlan | None = Field(None, description="Omega hierarchical and total (spec/measurement.py)")
 
 
 class DescriptivesPlan(SpecModel):
@@ -42,6 +46,7 @@ class ComparisonPlan(SpecModel):
     outcomes: list[str] = Field(min_length=1)
     groups: list[str] = Field(min_length=1)
     posthoc: Literal["bonferroni", "tukey", "games-howell"] | None = None
+    require_invariance: InvarianceRequirement | None = None
 
 
 class CrosstabPlan(SpecModel):
@@ -86,6 +91,7 @@ class Analysis(SpecModel):
     crosstabs: list[CrosstabPlan] = Field(default_factory=list)
     correlations: list[CorrelationPlan] = Field(default_factory=list)
     regressions: list[RegressionPlan] = Field(default_factory=list)
+    cfa: list[CFAPlan] = Field(default_factory=list, description="Confirmatory factor analyses (spec/measurement.py)")
 
 
 class PublishedValue(SpecModel):

@@ -36,6 +36,7 @@ from surveykit.spec.elements import (
     Text,
     text_in,
 )
+from surveykit.spec.measurement import measurement_problems
 from surveykit.spec.plan import Analysis, Metadata, PublishedValue, Sample, Simulation
 from surveykit.spec.yamlio import line_of, load_yaml
 
@@ -373,6 +374,7 @@ class Questionnaire(SpecModel):
                                   plan.crosstabs, plan.correlations, plan.regressions) for p in group]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             bad(f"analysis plan id {dup!r} is used twice", "analysis")
+        measurement_problems(self, bad, categorical)  # CFA, invariance requirements, omega
         return problems
 
 
