@@ -10,10 +10,12 @@ reliability plans and indices, and ``invariance_ok`` on the comparison records a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pandas as pd
 
 from surveykit.errors import AnalysisError
-from surveykit.pipeline.records import _reversed_items, plain_code
+from surveykit.pipeline.records import plain_code
 from surveykit.pipeline.settings import Settings
 from surveykit.spec.elements import text_in
 from surveykit.spec.measurement import CFAPlan, cfa_factors, cfa_indices, gated_outcomes
@@ -33,17 +35,15 @@ def add_measurement_results(results: dict, frame: pd.DataFrame, masked: pd.DataF
     ``frame`` holds the items and index scores; ``masked`` is the same frame with groups below the minimum
     size hidden, from which the invariance groups are taken (a hidden group is never analysed apart).
     """
-    from surveykit.pipeline.results import _Context
-
     plan = q.analysis
     for fa in plan.factor_analyses:
         if fa.ordinal and fa.id in (results.get("factor_analyses") or {}):
-            with _Context(prepared, f"factor analysis {fa.id!r} (ordinal)"):
+            with where(prepared, f"factor analysis {fa.id!r} (ordinal)"):
                 results["factor_analyses"][fa.id]["ordinal"] = ordinal_factor_record(
                     frame, q, fa, results["factor_analyses"][fa.id], settings)
     for index in q.indices:
         if getattr(index, "ordinal", False) and index.id in (results.get("indices") or {}):
-            with _Context(prepared, f"index {index.id!r} (ordinal alpha)"):
+            with where(prepared, f"index {index.id!r} (ordinal alpha)"):
                 results["indices"][index.id]["ordinal_alpha"] = ordinal_alpha_record(
                     frame, q, list(index.items), list(index.reverse))
     for rel in plan.reliability:
@@ -51,14 +51,14 @@ def add_measurement_results(results: dict, frame: pd.DataFrame, masked: pd.DataF
         if record is None:
             continue
         if rel.ordinal:
-            with _Context(prepared, f"reliability {rel.id!r} (ordinal alpha)"):
+            with where(prepared, f"reliability {rel.id!r} (ordinal alpha)"):
                 record["ordinal_alpha"] = ordinal_alpha_record(frame, q, list(rel.items), list(rel.reverse))
         if rel.omega is not None:
-            with _Context(prepared, f"reliability {rel.id!r} (omega)"):
+            with where(prepared, f"reliability {rel.id!r} (omega)"):
                 record["omega_hierarchical"] = omega_record(frame, q, rel, settings)
     results["cfa"] = {}
     for entry in plan.cfa:
-        with _Context(prepared, f"CFA {entry.id!r}"):
+        with where(prepared, f"CFA {entry.id!r}"):
             record = cfa_record(frame, q, entry, settings)
         if entry.invariance is not None:
             try:
@@ -72,6 +72,32 @@ def add_measurement_results(results: dict, frame: pd.DataFrame, masked: pd.DataF
     gate_comparisons(results, q)
 
 
+@contextmanager
+def where(prepared, what: str):
+    """Prefix an AnalysisError with the data file and the analysis ("data.csv: CFA 'x': ..."), as the
+    other analyses of a run do."""
+    try:
+        yield
+    except AnalysisError as exc:
+        prefix = f"{prepared.path.name}: {what}: "
+        if exc.headline.startswith(prefix):
+            raise
+        raise AnalysisError(prefix + exc.headline, exc.problems) from None
+
+
+def keyed_items(frame: pd.DataFrame, q: Questionnaire, items: list[str], extra_reverse: list[str]) -> pd.DataFrame:
+    """The items as float, reverse-keyed (max + min - x) when the item is reverse-keyed or in ``extra_reverse``
+    (an index's or plan's own reverse list), as the indices and Cronbach's alpha score them."""
+    from surveykit.measure.reliability import reverse_key
+
+    data = frame[items].astype("float64")
+    for item in items:
+        if item in extra_reverse or q.item_map[item].reverse:
+            scale = q.scales[q.item_map[item].scale]
+            data[item] = reverse_key(data[item], scale.min, scale.max)
+    return data
+
+
 # ------------------------------------------------------------------------------------------------ CFA
 def _cfa_data(frame: pd.DataFrame, q: Questionnaire, plan: CFAPlan) -> tuple[pd.DataFrame, dict, list[str]]:
     """The items of a CFA, reverse-keyed as in the indices they stand for, with the factors and the reversed."""
@@ -79,7 +105,7 @@ def _cfa_data(frame: pd.DataFrame, q: Questionnaire, plan: CFAPlan) -> tuple[pd.
     items = list(dict.fromkeys(i for its in factors.values() for i in its))
     index_of = cfa_indices(q, plan)
     extra = [i for f, idx in index_of.items() for i in q.index_map[idx].reverse if i in factors[f]]
-    data = _reversed_items(frame, q, items, extra)
+    data = keyed_items(frame, q, items, extra)
     reverse = [i for i in items if i in extra or q.item_map[i].reverse]
     return data, factors, reverse
 
@@ -216,7 +242,7 @@ def ordinal_alpha_record(frame: pd.DataFrame, q: Questionnaire, items: list[str]
     """Ordinal alpha on the respondents Cronbach's alpha uses (listwise complete), reverse-keyed alike."""
     from surveykit.measure.polychoric import ordinal_alpha
 
-    data = _reversed_items(frame, q, items, reverse).dropna()
+    data = keyed_items(frame, q, items, reverse).dropna()
     res = ordinal_alpha(data)
     return {"alpha": res.alpha, "n": int(len(data)), "n_items": res.n_items, "missing": "listwise",
             "n_categories": n_categories(q, items), "smoothed": res.polychoric.smoothed,
@@ -227,7 +253,7 @@ def omega_record(frame: pd.DataFrame, q: Questionnaire, plan, settings: Settings
     """Omega hierarchical and total (psych ``omega``), on the plan's items reverse-keyed as for alpha."""
     from surveykit.measure.omega import omega
 
-    data = _reversed_items(frame, q, list(plan.items), list(plan.reverse))
+    data = keyed_items(frame, q, list(plan.items), list(plan.reverse))
     opts = plan.omega
     res = omega(data, n_factors=opts.n_factors, missing=settings.missing, ordinal=plan.ordinal,
                 n_boot=opts.n_boot, ci=opts.ci, seed=settings.seed)
