@@ -189,7 +189,7 @@ def test_schick_cfa_equals_direct_call_and_lavaan(schick_run):
 def test_schick_invariance_equals_lavaan_and_gates_the_t_test(schick_run):
     from surveykit.measure.invariance import measurement_invariance
 
-    q, _, results, frame = schick_run
+    _, _, results, frame = schick_run
     inv = results["cfa"]["mrs_cfa"]["invariance"]
     lavaan = _fixture("mrs_cfa_invariance_gender.csv")
     assert [m["model"] for m in inv["models"]] == lavaan.model.tolist()
@@ -232,10 +232,10 @@ def test_schick_replication_is_untouched(schick_run):
 
 
 @pytest.mark.parametrize("lang, fail_text, heading", [
-    ("en", "scalar invariance of The scorecard and Manager's focus (addition, not in the thesis) by Gender does "
-           "not hold (Chen 2007)", "Confirmatory factor analysis"),
-    ("nb", "skalar invarians av Målekortet og Leders fokus (tillegg, ikke i oppgaven) etter Kjønn holder ikke "
-           "(Chen 2007)", "Bekreftende faktoranalyse"),
+    ("en", ("scalar invariance of The scorecard and Manager's focus (addition, not in the thesis) by Gender "
+            "does not hold (Chen 2007)"), "Confirmatory factor analysis"),
+    ("nb", ("skalar invarians av Målekortet og Leders fokus (tillegg, ikke i oppgaven) etter Kjønn holder ikke "
+            "(Chen 2007)"), "Bekreftende faktoranalyse"),
 ])
 def test_report_says_when_invariance_fails(schick_run, lang, fail_text, heading):
     from surveykit.report.content import build_document
@@ -306,7 +306,7 @@ def test_ordinal_efa_equals_direct_call(ordinal_run, schick_run):
 def test_ordinal_alpha_equals_direct_call(ordinal_run):
     from surveykit.measure.polychoric import ordinal_alpha
 
-    q, results, frame = ordinal_run
+    _, results, frame = ordinal_run
     for record, items in [(results["indices"]["malekortet"], MRS),
                           (results["reliability"]["leders_fokus_3"], LEADER + ["q18_too_many_indicators"])]:
         complete = frame[items].astype(float).dropna()
@@ -320,7 +320,7 @@ def test_ordinal_alpha_equals_direct_call(ordinal_run):
 def test_omega_equals_direct_call(ordinal_run):
     from surveykit.measure.omega import omega
 
-    q, results, frame = ordinal_run
+    _, results, frame = ordinal_run
     record = results["reliability"]["q18_all"]["omega_hierarchical"]
     direct = omega(frame[Q18].astype(float), n_factors=3, missing="pairwise")
     for key in ("omega_h", "omega_total", "omega_limit", "ecv"):
@@ -333,8 +333,8 @@ def test_ordinal_report_states_the_reason(ordinal_run):
     from surveykit.report.content import build_document
 
     q, results, _ = ordinal_run
-    for lang, reason in [("en", "Items with 6 ordered categories treated as ordinal: the factor analysis was "
-                                "repeated on polychoric correlations (Olsson 1979)"),
+    for lang, reason in [("en", ("Items with 6 ordered categories treated as ordinal: the factor analysis was "
+                                 "repeated on polychoric correlations (Olsson 1979)")),
                          ("nb", "Påstander med 6 ordnede svarkategorier er behandlet som ordinale")]:
         doc = build_document(results, q, lang)
         sec = next(s for s in doc.sections if s.anchor == "ordinal")
@@ -344,3 +344,51 @@ def test_ordinal_report_states_the_reason(ordinal_run):
         assert len(labels) == 3 and table.rows[-1].cells[5].value == results["reliability"]["q18_all"][
             "omega_hierarchical"]["omega_h"]
         assert any("fa-pattern-mrs-poly" == t.key for t in doc.tables)
+
+
+# ------------------------------------------------------------------------------------------ robust ML, small groups
+def _variant(schick_run, min_group_size: int):
+    """mrs_cfa with estimator MLM; arbeidshverdag_cfa with invariance by stress, whose «aldri» group has 2
+    respondents (hidden by the default minimum group size of 5)."""
+    q, prepared, _, _ = schick_run
+    data = load_yaml(SCHICK)
+    data["analysis"]["cfa"][0]["estimator"] = "MLM"
+    data["analysis"]["cfa"][1]["invariance"] = {"group": "stress"}
+    q2 = questionnaire_from_dict(data, SCHICK)
+    results, frame = build_results(q2, prepared, Settings(lang="en", seed=q.analysis.seed,
+                                                          min_group_size=min_group_size))
+    return q2, results, frame
+
+
+def test_robust_cfa_and_hidden_groups(schick_run):
+    from surveykit.measure.cfa import cfa
+    from surveykit.report.content import build_document
+
+    q, results, frame = _variant(schick_run, 5)
+    record = results["cfa"]["mrs_cfa"]
+    factors = {"malekortet": MRS, "leders_fokus": LEADER}
+    direct = cfa(frame[MRS + LEADER].dropna(), factors, estimator="MLM")
+    assert record["estimator"] == "MLM" and record["invariance"]["estimator"] == "MLM"
+    for key in ("scaling_factor", "chi2_scaled", "p_scaled", "cfi_robust", "rmsea_robust"):
+        assert record["robust"][key] == pytest.approx(direct.robust[key], abs=1e-12), key
+    assert [r["se"] for r in record["loadings"]] == pytest.approx(direct.loadings().se.tolist(), abs=1e-12)
+    # the group of 2 is hidden everywhere (with a second group, so that it cannot be worked out from the
+    # totals): the invariance models use exactly the stress groups the rest of the report shows
+    stress = results["cfa"]["arbeidshverdag_cfa"]["invariance"]
+    hidden = {s["group"] for s in results["suppressed"] if s["variable"] == "stress"}
+    assert 1 in hidden and stress.get("error") is None
+    shown = {c["code"] for c in results["sample"]["stress"]["counts"].values()}
+    assert {g["code"] for g in stress["groups"]} == shown and not shown & hidden and len(shown) >= 3
+    doc = build_document(results, q, "en")
+    fit = next(t for t in doc.tables if t.key == "cfa-fit-mrs_cfa")
+    assert [r.cells[0].text for r in fit.rows] == ["MLM", "Satorra–Bentler (robust)"]
+    assert fit.rows[1].cells[3].value == record["robust"]["chi2_scaled"]
+
+
+def test_invariance_that_cannot_be_fitted_is_reported_not_fatal(schick_run):
+    _, results, _ = _variant(schick_run, 1)  # the group of 2 is shown: too few for its own covariance matrix
+    stress = results["cfa"]["arbeidshverdag_cfa"]["invariance"]
+    assert "fewer complete cases than items" in stress["error"]
+    assert stress["scalar_holds"] is None
+    assert {"where": "cfa arbeidshverdag_cfa invariance", "reason": stress["error"]} in results["skipped"]
+    assert results["cfa"]["mrs_cfa"]["invariance"]["scalar_holds"] is False  # the other CFA is unaffected

@@ -125,7 +125,7 @@ def cfa_record(frame: pd.DataFrame, q: Questionnaire, plan: CFAPlan, settings: S
         "label": text_in(plan.label, settings.lang, plan.id) if plan.label else plan.id,
         "factors": factors, "indices": cfa_indices(q, plan), "reverse": reverse,
         "estimator": res.estimator, "missing": res.missing, "std_lv": res.std_lv,
-        "n": res.n, "n_dropped": res.n_dropped, "n_rows": int(len(data)),
+        "n": res.n, "n_dropped": res.n_dropped, "n_rows": len(data),
         "fit": {key: getattr(res, key) for key in FIT_KEYS},
         "robust": res.robust,
         "loadings": loadings[["factor", "item", "est", "se", "z", "p", "std_all", "se_std"]].to_dict("records"),
@@ -223,7 +223,7 @@ def ordinal_factor_record(frame: pd.DataFrame, q: Questionnaire, plan, pearson: 
     n = pc.n.to_numpy()
     return {
         "correlation": "polychoric", "n_categories": n_categories(q, list(plan.items)), "missing": missing,
-        "n": int(len(used)) if missing == "listwise" else int(n.min()),
+        "n": len(used) if missing == "listwise" else int(n.min()),
         "n_pairwise_min": int(n.min()), "n_pairwise_max": int(n.max()),
         "smoothed": pc.smoothed, "min_eigenvalue": pc.min_eigenvalue, "kmo": fac.kmo,
         "eigenvalues": eig["eigenvalue"].tolist(), "variance_pct": eig["pct_variance"].tolist(),
@@ -244,7 +244,7 @@ def ordinal_alpha_record(frame: pd.DataFrame, q: Questionnaire, items: list[str]
 
     data = keyed_items(frame, q, items, reverse).dropna()
     res = ordinal_alpha(data)
-    return {"alpha": res.alpha, "n": int(len(data)), "n_items": res.n_items, "missing": "listwise",
+    return {"alpha": res.alpha, "n": len(data), "n_items": res.n_items, "missing": "listwise",
             "n_categories": n_categories(q, items), "smoothed": res.polychoric.smoothed,
             "min_eigenvalue": res.polychoric.min_eigenvalue}
 

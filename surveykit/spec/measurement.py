@@ -10,7 +10,8 @@ models. :func:`measurement_problems` is the reference check of all of them, call
 
 from __future__ import annotations
 
-from typing import Any, Callable, Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -54,7 +55,7 @@ class OmegaPlan(SpecModel):
     ci: float = Field(0.95, gt=0, lt=1, description="Confidence level of the bootstrap intervals")
 
     @model_validator(mode="after")
-    def _enough_resamples(self) -> "OmegaPlan":
+    def _enough_resamples(self) -> OmegaPlan:
         if 0 < self.n_boot < 100:
             raise ValueError(f"omega n_boot {self.n_boot} is too few for a percentile interval (0, or 100 or more)")
         return self
