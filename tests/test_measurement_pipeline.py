@@ -5,6 +5,8 @@ Where the numbers come from:
 * the Schick CFAs and the invariance models are compared with lavaan 0.6.14 (tests/r/cfa_schick.R, fixtures in
   tests/data/cfa_schick/, printed with 10 significant digits). Tolerance 1e-5 on chi2, CFI, RMSEA and
   standardised loadings (both optimise to ~1e-10; lavaan's nlminb stops earlier), 1e-6 on SRMR;
+* ordinal alpha, omega hierarchical / total and the polychoric matrix behind the ordinal EFA are compared with
+  psych on the same data (tests/r/measurement_schick.R; tolerances and achieved differences at ALPHA_TOL);
 * the pipeline's records are also compared with the measure functions called directly on the same data (equal
   to 1e-12: the pipeline must add nothing and drop no one), which are themselves tested against lavaan, psych
   and polycor in tests/test_cfa.py, test_invariance.py, test_polychoric.py and test_omega.py.
@@ -34,6 +36,9 @@ MRS = ["q18_scorecard_important", "q18_right_indicators", "q18_scorecard_more_ef
        "q18_scorecard_faster_services", "q18_scorecard_users_prioritised"]
 LEADER = ["q18_leader_uses_scorecard", "q18_leader_focus_on_targets"]
 Q18 = LEADER + ["q18_too_many_indicators"] + MRS
+# achieved against psych on these data: ordinal alpha 4e-7, omega_h 1.5e-6, omega total 4e-7, polychoric rho 2.2e-5;
+# the tolerances leave room for R's optimize (polychoric) and minres stopping rules, well inside 3 decimals
+ALPHA_TOL, OMEGA_TOL, RHO_TOL = 1e-5, 1e-5, 1e-4
 
 MINI = """\
 meta: {id: m, title: T}
@@ -392,3 +397,24 @@ def test_invariance_that_cannot_be_fitted_is_reported_not_fatal(schick_run):
     assert stress["scalar_holds"] is None
     assert {"where": "cfa arbeidshverdag_cfa invariance", "reason": stress["error"]} in results["skipped"]
     assert results["cfa"]["mrs_cfa"]["invariance"]["scalar_holds"] is False  # the other CFA is unaffected
+
+
+def test_ordinal_and_omega_match_psych(ordinal_run):
+    """psych 2.x on the same data (tests/r/measurement_schick.R): polychoric() of the q18 statements, ordinal alpha
+    of «Målekortet» (alpha(polychoric(x)$rho), listwise) and omega(nfactors = 3) of all eleven. psych finds each
+    polychoric rho with R's optimize (tolerance ~1.2e-4), so agreement is to about 4 decimals (see
+    surveykit/measure/polychoric.py); omega uses Pearson correlations and agrees more closely."""
+    from surveykit.measure.polychoric import polychoric_matrix
+
+    q, results, frame = ordinal_run
+    psych = _fixture("psych_reliability.csv").set_index("statistic")["value"]
+    oa = results["indices"]["malekortet"]["ordinal_alpha"]
+    assert oa["n"] == psych["n_malekortet"]
+    assert oa["alpha"] == pytest.approx(psych["ordinal_alpha_malekortet"], abs=ALPHA_TOL)
+    om = results["reliability"]["q18_all"]["omega_hierarchical"]
+    assert om["omega_h"] == pytest.approx(psych["omega_h"], abs=OMEGA_TOL)
+    assert om["omega_total"] == pytest.approx(psych["omega_total"], abs=OMEGA_TOL)
+    rho = _fixture("psych_polychoric_q18.csv").set_index("item")
+    items = list(q.analysis.factor_analyses[0].items)
+    ours = polychoric_matrix(frame[items]).rho.loc[rho.index, rho.columns]  # the matrix the ordinal EFA used
+    assert np.abs(ours.to_numpy() - rho.to_numpy()).max() < RHO_TOL
