@@ -339,9 +339,10 @@ def test_saq_subscales_partition_the_items(field_saq):
 def test_format_documentation_names_every_key(repo_dir):
     """docs/questionnaire-format.md documents every key the models accept."""
     doc = (repo_dir / "docs" / "questionnaire-format.md").read_text(encoding="utf-8")
-    from surveykit.spec import elements, inference, organisation, plan
+    from surveykit.spec import elements, inference, measurement, organisation, plan
 
-    namespace = {**vars(elements), **vars(plan), **vars(inference), **vars(organisation), **vars(spec_module)}
+    namespace = {**vars(elements), **vars(plan), **vars(inference), **vars(organisation), **vars(measurement),
+                 **vars(spec_module)}
     models = [obj for obj in namespace.values()
               if isinstance(obj, type) and issubclass(obj, elements.SpecModel) and obj is not elements.SpecModel]
     assert len(models) > 20

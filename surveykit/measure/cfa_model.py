@@ -105,7 +105,8 @@ def build_model(items: list[str], factors: dict[str, list[str]], n_groups: int =
 
 def starting_values(model: Model, data: list[GroupMoments], std_lv: bool) -> np.ndarray:
     """Per factor, first principal component of its items (rescaled to the marker); residual variances
-    half the observed variances (lavaan's 'simple' start); factor covariances 0; intercepts = means."""
+    half the observed variances (lavaan's 'simple' start); factor covariances from the items' covariances
+    (below); intercepts = means."""
     theta = np.full(model.n_free, np.nan)
     for g, d in enumerate(data):
         sd = np.sqrt(np.diag(d.cov))
@@ -125,13 +126,25 @@ def starting_values(model: Model, data: list[GroupMoments], std_lv: bool) -> np.
             else:
                 phi_start[j] = raw[0] ** 2
                 lam_start.update({(i, j): v / raw[0] for i, v in zip(rows, raw)})
+        # factor covariances from the items' covariances, cov(y_i, y_l) = lambda_i lambda_l phi_jk, averaged
+        # over the item pairs and kept inside a correlation of .9: a start of 0 leaves a two-item factor's
+        # second loading unidentified there (singular information at the first scoring step)
+        rows_of = {j: [e.row for e in model.entries if e.group == g and e.matrix == "lambda" and e.col == j]
+                   for j in range(len(model.factors))}
+        for j in range(len(model.factors)):
+            for k in range(j):
+                ratios = [d.cov[i, m] / (lam_start[(i, j)] * lam_start[(m, k)])
+                          for i in rows_of[j] for m in rows_of[k] if i != m]
+                bound = 0.9 * math.sqrt(phi_start[j] * phi_start[k])
+                phi_start[(j, k)] = float(np.clip(np.mean(ratios), -bound, bound)) if ratios else 0.0
         for e in model.entries:
             if e.group != g or e.free < 0 or not np.isnan(theta[e.free]):
                 continue
             if e.matrix == "lambda":
                 theta[e.free] = lam_start[(e.row, e.col)]
             elif e.matrix == "phi":
-                theta[e.free] = phi_start[e.row] if e.row == e.col else 0.0
+                theta[e.free] = (phi_start[e.row] if e.row == e.col
+                                 else phi_start.get((max(e.row, e.col), min(e.row, e.col)), 0.0))
             elif e.matrix == "theta":
                 theta[e.free] = 0.5 * d.cov[e.row, e.row]
             elif e.matrix == "nu":

@@ -102,7 +102,8 @@ def bivariate_normal_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray
         bvn = np.where(asr > -100, a * np.exp(asr) * (1 - c * (bs - a_s) * (1 - d * bs) / 3 + c * d * a_s**2), 0.0)
         b = np.sqrt(bs)
         sp = math.sqrt(2 * math.pi) * stats.norm.cdf(-b / a)
-        bvn = np.where(hk > -100, bvn - np.exp(-hk / 2) * sp * b * (1 - c * bs * (1 - d * bs) / 3), bvn)
+        with np.errstate(over="ignore", invalid="ignore"):  # the branch np.where discards (hk <= -100)
+            bvn = np.where(hk > -100, bvn - np.exp(-hk / 2) * sp * b * (1 - c * bs * (1 - d * bs) / 3), bvn)
         a = a / 2
         for xi, wi in zip(x, w):
             xs = (a * xi) ** 2

@@ -27,6 +27,7 @@ from surveykit.pipeline.records import (
     reversed_among,
     sample_record,
 )
+from surveykit.pipeline.measurement import add_measurement_results
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.plan import DisclosurePlan, outcome_groups
@@ -228,6 +229,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             for members in c.merged.values():
                 unpublished.setdefault(v, set()).update(members)
         add_inference(results, q, frame, masked, settings, unpublished)
+    add_measurement_results(results, frame, masked, q, prepared, settings)  # CFA, invariance, ordinal, omega
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
     results = to_jsonable(results)

@@ -19,6 +19,7 @@ from . import format as fmt
 from .cells import general, get, head, num, slug, txt
 from .document import Bullets, DataSheet, Document, Figure, Heading, Paragraph, Row, Section, Table
 from .i18n import strings
+from .sections_cfa import CFASections
 from .sections_compare import CompareSections
 from .sections_favourable import FavourableSections
 from .sections_inference import InferenceSections
@@ -33,8 +34,8 @@ SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\
 
 
 # ------------------------------------------------------------------------------------------ builder
-class Builder(SummarySections, CompareSections, FavourableSections, MeasureSections, ModelSections, InferenceSections,
-              OrganisationSections):
+class Builder(SummarySections, CompareSections, FavourableSections, MeasureSections, ModelSections, CFASections,
+              InferenceSections, OrganisationSections):
     """Builds a :class:`Document` from results, the questionnaire and optional free-text answers."""
 
     def __init__(self, results: dict, q: Questionnaire, lang: str, free_text: dict | None):
@@ -92,7 +93,9 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
     def build(self) -> Document:
         sections = [
             self.summary(), self.sample(), self.response_rates(), self.method(), self.descriptives(),
-            self.factor_analyses(), self.reliability(), self.comparisons(), self.crosstabs(), self.correlations(),
+            self.factor_analyses(), self.reliability(),
+            self.ordinal_measures(), self.confirmatory(),  # report/sections_cfa.py
+            self.comparisons(), self.crosstabs(), self.correlations(),
             self.regressions(), self.favourable(), self.engagement(), self.waves(), self.drivers(),  # organisation
             self.multiple_testing(), self.weighting(), self.clustering(),  # sections_inference.py
             self.confidentiality(), self.replication(), self.free_texts(),

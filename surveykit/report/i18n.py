@@ -809,6 +809,214 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# Measurement models: ordinal factor analysis and alpha, omega hierarchical, CFA and invariance
+# (report/sections_cfa.py).
+STRINGS["nb"].update({
+    "sec_ordinal": "Ordinale korrelasjoner og omega",
+    "or_join": " eller ",
+    "ord_fa_heading": "Faktoranalyse på polykoriske korrelasjoner: {id}",
+    "ord_fa_name": "{id} (polykoriske korrelasjoner)",
+    "ord_fa_method": "Påstander med {k} ordnede svarkategorier er behandlet som ordinale: faktoranalysen er "
+                     "gjentatt på polykoriske korrelasjoner (Olsson 1979), som anslår korrelasjonen mellom de "
+                     "kontinuerlige oppfatningene som antas å ligge bak kategoriene (Pearsons r mellom få ordnede "
+                     "kategorier trekkes mot null). Samme ekstraksjon og rotasjon som over, {n_factors} faktorer; "
+                     "N = {n} ({missing} sletting); KMO = {kmo}.",
+    "ord_smoothed": "Den polykoriske matrisen var ikke positivt definitt og ble glattet (psych cor.smooth).",
+    "ord_not_smoothed": "Den polykoriske matrisen er positivt definitt.",
+    "ord_rel_title": "Ordinal α og omega hierarkisk",
+    "ord_alpha": "Ordinal α",
+    "omega_h": "ωₕ",
+    "omega_t": "ω total",
+    "omega_h_ci": "95 % KI for ωₕ",
+    "ecv": "ECV",
+    "omega_n": "N (ω)",
+    "ord_alpha_note": "Ordinal α = Cronbachs α beregnet på polykoriske korrelasjoner (Zumbo, Gadermann og "
+                      "Zeisser 2007), for de samme respondentene som α (listevis). Påstander med {k} ordnede "
+                      "kategorier er behandlet som ordinale: polykoriske korrelasjoner (Olsson 1979) tar hensyn til "
+                      "at svarene er ordnede kategorier og ikke målinger på en intervallskala. ω = McDonalds ω fra "
+                      "én faktor.",
+    "omega_note": "ωₕ (omega hierarkisk) og ω total fra en Schmid–Leiman-løsning med en generell faktor og {k} "
+                  "gruppefaktorer (minres, oblimin), som psych::omega (Zinbarg mfl. 2005); ωₕ er andelen av "
+                  "variansen i sumskåren som skyldes den generelle faktoren. ECV = andel felles varians forklart "
+                  "av den generelle faktoren. Korrelasjoner med {missing} sletting.",
+    "omega_boot_note": "Konfidensintervallet er et persentil-bootstrapintervall ({b} trekninger, {level} %, frø {seed}).",
+    "sec_cfa": "Bekreftende faktoranalyse",
+    "cfa_method": "Bekreftende faktoranalyse (CFA) er estimert med sannsynlighetsmaksimering (ML) etter "
+                  "konvensjonene i lavaans cfa() (Rosseel 2012): hver faktors første ladning er fastsatt til 1, "
+                  "faktorene korrelerer fritt, respondenter som mangler svar på en av påstandene utelates "
+                  "(listevis), og standardfeilene bygger på den forventede informasjonsmatrisen. Standardiserte "
+                  "ladninger er lavaans «std.all». Vanlige grenser for god tilpasning er CFI og TLI ≥ ,95, "
+                  "RMSEA ≤ ,06 og SRMR ≤ ,08 (Hu og Bentler 1999).",
+    "cfa_method_mlm": "Med MLM er standardfeilene robuste, og χ² er Satorra–Bentlers skalerte statistikk med "
+                      "robuste CFI, TLI og RMSEA (Brosseau-Liard og Savalei 2012, 2014).",
+    "cfa_heading": "Bekreftende faktoranalyse: {id}",
+    "cfa_n": "N = {n} respondenter med svar på alle påstandene ({dropped} utelatt ved listevis sletting); "
+             "estimator {estimator}.",
+    "cfa_fit_title": "Modelltilpasning: {id}",
+    "cfa_model": "Estimator",
+    "cfa_dropped": "Utelatt",
+    "cfa_rmsea_ci": "90 % KI (RMSEA)",
+    "cfa_robust_row": "Satorra–Bentler (robust)",
+    "cfa_fit_note": "χ² = likelihood-ratio-test mot den mettede modellen; CFI = comparative fit index; TLI = "
+                    "Tucker–Lewis-indeks; RMSEA med 90 % konfidensintervall; SRMR = standardisert "
+                    "gjennomsnittlig kvadrert residual; AIC og BIC for sammenligning av modeller.",
+    "cfa_load_title": "Faktorladninger: {id}",
+    "cfa_std_loading": "Standardisert ladning",
+    "cfa_unstd": "Ustandardisert",
+    "cfa_fixed": "fast",
+    "cfa_load_note": "Standardiserte ladninger (std.all) med standardfeil fra deltametoden. «fast» = markørladning "
+                     "fastsatt til 1 for å gi faktoren en skala.",
+    "cfa_phi_title": "Korrelasjoner mellom faktorene: {id}",
+    "cfa_rel_title": "Sammensatt reliabilitet og AVE: {id}",
+    "cr": "CR",
+    "ave": "AVE",
+    "cfa_rel_note": "CR = sammensatt reliabilitet fra de standardiserte ladningene, AVE = gjennomsnittlig "
+                    "forklart varians (Fornell og Larcker 1981); ω = reliabiliteten til sumskåren fra de "
+                    "ustandardiserte estimatene (Raykov 1997). Rader med AVE under ,50 er markert.",
+    "cfa_mi_title": "Modifikasjonsindekser: {id}",
+    "cfa_mi_kind": "Parameter",
+    "cfa_mi_from": "Fra",
+    "cfa_mi_to": "Til",
+    "cfa_mi_loading": "kryssladning",
+    "cfa_mi_cov": "residualkovarians",
+    "cfa_sepc": "Std. EPC",
+    "cfa_mi_note": "Modifikasjonsindekser på eller over {t}: forventet nedgang i χ² om parameteren settes fri "
+                   "(EPC = forventet verdi). De er forslag å vurdere faglig, ikke funn.",
+    "cfa_mi_none": "Ingen modifikasjonsindeks er på eller over {t}.",
+    "inv_configural": "konfigural",
+    "inv_metric": "metrisk",
+    "inv_scalar": "skalar",
+    "inv_heading": "Målingsinvarians etter {group}: {id}",
+    "inv_title": "Målingsinvarians etter {group}: {id}",
+    "inv_method": "Målingsinvarians etter {group} ({groups}; N = {n}, {dropped} utelatt ved listevis sletting; "
+                  "{estimator}): flergruppe-CFA med konfigural modell (samme mønster), metrisk modell (like "
+                  "ladninger) og skalar modell (like ladninger og konstantledd) (Meredith 1993), hver sammenlignet "
+                  "med den forrige. Beslutningsregel etter Chen (2007), {rule}: et nivå holder når CFI ikke faller "
+                  "med mer enn {dcfi} og RMSEA ikke øker med mer enn {drmsea} (endringen i SRMR vises mot "
+                  "{dsrmr_m} for metrisk og {dsrmr_s} for skalar invarians).",
+    "inv_model": "Modell",
+    "inv_holds": "Holder",
+    "inv_note": "Δ = endring fra forrige modell; p gjelder likelihood-ratio-testen av Δχ². Et nivå holder ikke "
+                "når nivået under ikke holdt.",
+    "inv_error": "Målingsinvarians etter {group} kunne ikke testes: {reason}",
+    "inv_scalar_ok": "Skalar invarians etter {group} holder: gjennomsnittene til faktorene kan sammenlignes "
+                     "mellom gruppene.",
+    "inv_metric_only": "Metrisk, men ikke skalar invarians etter {group}: ladningene er like, men "
+                       "konstantleddene er det ikke, så forskjeller i gjennomsnitt mellom gruppene kan skyldes "
+                       "hvordan påstandene fungerer i gruppene og ikke bare forskjeller i det som måles.",
+    "inv_none": "Verken metrisk eller skalar invarians etter {group} holder: indeksene måler ikke det samme på "
+                "samme måte i gruppene.",
+    "gate_ok": "{plan}: {level} invarians av {cfa} etter {group} holder, så gjennomsnittene til {outcomes} etter "
+               "{group} kan sammenlignes.",
+    "gate_fail": "Advarsel – {plan}: {level} invarians av {cfa} etter {group} holder ikke (Chen 2007). "
+                 "Sammenligningen av {outcomes} etter {group} er beregnet, men forskjellen i gjennomsnitt kan "
+                 "skyldes at påstandene fungerer ulikt i gruppene; tolk den med forsiktighet.",
+    "gate_untested": "{plan}: {level} invarians av {cfa} etter {group} kunne ikke testes; sammenligningen av "
+                     "{outcomes} etter {group} forutsetter den uten at den er prøvd.",
+})
+STRINGS["en"].update({
+    "sec_ordinal": "Ordinal correlations and omega",
+    "or_join": " or ",
+    "ord_fa_heading": "Factor analysis on polychoric correlations: {id}",
+    "ord_fa_name": "{id} (polychoric correlations)",
+    "ord_fa_method": "Items with {k} ordered categories treated as ordinal: the factor analysis was repeated on "
+                     "polychoric correlations (Olsson 1979), which estimate the correlation of the continuous "
+                     "responses assumed behind the categories (Pearson r between a few ordered categories is "
+                     "biased towards zero). Same extraction and rotation as above, {n_factors} factors; N = {n} "
+                     "({missing} deletion); KMO = {kmo}.",
+    "ord_smoothed": "The polychoric matrix was not positive definite and was smoothed (psych cor.smooth).",
+    "ord_not_smoothed": "The polychoric matrix is positive definite.",
+    "ord_rel_title": "Ordinal α and omega hierarchical",
+    "ord_alpha": "Ordinal α",
+    "omega_h": "ωₕ",
+    "omega_t": "ω total",
+    "omega_h_ci": "95% CI for ωₕ",
+    "ecv": "ECV",
+    "omega_n": "N (ω)",
+    "ord_alpha_note": "Ordinal α = Cronbach's α computed on polychoric correlations (Zumbo, Gadermann & Zeisser "
+                      "2007), for the same respondents as α (listwise). Items with {k} ordered categories treated "
+                      "as ordinal: polychoric correlations (Olsson 1979) take into account that the answers are "
+                      "ordered categories, not measurements on an interval scale. ω = McDonald's one-factor ω.",
+    "omega_note": "ωₕ (omega hierarchical) and ω total from a Schmid–Leiman solution with a general factor and {k} "
+                  "group factors (minres, oblimin), as psych::omega (Zinbarg et al. 2005); ωₕ is the share of the "
+                  "variance of the sum score due to the general factor. ECV = share of the common variance "
+                  "explained by the general factor. Correlations with {missing} deletion.",
+    "omega_boot_note": "The confidence interval is a percentile bootstrap interval ({b} resamples, {level}%, seed {seed}).",
+    "sec_cfa": "Confirmatory factor analysis",
+    "cfa_method": "Confirmatory factor analysis (CFA) was estimated by maximum likelihood (ML) following the "
+                  "conventions of lavaan's cfa() (Rosseel 2012): the first loading of each factor is fixed to 1, "
+                  "the factors correlate freely, respondents missing any of the items are left out (listwise "
+                  "deletion), and standard errors come from the expected information matrix. Standardised "
+                  "loadings are lavaan's std.all. Common cut-offs for good fit are CFI and TLI ≥ .95, "
+                  "RMSEA ≤ .06 and SRMR ≤ .08 (Hu & Bentler 1999).",
+    "cfa_method_mlm": "With MLM the standard errors are robust and χ² is the Satorra–Bentler scaled statistic, "
+                      "with robust CFI, TLI and RMSEA (Brosseau-Liard & Savalei 2012, 2014).",
+    "cfa_heading": "Confirmatory factor analysis: {id}",
+    "cfa_n": "N = {n} respondents who answered every item ({dropped} left out by listwise deletion); "
+             "estimator {estimator}.",
+    "cfa_fit_title": "Model fit: {id}",
+    "cfa_model": "Estimator",
+    "cfa_dropped": "Left out",
+    "cfa_rmsea_ci": "90% CI (RMSEA)",
+    "cfa_robust_row": "Satorra–Bentler (robust)",
+    "cfa_fit_note": "χ² = likelihood-ratio test against the saturated model; CFI = comparative fit index; TLI = "
+                    "Tucker–Lewis index; RMSEA with its 90% confidence interval; SRMR = standardised root mean "
+                    "square residual; AIC and BIC for comparing models.",
+    "cfa_load_title": "Factor loadings: {id}",
+    "cfa_std_loading": "Standardised loading",
+    "cfa_unstd": "Unstandardised",
+    "cfa_fixed": "fixed",
+    "cfa_load_note": "Standardised loadings (std.all) with delta-method standard errors. 'fixed' = marker loading "
+                     "fixed to 1 to give the factor its scale.",
+    "cfa_phi_title": "Factor correlations: {id}",
+    "cfa_rel_title": "Composite reliability and AVE: {id}",
+    "cr": "CR",
+    "ave": "AVE",
+    "cfa_rel_note": "CR = composite reliability from the standardised loadings, AVE = average variance extracted "
+                    "(Fornell & Larcker 1981); ω = reliability of the sum score from the unstandardised estimates "
+                    "(Raykov 1997). Rows with AVE below .50 are highlighted.",
+    "cfa_mi_title": "Modification indices: {id}",
+    "cfa_mi_kind": "Parameter",
+    "cfa_mi_from": "From",
+    "cfa_mi_to": "To",
+    "cfa_mi_loading": "cross-loading",
+    "cfa_mi_cov": "residual covariance",
+    "cfa_sepc": "Std. EPC",
+    "cfa_mi_note": "Modification indices at or above {t}: the expected fall in χ² if the parameter were freed "
+                   "(EPC = its expected value). They are suggestions to weigh on substantive grounds, not findings.",
+    "cfa_mi_none": "No modification index is at or above {t}.",
+    "inv_configural": "configural",
+    "inv_metric": "metric",
+    "inv_scalar": "scalar",
+    "inv_heading": "Measurement invariance by {group}: {id}",
+    "inv_title": "Measurement invariance by {group}: {id}",
+    "inv_method": "Measurement invariance by {group} ({groups}; N = {n}, {dropped} left out by listwise deletion; "
+                  "{estimator}): multi-group CFA with a configural model (same pattern), a metric model (equal "
+                  "loadings) and a scalar model (equal loadings and intercepts) (Meredith 1993), each compared with "
+                  "the previous one. Decision rule of Chen (2007), {rule}: a level holds when CFI falls by no more "
+                  "than {dcfi} and RMSEA rises by no more than {drmsea} (the change in SRMR is shown against "
+                  "{dsrmr_m} for metric and {dsrmr_s} for scalar invariance).",
+    "inv_model": "Model",
+    "inv_holds": "Holds",
+    "inv_note": "Δ = change from the previous model; p is that of the likelihood-ratio test of Δχ². A level does "
+                "not hold when the level below it did not hold.",
+    "inv_error": "Measurement invariance by {group} could not be tested: {reason}",
+    "inv_scalar_ok": "Scalar invariance by {group} holds: the factor means may be compared between the groups.",
+    "inv_metric_only": "Metric but not scalar invariance by {group}: the loadings are equal but the intercepts "
+                       "are not, so differences in means between the groups may reflect how the items function "
+                       "in the groups rather than differences in what is measured.",
+    "inv_none": "Neither metric nor scalar invariance by {group} holds: the indices do not measure the same thing "
+                "in the same way in the groups.",
+    "gate_ok": "{plan}: {level} invariance of {cfa} by {group} holds, so the means of {outcomes} by {group} may be "
+               "compared.",
+    "gate_fail": "Warning – {plan}: {level} invariance of {cfa} by {group} does not hold (Chen 2007). The "
+                 "comparison of {outcomes} by {group} is computed, but its difference in means may reflect items "
+                 "that function differently in the groups; interpret it with caution.",
+    "gate_untested": "{plan}: {level} invariance of {cfa} by {group} could not be tested; the comparison of "
+                     "{outcomes} by {group} assumes it untested.",
+})
+
+
 def strings(lang: str) -> dict[str, str]:
     """The texts of ``lang`` ('nb' or 'en'); a key missing in nb falls back to English."""
     if lang not in STRINGS:

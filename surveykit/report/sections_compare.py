@@ -128,6 +128,7 @@ class CompareSections:
             for detail in (self._ttest_table(plan_id, name, plan_entries), self._anova_table(plan_id, name, plan_entries)):
                 if detail is not None:
                     sec.blocks.append(detail)
+            sec.blocks += self.invariance_warnings(plan_id, plan_entries)  # report/sections_cfa.py
             ph = self._posthoc_table(plan_id, name, plan_entries)
             if ph is not None:
                 sec.blocks.append(ph)

@@ -237,6 +237,7 @@ class Index(SpecModel):
     reverse: list[str] = Field(default_factory=list, description="Items reversed for this index only")
     min_valid: int = Field(1, ge=1, description="Fewest valid item answers for a score (else missing)")
     description: Text | None = None
+    ordinal: bool = Field(False, description="Ordinal alpha (polychoric) beside Cronbach's alpha")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Index":

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from surveykit.spec.elements import LANGUAGES, SpecModel, Text
 from surveykit.spec.inference import AdjustOption, InferenceSettings, MixedOption
 from surveykit.spec.organisation import DriverPlan, EngagementPlan
+from surveykit.spec.measurement import CFAPlan, InvarianceRequirement, OmegaPlan
 
 
 # --------------------------------------------------------------------------------------- analysis plan
@@ -35,6 +36,7 @@ class FactorAnalysisPlan(SpecModel):
     kappa: float = Field(4.0, gt=1, description="Promax power")
     parallel: ParallelSettings = Field(default_factory=lambda: ParallelSettings(),
                                        description="Parallel-analysis settings")
+    ordinal: bool = Field(False, description="Also an EFA on the polychoric correlations (spec/measurement.py)")
 
 
 class ReliabilityPlan(SpecModel):
@@ -44,6 +46,8 @@ class ReliabilityPlan(SpecModel):
     label: Text | None = None
     items: list[str] = Field(min_length=2)
     reverse: list[str] = Field(default_factory=list)
+    ordinal: bool = Field(False, description="Ordinal alpha (polychoric) beside Cronbach's alpha")
+    omega: OmegaPlan | None = Field(None, description="Omega hierarchical and total (spec/measurement.py)")
 
 
 class DescriptivesPlan(SpecModel):
@@ -58,6 +62,7 @@ class ComparisonPlan(AdjustOption, MixedOption):  # + adjust, mixed (spec/infere
     outcomes: list[str] = Field(min_length=1)
     groups: list[str] = Field(min_length=1)
     posthoc: Literal["bonferroni", "tukey", "games-howell"] | None = None
+    require_invariance: InvarianceRequirement | None = None
 
 
 class CrosstabPlan(AdjustOption):  # + adjust (spec/inference.py)
@@ -104,6 +109,7 @@ class Analysis(InferenceSettings):  # + adjust, weights, cluster (spec/inference
     regressions: list[RegressionPlan] = Field(default_factory=list)
     drivers: list[DriverPlan] = Field(default_factory=list)  # issue 16: surveykit/spec/organisation.py
     engagement: list[EngagementPlan] = Field(default_factory=list)
+    cfa: list[CFAPlan] = Field(default_factory=list, description="Confirmatory factor analyses (spec/measurement.py)")
 
 
 class PublishedValue(SpecModel):

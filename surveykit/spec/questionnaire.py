@@ -39,6 +39,7 @@ from surveykit.spec.elements import (
 )
 from surveykit.spec.inference import inference_problems
 from surveykit.spec.organisation import Organisation, Waves, organisation_problems
+from surveykit.spec.measurement import measurement_problems
 from surveykit.spec.plan import Analysis, Metadata, PublishedValue, Sample, Simulation
 from surveykit.spec.yamlio import line_of, load_yaml
 
@@ -432,6 +433,7 @@ class Questionnaire(SpecModel):
             bad(f"analysis plan id {dup!r} is used twice", "analysis")
         inference_problems(self, bad)  # analysis.adjust / weights / cluster, plans' adjust / mixed
         problems += organisation_problems(self, file, locate)  # organisation, waves, drivers, engagement
+        measurement_problems(self, bad, categorical)  # CFA, invariance requirements, omega
         return problems
 
 

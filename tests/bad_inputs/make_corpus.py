@@ -207,6 +207,11 @@ def build_cases() -> None:
            "analysis:\n  factor_analyses:\n    - {id: fa, items: [q1, q2, q3], n_factors: 3}\n",
            "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
            "questionnaire.yaml:10: factor analysis 'fa' asks for 3 factors from 3 items (at most 2)")
+    q_case("q_cfa_unknown_item", GOOD_META + GOOD_SCALES + GOOD_ITEMS +
+           "analysis:\n  cfa:\n    - id: cfa1\n      factors:\n        f1: [q1, q2,\n             q9]\n",
+           "error: questionnaire.yaml: 1 problem(s) in the questionnaire",
+           "questionnaire.yaml:12: CFA 'cfa1': factor 'f1' names unknown item 'q9'",
+           comment="the item list spans two lines: the line named is the unknown item's")
     q_case("q_top_level_list", "- meta\n- scales\n",
            "error: questionnaire.yaml: a questionnaire must be a YAML mapping (keys such as meta, scales, items), "
            "found a list")
