@@ -12,9 +12,7 @@ and Excel formula neutralisation end to end).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import re
@@ -25,8 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from surveykit import cli
+from cli_runner import run_in_process
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -76,16 +73,6 @@ def copy_case(name: str, tmp_path: Path) -> Path:
     return work
 
 
-def run_in_process(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(args)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 def run_subprocess(args: list[str], cwd: Path) -> tuple[int, str, str]:
@@ -261,9 +248,9 @@ def test_group_of_one_is_suppressed_not_an_error(good_run):
 
 def test_group_of_one_in_build_results():
     """The same check without the report stage (build_results), so it runs while the report is unfinished."""
+    from surveykit.data.prepare import load_and_recode
     from surveykit.pipeline.results import build_results
     from surveykit.pipeline.settings import Settings
-    from surveykit.data.prepare import load_and_recode
     from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(CORPUS / GOOD_RUN / "questionnaire.yaml")
@@ -277,9 +264,9 @@ def test_group_of_one_in_build_results():
 def test_group_of_one_with_three_categories_is_not_an_error():
     """With three departments, the one-person group is merged with the smaller other department (issue 14:
     merge before hide), so two groups remain and the crosstab gender x dept is computed on them."""
+    from surveykit.data.prepare import load_and_recode
     from surveykit.pipeline.results import build_results
     from surveykit.pipeline.settings import Settings
-    from surveykit.data.prepare import load_and_recode
     from surveykit.spec.questionnaire import load_questionnaire
 
     q = load_questionnaire(CORPUS / GOOD_RUN / "questionnaire.yaml")

@@ -8,8 +8,6 @@ saved value), and each limit just below and just above it.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import shutil
@@ -21,9 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_runner import run_in_process as cli_run
 
-from surveykit import cli
-from surveykit.errors import LINE_CHARS, Problem, SpecError, SurveyError, shorten, shorten_message
+from surveykit.errors import (
+    LINE_CHARS,
+    Problem,
+    SpecError,
+    SurveyError,
+    shorten,
+    shorten_message,
+)
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -31,16 +36,6 @@ CORPUS = TESTS / "bad_inputs"
 MINI = TESTS / "data" / "mini.yaml"
 
 
-def cli_run(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(args)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 def subprocess_run(args: list[str], cwd: Path, *python_options: str) -> subprocess.CompletedProcess:

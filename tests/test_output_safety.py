@@ -10,18 +10,16 @@ permissions do not bind, so permission errors are simulated by making the call t
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
-import io
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import run_in_process as cli_run
 
-from surveykit import cli
 from surveykit.pipeline import output
 from surveykit.pipeline.output import MARKER, marker_text, safe_folder_name
 
@@ -30,16 +28,6 @@ RUN = ["run", "questionnaire.yaml", "data.csv", "--quiet"]
 THESIS = b"PK\x03\x04 chapter 1 ... a year of work"
 
 
-def cli_run(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(args)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 def hashes(folder: Path) -> dict[str, str]:
