@@ -96,6 +96,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     # that protect them) are missing from the unit variable before the disclosure plan is decided, so the
     # plan protects exactly what is published
     organisation, hidden_units = organisation_records(q, prepared, frame, settings, counts)
+    full_frame = frame  # every respondent's own unit: weights and ICCs need it (they publish no unit alone)
     frame, suppressed = hide_units(frame, [], q, hidden_units, counts, k)
     tree_hidden = {s["variable"] for s in suppressed}
     for name in tree_hidden:
@@ -228,7 +229,7 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
         for v, c in disclosure.codings.items():
             for members in c.merged.values():
                 unpublished.setdefault(v, set()).update(members)
-        add_inference(results, q, frame, masked, settings, unpublished)
+        add_inference(results, q, full_frame, masked, settings, unpublished)
     add_measurement_results(results, frame, masked, q, prepared, settings)  # CFA, invariance, ordinal, omega
     results["suppressed"] = _dedupe(suppressed)
     step("replication")

@@ -1,0 +1,69 @@
+"""The bundled MRS participation example with weights and clustering (issue 18, items 6 and 7, on the
+embedded example): weighted to each office's headcount (post-stratification) and ICCs by office.
+
+The pipeline's numbers are compared with the computation functions called directly on the same data
+(those are tested against R's survey and lme4 in test_weights.py, test_weighted.py, test_clustering.py);
+units hidden by the organisation tree are hidden in the weighting margins as in the sample table."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from surveykit.cli import main as cli_main
+from surveykit.compare.weighted import survey_design, weighted_mean
+from surveykit.data.prepare import load_and_recode
+from surveykit.measure.clustering import icc
+from surveykit.measure.scoring import scored_frame
+from surveykit.measure.weights import post_stratify
+from surveykit.spec.questionnaire import load_questionnaire
+
+ROOT = Path(__file__).resolve().parents[1]
+YAML = ROOT / "questionnaires" / "examples" / "mrs-participation.yaml"
+FOLDER = ROOT / "questionnaires" / "examples" / "mrs-participation"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mrs-inference") / "out"
+    assert cli_main(["run", str(YAML), "--out", str(out), "--quiet", "--lang", "en"]) == 0
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def frame():
+    q = load_questionnaire(YAML)
+    return scored_frame(load_and_recode(q, FOLDER / "wave2024.csv").frame, q)
+
+
+def test_weighted_means_equal_post_stratification_called_directly(results, frame):
+    population = pd.read_csv(FOLDER / "population.csv")
+    weights = post_stratify(frame[["unit"]], population)
+    design = survey_design(frame, weights)
+    direct = weighted_mean(frame, ["goals_involved", "results_feedback"], design).table.set_index("variable")
+    w = results["weighted"]
+    assert w["n"] == len(frame) and w["n_eff"] == pytest.approx(weights.n_eff, rel=1e-12)
+    for v in ("goals_involved", "results_feedback"):
+        assert w["descriptives"][v]["mean"] == pytest.approx(direct.loc[v, "estimate"], rel=1e-12)
+        assert w["descriptives"][v]["se"] == pytest.approx(direct.loc[v, "se"], rel=1e-12)
+    # the weighted total of each office is its headcount
+    assert weights.weights.groupby(frame["unit"]).sum().round(9).to_dict() == \
+        {float(c): float(n) for c, n in zip(population["unit"], population["count"])}
+
+
+def test_margins_hide_the_units_the_tree_hides(results):
+    hidden = {h["unit"] for h in results["organisation"]["hidden_units"]}
+    assert hidden
+    margins = {m["category"]: m["respondents"] for m in results["weighted"]["margins"]}
+    assert all(margins[u] is None for u in hidden)
+    sample = {k: v["n"] for k, v in results["sample"]["unit"]["counts"].items()}
+    assert {k: v for k, v in margins.items() if v is not None} == {k: v for k, v in sample.items() if k in margins}
+
+
+def test_icc_by_office_counts_every_respondent(results, frame):
+    direct = icc(frame, ["results_feedback", "engagement"], "unit").table.set_index("score")
+    c = results["clustering"]["icc"]
+    for score in ("results_feedback", "engagement"):
+        assert c[score]["icc1"] == pytest.approx(direct.loc[score, "icc1"], rel=1e-12)
+        assert c[score]["n_clusters"] == 26  # small offices still count: nothing per office is published
