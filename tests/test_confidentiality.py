@@ -64,3 +64,14 @@ def test_codebook_hides_small_groups_like_the_report():
     assert "merged" in codebook_text(q, frame)
     assert not any(line.strip().startswith("2  Woman") and line.rstrip().endswith("%")
                    for line in codebook_text(q, frame).splitlines())
+
+
+def test_codebook_withholds_open_answer_counts_when_categories_are_protected(capsys, repo_dir):
+    """Schick's «Annet/kombinasjon» workplace is hidden in the run (its recode would let it be worked out);
+    the count of answers to its «which?» box is that category's size, so describe does not print it."""
+    from surveykit.cli import main
+
+    assert main(["describe", str(repo_dir / "questionnaires" / "schick2012.yaml"), "--sample"]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("workplace_other"):].split("\n")[:2]
+    assert "withheld" in block[1] and "N valid" not in block[0]

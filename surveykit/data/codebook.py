@@ -58,7 +58,15 @@ def codebook(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str = "e
                 rec["n_non_substantive"] = {code: int(counts.get(code, 0)) for code in rec["non_substantive"]}
                 rec["n_missing"] -= sum(rec["n_non_substantive"].values())  # not answered, apart from them
             if kind == "text":
-                rec["n_answered"] = int((col.astype("string").str.strip().fillna("") != "").sum())
+                protected = disclosure is not None and any(c.hidden or c.merged for c in disclosure.codings.values())
+                if protected:
+                    # an "other (specify)" box is answered by exactly one category's respondents: its count
+                    # could give away the size of a category disclosure control merged or hid
+                    for key in ("n_valid", "n_missing"):
+                        rec.pop(key, None)
+                    rec["n_answered"] = None
+                else:
+                    rec["n_answered"] = int((col.astype("string").str.strip().fillna("") != "").sum())
             elif kind in ("number",) or (kind == "index"):
                 values = col.to_numpy(dtype="float64")
                 if rec["n_valid"]:
@@ -107,7 +115,9 @@ def codebook_text(q: Questionnaire, frame: pd.DataFrame | None = None, lang: str
         if "mean" in rec:
             lines.append(f"    mean {rec['mean']:.2f}, min {rec['min']:g}, max {rec['max']:g}")
         if "n_answered" in rec:
-            lines.append(f"    {rec['n_answered']} non-empty answers")
+            lines.append(f"    {rec['n_answered']} non-empty answers" if rec["n_answered"] is not None else
+                         "    answer count withheld: categories were merged or hidden in this run, and the count of "
+                         "an open answer can give away a category's size")
         for code, label in (rec.get("non_substantive") or {}).items():
             if "n_non_substantive" not in rec:
                 lines.append(f"    {code:>4}  {label}  (non-substantive: left out of every statistic)")
