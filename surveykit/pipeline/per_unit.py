@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.data.units import UnitTree
+from surveykit.errors import SurveyError
 from surveykit.jsonsafe import to_jsonable
 from surveykit.pipeline.organisation import SHOWN, read_unit_tree, read_wave, unit_visibility
 from surveykit.spec.elements import KeywordRecode, text_in
@@ -102,6 +103,9 @@ def report_levels(tree: UnitTree, per_unit) -> list[int]:
     """The levels ``per_unit`` asks for: a level number, or ``all`` (every level below the root)."""
     if per_unit == ALL:
         return list(range(1, tree.depth + 1)) or [0]
+    if not 0 <= int(per_unit) <= tree.depth:
+        raise SurveyError(f"per-unit level {per_unit}: the units file has levels 0 (the organisation) to "
+                          f"{tree.depth}; give one of them or 'all'")
     return [int(per_unit)]
 
 
