@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -23,6 +22,7 @@ from surveykit.cli import main
 from surveykit.errors import SurveyError
 from surveykit.measure.scoring import scored_frame
 from surveykit.pipeline.run import run
+from surveykit.report.unit_report import reason_text
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML = ROOT / "questionnaires" / "examples" / "mrs-participation.yaml"
@@ -113,7 +113,7 @@ def test_numbers_equal_pandas_groupby(q, reports, scored, units_table):
     chains = _ancestors(units_table)
     checked = 0
     for level in (0, 1, 2):
-        at = scored["_unit"].map(lambda c: chains[c][level] if len(chains[c]) > level else None)
+        at = scored["_unit"].map(lambda c, lv=level: chains[c][lv] if len(chains[c]) > lv else None)
         for code, rec in reports.items():
             for row in rec["results"]:
                 var = row["variable"]
@@ -216,7 +216,6 @@ def test_differencing_never_isolates_fewer_than_k(out, reports, units_table):
 def test_hidden_units_count_above_them(out, reports, scored, units_table):
     org = json.loads((out / "results.json").read_text())
     hidden = [u for u in org["organisation"]["units"] if not u["shown"]]
-    chains = _ancestors(units_table)
     root = units_table.loc[units_table["parent"].isna(), "code"].iloc[0]
     organisation_n = next(r for r in reports.values())["results"][0]["organisation"]["n"]
     first_index = next(r for r in reports.values())["results"][0]["variable"]
@@ -232,7 +231,7 @@ def test_each_affected_report_says_what_was_hidden(out, reports):
     for code in affected:
         page = (out / "units" / code / "report.html").read_text()
         for h in reports[code]["hidden"]:
-            assert h["reason"] in page
+            assert reason_text(h["reason"], reports[code]["lang"]) in page
 
 
 # ------------------------------------------------------------------------------------------ comments
@@ -245,7 +244,7 @@ def test_comments_only_where_allowed(q, reports, units_table):
     seen_shown = seen_hidden = 0
     for code, rec in reports.items():
         (c,) = rec["comments"]
-        mine = raw[raw["unit"].map(lambda u: code in chains[u])]
+        mine = raw[raw["unit"].map(lambda u, c=code: c in chains[u])]
         if c["shown"]:
             seen_shown += 1
             assert c["n"] == len(mine) >= K
@@ -275,7 +274,7 @@ def test_theme_counts_equal_keyword_rules(q, reports, units_table):
         (c,) = rec["comments"]
         if not c["shown"]:
             continue
-        mine = raw[raw["unit"].map(lambda u: code in chains[u])]
+        mine = raw[raw["unit"].map(lambda u, c=code: c in chains[u])]
         expected = mine["theme"].value_counts().to_dict()
         got = {x["code"]: x["n"] for x in c["themes"][0]["counts"]}
         assert got == {k: int(expected.get(k, 0)) for k in got}
@@ -283,7 +282,7 @@ def test_theme_counts_equal_keyword_rules(q, reports, units_table):
 
 # ------------------------------------------------------------------------------------------ failures
 def test_failed_run_leaves_nothing(tmp_path, q, monkeypatch):
-    import surveykit.report.unit_report as unit_report
+    from surveykit.report import unit_report
 
     calls = {"n": 0}
     real = unit_report.build_unit_document
@@ -316,4 +315,7 @@ def test_yaml_per_unit_level_two(tmp_path, q):
     run(q, DATA_DIR / "wave2024.csv", out_dir=target, quiet=True)
     levels = {json.loads(p.read_text())["level"] for p in (target / "units").glob("*/results.json")}
     assert levels == {2}
-    assert np.all([p.name for p in (target / "units").iterdir() if p.is_dir()])
+    org = json.loads((target / "results.json").read_text())
+    offices = {u["unit"]: u["shown"] for u in org["organisation"]["units"] if u["level"] == 2}
+    assert {p.name for p in (target / "units").iterdir() if p.is_dir()} == {c for c, ok in offices.items() if ok}
+    assert not all(offices.values())

@@ -35,7 +35,12 @@ import pandas as pd
 from surveykit.data.units import UnitTree
 from surveykit.errors import SurveyError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.pipeline.organisation import SHOWN, read_unit_tree, read_wave, unit_visibility
+from surveykit.pipeline.organisation import (
+    SHOWN,
+    read_unit_tree,
+    read_wave,
+    unit_visibility,
+)
 from surveykit.spec.elements import KeywordRecode, text_in
 
 ALL = "all"
@@ -152,6 +157,7 @@ def per_unit_results(q, prepared, frame: pd.DataFrame, results: dict, settings, 
         shown = not forced[i]
         row = {"unit": code, "name": tree.name(code, lang), "level": int(tree.level[i]),
                "parent": None if tree.parent_index[i] < 0 else tree.codes[tree.parent_index[i]],
+               "parent_name": None if tree.parent_index[i] < 0 else tree.name(tree.codes[tree.parent_index[i]], lang),
                "shown": shown, "respondents": org_units[code]["respondents"], "rate": org_units[code]["rate"],
                "headcount": org_units[code]["headcount"], "reason": None}
         if shown and not org_units[code]["respondents"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from surveykit import __version__
@@ -76,6 +77,27 @@ TEXTS = {
 }
 
 
+REASONS_NB = [(r"^fewer than (\d+) answers$", r"færre enn \1 svar"),
+              (r"^fewer than (\d+) respondents$", r"færre enn \1 svarpersoner"),
+              (r"^complementary: protects a smaller (unit|group)$", "komplementær: beskytter en mindre enhet"),
+              (r"^a unit above it is hidden$", "en enhet over den er skjult"),
+              (r"^no answers$", "ingen svar"), (r"^no respondents$", "ingen svarpersoner")]
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A reason recorded in results.json (English) in the report's language."""
+    if lang == "nb":
+        for pattern, nb in REASONS_NB:
+            if re.match(pattern, reason):
+                return re.sub(pattern, nb, reason)
+    return reason
+
+
+def _statistic(name: str, s: dict) -> str:
+    head_word, _, wave = name.partition(" ")
+    return f"{s.get(head_word, head_word)} {wave}".strip()
+
+
 def _texts(lang: str) -> dict:
     return {**strings(lang), **TEXTS.get(lang, TEXTS["en"])}
 
@@ -129,9 +151,10 @@ def build_unit_document(record: dict, lang: str) -> Document:
     sec = Section("confidentiality", s["sec_protect"])
     sec.blocks.append(Paragraph(s["protect_intro"].format(k=k)))
     labels = {r["variable"]: r["label"] for r in record["results"]}
-    hidden = [f"{labels.get(h['variable'], h['variable'])} ({s.get(h['statistic'], h['statistic'])}): {h['reason']}"
-              for h in record.get("hidden", [])]
-    hidden += [f"{c['label']}: {c['reason']}" for c in record.get("comments", []) if not c["shown"] and c["reason"]]
+    hidden = [f"{labels.get(h['variable'], h['variable'])} ({_statistic(h['statistic'], s)}): "
+              f"{reason_text(h['reason'], lang)}" for h in record.get("hidden", [])]
+    hidden += [f"{c['label']}: {reason_text(c['reason'], lang)}" for c in record.get("comments", [])
+               if not c["shown"] and c["reason"]]
     sec.blocks.append(Bullets(hidden) if hidden else Paragraph(s["protect_none"], "muted"))
     sections.append(sec)
     for number, table in enumerate((b for x in sections for b in x.blocks if isinstance(b, Table)), 1):
@@ -172,7 +195,7 @@ def _comment_section(record: dict, s: dict, lang: str) -> Section:
     for c in record["comments"]:
         sec.blocks.append(Heading(c["label"], f"comments-{c['question']}"))
         if not c["shown"]:
-            sec.blocks.append(Paragraph(s["comments_hidden"].format(reason=c["reason"]), "muted"))
+            sec.blocks.append(Paragraph(s["comments_hidden"].format(reason=reason_text(c["reason"], lang)), "muted"))
             continue
         sec.blocks.append(Bullets(c["answers"], "answers"))
         for theme in c["themes"]:
@@ -222,10 +245,11 @@ def index_html(units: dict, lang: str) -> str:
     for row in units["index"]:
         name = e(row["name"])
         link = (f'<a href="{e(row["unit"])}/report.html">{name}</a>' if row["shown"]
-                else f'{name} <span class="muted">({e(s["no_report"].format(reason=row["reason"]))})</span>')
+                else f'{name} <span class="muted">({e(s["no_report"].format(reason=reason_text(row["reason"], lang)))})'
+                '</span>')
         rate = fmt.pct(100 * row["rate"], lang) + " %" if row["shown"] and row.get("rate") is not None else "–"
         n = fmt.integer(row["respondents"], lang) if row["shown"] and row.get("respondents") is not None else "–"
-        rows.append(f'<tr><td>{link}</td><td class="num">{e(str(row["level"]))}</td><td>{e(row["parent"] or "")}'
+        rows.append(f'<tr><td>{link}</td><td class="num">{e(str(row["level"]))}</td><td>{e(row.get("parent_name") or "")}'
                     f'</td><td class="num">{e(n)}</td><td class="num">{e(rate)}</td></tr>')
     return f"""<!DOCTYPE html>
 <html lang="{e(s['html_lang'])}">
