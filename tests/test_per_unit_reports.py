@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -83,6 +84,8 @@ def test_files_index_links_and_marker(out, reports, units_table):
     for code in shown:
         for name in ("report.html", "tables.xlsx", "results.json"):
             assert (out / "units" / code / name).is_file()
+        with zipfile.ZipFile(out / "units" / code / "tables.xlsx") as book:
+            assert "xl/worksheets/sheet2.xml" in book.namelist()  # the contents sheet and the tables
     for code in hidden:
         assert not (out / "units" / code).exists()
     page = (out / "units" / "index.html").read_text()
@@ -312,6 +315,16 @@ def test_failed_run_leaves_nothing(tmp_path, q, monkeypatch):
         run(q, DATA_DIR / "wave2024.csv", out_dir=target, quiet=True, per_unit=2)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+    # an earlier run's folder: a failing run replaces nothing
+    monkeypatch.setattr(unit_report, "build_unit_document", real)
+    run(q, DATA_DIR / "wave2024.csv", out_dir=target, quiet=True, per_unit=2)
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    calls["n"] = 0
+    monkeypatch.setattr(unit_report, "build_unit_document", failing)
+    with pytest.raises(SurveyError):
+        run(q, DATA_DIR / "wave2024.csv", out_dir=target, quiet=True, per_unit="all")
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_cli_level_checks(tmp_path, capsys):

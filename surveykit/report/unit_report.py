@@ -36,7 +36,7 @@ TEXTS = {
         "comments_intro": "Svarene vises i tilfeldig rekkefølge og uten bakgrunnsopplysninger, bare når enheten har "
                           "minst {k} svar på spørsmålet.",
         "comments_hidden": "Kommentarene vises ikke: {reason}.", "themes_title": "Tema i kommentarene: {label}",
-        "theme": "Tema", "count": "Antall", "drivers_title": "Drivere for {outcome} (hele organisasjonen)",
+        "theme": "Tema", "count": "Antall", "drivers_title": "Drivere: {outcome} (hele organisasjonen)",
         "drivers_note": "Beregnet for hele organisasjonen (n = {n}, R² = {r2}); ikke for enheten alene.",
         "weight": "Relativ vekt %", "quadrant": "Kvadrant",
         "protect_intro": "Tall for en enhet vises bare når de bygger på minst {k} svar. Et tall skjules også når "
@@ -62,7 +62,7 @@ TEXTS = {
         "comments_intro": "Answers in random order and without any background information, shown only when the "
                           "unit has at least {k} answers to the question.",
         "comments_hidden": "The comments are not shown: {reason}.", "themes_title": "Themes of the comments: {label}",
-        "theme": "Theme", "count": "Count", "drivers_title": "Drivers of {outcome} (whole organisation)",
+        "theme": "Theme", "count": "Count", "drivers_title": "Drivers: {outcome} (whole organisation)",
         "drivers_note": "Computed for the whole organisation (n = {n}, R² = {r2}); not for the unit alone.",
         "weight": "Relative weight %", "quadrant": "Quadrant",
         "protect_intro": "A unit's numbers are shown only when based on at least {k} answers. A number is also "
@@ -212,7 +212,8 @@ def _driver_section(record: dict, s: dict, lang: str) -> Section:
         for x in d["table"]:  # one record per predictor (pipeline.organisation.driver_record)
             weight = x.get("rescaled_weight")
             rows.append(Row([txt(x.get("label", ""), "label"),
-                             num(weight, fmt.pct, lang), txt(x.get("quadrant") or "")]))
+                             num(weight, fmt.pct, lang),
+                             txt(s.get(f"q_{x['quadrant']}", x["quadrant"]) if x.get("quadrant") else "")]))
         sec.blocks.append(Table(f"drivers-{d['id']}", s["drivers_title"].format(outcome=d["label"]),
                                 [head(s["variable"], s["weight"], s["quadrant"])], rows,
                                 [s["drivers_note"].format(n=d["n"], r2=fmt.number(d["r2"], 2, lang))]))
