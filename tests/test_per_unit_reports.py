@@ -202,6 +202,12 @@ def _published(out, reports):
         put((root, cmp["outcome"], "mean"), cmp["n"], None)
         for code, g in cmp["groups"].items():
             put((str(code), cmp["outcome"], "mean"), g["n"], g["n"] * g["mean"])
+    # the organisation report's changes by unit (down to organisation.level): the same means again
+    for compared in org["waves"]["compared"]:
+        for r in compared["means"]:
+            put((r["unit"], r["variable"], f"wave {compared['previous']}"), int(r["n_prev"]),
+                r["n_prev"] * r["mean_prev"])
+            put((r["unit"], r["variable"], "mean"), int(r["n_curr"]), r["n_curr"] * r["mean_curr"])
     return pub
 
 
