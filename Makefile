@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 # The second bundled survey: units, three waves, key drivers, engagement and eNPS (issue 16).
 demo-hr: $(STAMP)
-	$(BIN)/surveykit run questionnaires/examples/mrs-participation.yaml
+	$(BIN)/surveykit run questionnaires/examples/mrs-participation.yaml --per-unit 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

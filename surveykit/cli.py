@@ -92,10 +92,22 @@ def cmd_run(args) -> int:
     q = with_overrides(q, units=args.units, previous=args.previous)  # issue 16: spec/organisation.py
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
-                 extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force)
+                 extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force,
+                 per_unit=_per_unit_level(args.per_unit))
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
+        if (result.out_dir / "units" / "index.html").exists():
+            print(f"per-unit reports: {result.out_dir}/units/index.html")
     return 0
+
+
+def _per_unit_level(value: str | None):
+    """--per-unit LEVEL|all: a level number (0 = the organisation) or 'all'."""
+    if value is None or value == "all":
+        return value
+    if not value.isdigit():
+        raise SurveyError(f"--per-unit {value!r}: give a level (0, 1, 2, ...) or 'all'")
+    return int(value)
 
 
 def _run_scorecard(args) -> int:
@@ -171,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", help="units file (code, name, parent, headcount); overrides organisation.units")
     p.add_argument("--previous", action="append", metavar="LABEL=FILE",
                    help="an earlier wave, e.g. 2023=resp2023.csv (repeatable; replaces the YAML's waves.previous)")
+    p.add_argument("--per-unit", metavar="LEVEL|all",
+                   help="also write one report per unit at this level of the units file (or every level: all) "
+                        "into units/; overrides organisation.per_unit")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("simulate", help="draw synthetic respondents in the questionnaire's raw format")

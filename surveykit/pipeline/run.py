@@ -65,13 +65,14 @@ def settings_for(q: Questionnaire, lang: str | None = None, min_group_size: int 
 
 def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: str | None = None,
         min_group_size: int | None = None, quiet: bool = False, out_of_range: str = "error",
-        extra_columns: str = "error", force: bool = False) -> RunOutput:
+        extra_columns: str = "error", force: bool = False, per_unit: int | str | None = None) -> RunOutput:
     """The whole analysis; writes report.html, tables.xlsx, results.json and figures/ into ``out_dir``.
 
     ``lang``: the report's language; default the questionnaire's first declared language. ``out_dir``
     (default ``reports/<meta.id>``, the id made a safe folder name) must be new, empty, or hold surveykit's
     marker from an earlier run; ``force`` allows a folder with other files in it. Only surveykit's own files
-    are ever created, replaced or removed there (see docs/output.md)."""
+    are ever created, replaced or removed there (see docs/output.md). ``per_unit`` (a level or ``"all"``;
+    default the YAML's ``organisation.per_unit``): also one report per unit in ``units/`` (issue 16)."""
     settings = settings_for(q, lang, min_group_size)
     out_dir = Path(out_dir) if out_dir else default_out_dir(q.meta.id)
     check_output_location(out_dir, [data_path, q.source_path])
@@ -82,23 +83,44 @@ def run(q: Questionnaire, data_path: Path, out_dir: Path | None = None, lang: st
         progress("prepare")
         prepared = load_and_recode(q, data_path, out_of_range=out_of_range, extra_columns=extra_columns)
         results, frame = build_results(q, prepared, settings, progress)
+        units = unit_results(q, prepared, frame, results, settings, per_unit)  # issue 16: pipeline/per_unit.py
         progress("report")
-        files = write_outputs(results, q, frame, out_dir, settings, force=force, previous=previous)
+        files = write_outputs(results, q, frame, out_dir, settings, force=force, previous=previous, units=units)
     finally:
         progress.close()
     return RunOutput(out_dir, results, files)
 
 
 def write_outputs(results: dict, q: Questionnaire, frame, out_dir: Path, settings: Settings, *,
-                  force: bool = False, previous: list[str] | None = None) -> list[Path]:
-    """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``."""
+                  force: bool = False, previous: list[str] | None = None, units: dict | None = None) -> list[Path]:
+    """Write results.json and the report (report.html, tables.xlsx, figures/) of one run into ``out_dir``;
+    with ``units`` (from :func:`unit_results`), the per-unit reports in ``units/`` in the same staging."""
     from surveykit.report import render_report
 
     def write(folder: Path) -> None:
         (folder / "results.json").write_text(results_json(results), encoding="utf-8")
         render_report(results, q, folder, lang=settings.lang, free_text=free_text_answers(frame, q, settings.seed))
+        if units is not None:
+            from surveykit.report.unit_report import write_unit_reports
+
+            write_unit_reports(units, folder / "units", settings.lang)
 
     return write_folder(out_dir, write, force=force, previous=previous)
+
+
+def unit_results(q: Questionnaire, prepared, frame, results: dict, settings: Settings,
+                 per_unit: int | str | None = None) -> dict | None:
+    """The per-unit records (surveykit.pipeline.per_unit) when ``per_unit`` or the YAML asks for them."""
+    org = q.organisation
+    level = per_unit if per_unit is not None else (org.per_unit if org is not None else None)
+    if level is None:
+        return None
+    if org is None:
+        raise SurveyError("--per-unit needs the questionnaire's 'organisation' part (units file and unit "
+                          "variable)")
+    from surveykit.pipeline.per_unit import per_unit_results
+
+    return per_unit_results(q, prepared, frame, results, settings, level)
 
 
 def write_folder(out_dir: Path, write: Callable[[Path], None], *, force: bool = False,

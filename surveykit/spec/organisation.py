@@ -17,7 +17,7 @@ applies the command line's ``--units`` and ``--previous LABEL=FILE``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -33,6 +33,16 @@ class Organisation(SpecModel):
     unit_variable: str = Field(description="Background variable holding each respondent's unit code")
     level: int = Field(1, ge=0, description="Deepest level of units shown by unit in the organisation report "
                                             "(0 = the whole organisation, 1 = the units directly below it)")
+    per_unit: int | Literal["all"] | None = Field(
+        None, description="Write one report per unit at this level (or 'all' levels below the organisation) "
+                          "into units/ beside the organisation report; --per-unit overrides it")
+
+    @field_validator("per_unit")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ValueError(f"per_unit must be a level (0 or more) or 'all', not {value}")
+        return value
 
 
 class PreviousWave(SpecModel):

@@ -1,0 +1,274 @@
+"""One report per unit (issue 16): ``units/<code>/report.html``, ``tables.xlsx``, ``results.json`` and
+``units/index.html`` linking them, from the records of :mod:`surveykit.pipeline.per_unit`.
+
+Formats only: every number comes from the record (already protected); the document model, the HTML
+template and the workbook are the organisation report's (report/document.py, html.py, excel.py).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from surveykit import __version__
+
+from . import format as fmt
+from .cells import head, num, txt
+from .document import Bullets, Cell, Document, Heading, Paragraph, Row, Section, Table
+from .excel import write_workbook
+from .html import render_html
+from .i18n import strings
+
+TEXTS = {
+    "nb": {
+        "unit_title": "{unit} – enhetsrapport", "sec_response": "Svarprosent", "sec_results": "Resultater",
+        "sec_trends": "Utvikling over tid", "sec_comments": "Kommentarer", "sec_drivers": "Drivere i hele organisasjonen",
+        "sec_protect": "Personvern: hva som er skjult", "response_text":
+            "{n} av {headcount} ansatte svarte ({rate}).", "response_no_headcount": "{n} svarte (antall ansatte ukjent).",
+        "results_title": "Indekser og påstander: {unit} sammenlignet med {parent} og {org}",
+        "results_note": "n = antall svar; snitt på skalaen; gunstig % = andel gunstige svar (for en indeks samlet "
+                        "over påstandene). – = ikke vist (færre enn {k} svar, eller skjult for å beskytte en mindre "
+                        "enhet; se siste del).",
+        "col_n": "n", "col_mean": "Snitt", "col_fav": "Gunstig %", "variable": "Indeks / påstand",
+        "trend_title": "Snitt per runde for {unit}", "trend_note": "Bare runder med minst {k} svar vises.",
+        "comments_intro": "Svarene vises i tilfeldig rekkefølge og uten bakgrunnsopplysninger, bare når enheten har "
+                          "minst {k} svar på spørsmålet.",
+        "comments_hidden": "Kommentarene vises ikke: {reason}.", "themes_title": "Tema i kommentarene: {label}",
+        "theme": "Tema", "count": "Antall", "drivers_title": "Drivere: {outcome} (hele organisasjonen)",
+        "drivers_note": "Beregnet for hele organisasjonen (n = {n}, R² = {r2}); ikke for enheten alene.",
+        "weight": "Relativ vekt %", "quadrant": "Kvadrant",
+        "protect_intro": "Tall for en enhet vises bare når de bygger på minst {k} svar. Et tall skjules også når "
+                         "det ellers kunne regnes ut ved å trekke synlige enheter fra enheten over "
+                         "(komplementær skjuling). Ingen tall brytes ned etter bakgrunn.",
+        "protect_none": "Ingen tall er skjult i denne rapporten.", "mean": "snitt", "favourable": "gunstig %",
+        "index_title": "Enhetsrapporter", "index_intro": "Én rapport per enhet. Enheter med færre enn {k} svar "
+                     "(og enheter skjult for å beskytte dem) har ingen rapport; svarene deres teller med i enhetene over.",
+        "unit": "Enhet", "level": "Nivå", "parent": "Over", "respondents": "Svar", "rate": "Svarprosent",
+        "no_report": "ingen rapport: {reason}", "org_report": "Organisasjonsrapporten",
+    },
+    "en": {
+        "unit_title": "{unit} – unit report", "sec_response": "Response rate", "sec_results": "Results",
+        "sec_trends": "Trends", "sec_comments": "Comments", "sec_drivers": "Drivers across the organisation",
+        "sec_protect": "Confidentiality: what is hidden", "response_text":
+            "{n} of {headcount} employees answered ({rate}).", "response_no_headcount": "{n} answered (headcount unknown).",
+        "results_title": "Indices and statements: {unit} compared with {parent} and {org}",
+        "results_note": "n = answers; mean on the scale; favourable % = share of favourable answers (for an index "
+                        "pooled over its statements). – = not shown (fewer than {k} answers, or hidden to protect a "
+                        "smaller unit; see the last part).",
+        "col_n": "n", "col_mean": "Mean", "col_fav": "Favourable %", "variable": "Index / statement",
+        "trend_title": "Mean per wave for {unit}", "trend_note": "Only waves with at least {k} answers are shown.",
+        "comments_intro": "Answers in random order and without any background information, shown only when the "
+                          "unit has at least {k} answers to the question.",
+        "comments_hidden": "The comments are not shown: {reason}.", "themes_title": "Themes of the comments: {label}",
+        "theme": "Theme", "count": "Count", "drivers_title": "Drivers: {outcome} (whole organisation)",
+        "drivers_note": "Computed for the whole organisation (n = {n}, R² = {r2}); not for the unit alone.",
+        "weight": "Relative weight %", "quadrant": "Quadrant",
+        "protect_intro": "A unit's numbers are shown only when based on at least {k} answers. A number is also "
+                         "hidden when it could otherwise be worked out by subtracting visible units from the unit "
+                         "above (complementary hiding). No number is broken down by background.",
+        "protect_none": "No number is hidden in this report.", "mean": "mean", "favourable": "favourable %",
+        "index_title": "Unit reports", "index_intro": "One report per unit. Units with fewer than {k} answers "
+                     "(and units hidden to protect them) have no report; their answers count in the units above.",
+        "unit": "Unit", "level": "Level", "parent": "Parent", "respondents": "Respondents", "rate": "Response rate",
+        "no_report": "no report: {reason}", "org_report": "The organisation report",
+    },
+}
+
+
+REASONS_NB = [(r"^fewer than (\d+) answers$", r"færre enn \1 svar"),
+              (r"^fewer than (\d+) respondents$", r"færre enn \1 svarpersoner"),
+              (r"^complementary: protects a smaller (unit|group)$", "komplementær: beskytter en mindre enhet"),
+              (r"^a unit above it is hidden$", "en enhet over den er skjult"),
+              (r"^no answers$", "ingen svar"), (r"^no respondents$", "ingen svarpersoner")]
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A reason recorded in results.json (English) in the report's language."""
+    if lang == "nb":
+        for pattern, nb in REASONS_NB:
+            if re.match(pattern, reason):
+                return re.sub(pattern, nb, reason)
+    return reason
+
+
+def _statistic(name: str, s: dict) -> str:
+    head_word, _, wave = name.partition(" ")
+    return f"{s.get(head_word, head_word)} {wave}".strip()
+
+
+def _texts(lang: str) -> dict:
+    return {**strings(lang), **TEXTS.get(lang, TEXTS["en"])}
+
+
+def _stat_cells(cell: dict | None, lang: str) -> list[Cell]:
+    if cell is None:
+        return [txt("–", "num muted")] * 3
+    return [num(cell.get("n"), fmt.integer, lang) if cell.get("n") is not None else txt("–", "num muted"),
+            num(cell.get("mean"), fmt.mean, lang) if cell.get("mean") is not None else txt("–", "num muted"),
+            num(cell.get("favourable_pct"), fmt.pct, lang) if cell.get("favourable_pct") is not None
+            else txt("–", "num muted")]
+
+
+def build_unit_document(record: dict, lang: str) -> Document:
+    """The document of one unit's report (sections: response, results, trends, comments, drivers, hidden)."""
+    s = _texts(lang)
+    k = record["min_group_size"]
+    unit, parent, org = record["name"], record.get("parent_name"), record["organisation_name"]
+    sections = []
+    sec = Section("response", s["sec_response"])
+    resp = record["response"]
+    if resp.get("headcount") is not None and resp.get("rate") is not None:
+        sec.blocks.append(Paragraph(s["response_text"].format(n=fmt.integer(resp["respondents"], lang),
+                                                              headcount=fmt.integer(resp["headcount"], lang),
+                                                              rate=fmt.pct(resp["rate"] * 100, lang) + " %")))
+    else:
+        sec.blocks.append(Paragraph(s["response_no_headcount"].format(n=fmt.integer(resp["respondents"], lang))))
+    sections.append(sec)
+
+    sec = Section("results", s["sec_results"])
+    has_parent = any(r.get("parent") for r in record["results"])
+    blocks = [("unit", unit)] + ([("parent", parent)] if has_parent else []) + [("organisation", org)]
+    header = [[txt("")] + [Cell(name, colspan=3, css="block") for _, name in blocks],
+              head(s["variable"], *([s["col_n"], s["col_mean"], s["col_fav"]] * len(blocks)))]
+    rows = []
+    for r in record["results"]:
+        cells = [txt(r["label"], "label" + ("" if r["kind"] == "index" else " indent"))]
+        for role, _ in blocks:
+            cells += _stat_cells(r.get(role), lang)
+        rows.append(Row(cells, "retained" if r["kind"] == "index" else ""))
+    sec.blocks.append(Table("unit-results", s["results_title"].format(unit=unit, parent=parent or org, org=org),
+                            header, rows, [s["results_note"].format(k=k)]))
+    sections.append(sec)
+
+    if record.get("trends"):
+        sections.append(_trend_section(record, s, lang))
+    if record.get("comments"):
+        sections.append(_comment_section(record, s, lang))
+    if record.get("drivers"):
+        sections.append(_driver_section(record, s, lang))
+    sec = Section("confidentiality", s["sec_protect"])
+    sec.blocks.append(Paragraph(s["protect_intro"].format(k=k)))
+    labels = {r["variable"]: r["label"] for r in record["results"]}
+    hidden = [f"{labels.get(h['variable'], h['variable'])} ({_statistic(h['statistic'], s)}): "
+              f"{reason_text(h['reason'], lang)}" for h in record.get("hidden", [])]
+    hidden += [f"{c['label']}: {reason_text(c['reason'], lang)}" for c in record.get("comments", [])
+               if not c["shown"] and c["reason"]]
+    sec.blocks.append(Bullets(hidden) if hidden else Paragraph(s["protect_none"], "muted"))
+    sections.append(sec)
+    for number, table in enumerate((b for x in sections for b in x.blocks if isinstance(b, Table)), 1):
+        table.number = number
+    q = record["questionnaire"]
+    return Document(lang=lang, title=s["unit_title"].format(unit=unit), citation=q["title"],
+                    n=resp["respondents"], synthetic=record.get("synthetic", False), data_file="",
+                    version=__version__, sections=sections, s=s)
+
+
+def _trend_section(record: dict, s: dict, lang: str) -> Section:
+    sec = Section("trends", s["sec_trends"])
+    labels = record["trends"]["labels"]
+    by_var: dict[str, dict] = {}
+    for r in record["trends"]["rows"]:
+        by_var.setdefault(r["variable"], {})[r["wave"]] = r
+    header = [[txt("")] + [Cell(w, colspan=2, css="block") for w in labels],
+              head(s["variable"], *([s["col_n"], s["col_mean"]] * len(labels)))]
+    rows = []
+    for r in record["results"]:
+        waves = by_var.get(r["variable"], {})
+        if not waves:
+            continue
+        cells = [txt(r["label"], "label")]
+        for w in labels:
+            x = waves.get(w)
+            cells += ([num(x["n"], fmt.integer, lang), num(x["mean"], fmt.mean, lang)] if x
+                      else [txt("–", "num muted"), txt("–", "num muted")])
+        rows.append(Row(cells, "retained" if r["kind"] == "index" else ""))
+    sec.blocks.append(Table("unit-trends", s["trend_title"].format(unit=record["name"]), header, rows,
+                            [s["trend_note"].format(k=record["min_group_size"])]))
+    return sec
+
+
+def _comment_section(record: dict, s: dict, lang: str) -> Section:
+    sec = Section("comments", s["sec_comments"])
+    sec.blocks.append(Paragraph(s["comments_intro"].format(k=record["min_group_size"])))
+    for c in record["comments"]:
+        sec.blocks.append(Heading(c["label"], f"comments-{c['question']}"))
+        if not c["shown"]:
+            sec.blocks.append(Paragraph(s["comments_hidden"].format(reason=reason_text(c["reason"], lang)), "muted"))
+            continue
+        sec.blocks.append(Bullets(c["answers"], "answers"))
+        for theme in c["themes"]:
+            rows = [Row([txt(x["label"], "label"), num(x["n"], fmt.integer, lang)]) for x in theme["counts"]]
+            sec.blocks.append(Table(f"themes-{theme['variable']}", s["themes_title"].format(label=theme["label"]),
+                                    [head(s["theme"], s["count"])], rows, [f"n = {c['n']}"]))
+    return sec
+
+
+def _driver_section(record: dict, s: dict, lang: str) -> Section:
+    sec = Section("drivers", s["sec_drivers"])
+    for d in record["drivers"]:
+        rows = []
+        for x in d["table"]:  # one record per predictor (pipeline.organisation.driver_record)
+            weight = x.get("rescaled_weight")
+            rows.append(Row([txt(x.get("label", ""), "label"),
+                             num(weight, fmt.pct, lang),
+                             txt(s.get(f"q_{x['quadrant']}", x["quadrant"]) if x.get("quadrant") else "")]))
+        sec.blocks.append(Table(f"drivers-{d['id']}", s["drivers_title"].format(outcome=d["label"]),
+                                [head(s["variable"], s["weight"], s["quadrant"])], rows,
+                                [s["drivers_note"].format(n=d["n"], r2=fmt.number(d["r2"], 2, lang))]))
+    return sec
+
+
+# ------------------------------------------------------------------------------------------ writing
+def write_unit_reports(units: dict, folder: Path, lang: str) -> list[Path]:
+    """Write every unit's report.html, tables.xlsx and results.json, and index.html, under ``folder``."""
+    written = []
+    for code, record in units["units"].items():
+        out = folder / code
+        out.mkdir(parents=True, exist_ok=True)
+        doc = build_unit_document(record, lang)
+        (out / "report.html").write_text(render_html(doc), encoding="utf-8")
+        write_workbook(doc, out / "tables.xlsx")
+        (out / "results.json").write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                                          encoding="utf-8")
+        written += [out / "report.html", out / "tables.xlsx", out / "results.json"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(index_html(units, lang), encoding="utf-8")
+    return [*written, folder / "index.html"]
+
+
+def index_html(units: dict, lang: str) -> str:
+    """The index page: every unit at the chosen levels, its response rate, and a link to its report."""
+    s = _texts(lang)
+    e = html.escape
+    rows = []
+    for row in units["index"]:
+        name = e(row["name"])
+        link = (f'<a href="{e(row["unit"])}/report.html">{name}</a>' if row["shown"]
+                else f'{name} <span class="muted">({e(s["no_report"].format(reason=reason_text(row["reason"], lang)))})'
+                '</span>')
+        rate = fmt.pct(100 * row["rate"], lang) + " %" if row["shown"] and row.get("rate") is not None else "–"
+        n = fmt.integer(row["respondents"], lang) if row["shown"] and row.get("respondents") is not None else "–"
+        rows.append(f'<tr><td>{link}</td><td class="num">{e(str(row["level"]))}</td><td>{e(row.get("parent_name") or "")}'
+                    f'</td><td class="num">{e(n)}</td><td class="num">{e(rate)}</td></tr>')
+    return f"""<!DOCTYPE html>
+<html lang="{e(s['html_lang'])}">
+<head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{e(s['index_title'])}</title>
+<style>body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; }}
+table {{ border-collapse: collapse; }} th, td {{ padding: .25em .6em; text-align: left; }}
+thead {{ border-top: 2px solid #111; border-bottom: 1px solid #111; }} tbody {{ border-bottom: 2px solid #111; }}
+td.num {{ text-align: right; }} .muted {{ color: #666; }} a {{ color: #1f4e8c; }}</style></head>
+<body><h1>{e(s['index_title'])}</h1>
+<p>{e(s['index_intro'].format(k=units['min_group_size']))}</p>
+<p><a href="../report.html">{e(s['org_report'])}</a></p>
+<table><thead><tr><th>{e(s['unit'])}</th><th>{e(s['level'])}</th><th>{e(s['parent'])}</th>
+<th>{e(s['respondents'])}</th><th>{e(s['rate'])}</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<footer><p class="muted">surveykit {e(__version__)}</p></footer>
+</body></html>
+"""
