@@ -229,3 +229,15 @@ def test_scorecard_sniffing_never_reads_a_device(tmp_path):
     assert is_scorecard_yaml(tmp_path) is False       # a folder
     (tmp_path / "a.yaml").write_bytes(b"\xef\xbb\xbf# c\nscorecard:\n  id: x\n")
     assert is_scorecard_yaml(tmp_path / "a.yaml") is True
+
+
+def test_validate_with_a_data_file_in_place_of_the_table(tmp_path, capsys):
+    path = _card(tmp_path)
+    (tmp_path / "other.csv").write_text("office,B16\n11,40\n12,46\n21,50\n", encoding="utf-8")
+    assert main(["validate", str(path), str(tmp_path / "other.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "other.csv: 3 units × 1 indicators (B16), 2 groups" in out
+    (tmp_path / "bad.csv").write_text("office,B16\n11,40\n11,46\n", encoding="utf-8")
+    assert main(["validate", str(path), str(tmp_path / "bad.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "occurs more than once" in err and "bad.csv" in err
