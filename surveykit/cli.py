@@ -31,7 +31,18 @@ def _data_path(q, data: str | None) -> Path:
     return data_path(q, data)
 
 
+def _is_scorecard(args) -> bool:
+    from surveykit.scorecard.spec import is_scorecard_yaml
+
+    return is_scorecard_yaml(args.questionnaire)
+
+
 def cmd_validate(args) -> int:
+    if _is_scorecard(args):  # a scorecard definition: surveykit/scorecard/commands.py
+        from surveykit.scorecard.commands import validate_scorecard
+
+        print(validate_scorecard(args.questionnaire, args.data))
+        return 0
     q = _load(args)
     print(f"{args.questionnaire}: questionnaire OK — {len(q.items)} items, {len(q.background)} background "
           f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
@@ -45,7 +56,9 @@ def cmd_validate(args) -> int:
               "after recoding")
         for line in prepared.warnings:
             print(f"  note: {line}")
-        from surveykit.pipeline.organisation import check_organisation  # issue 16: units file, earlier waves
+        from surveykit.pipeline.organisation import (
+            check_organisation,  # issue 16: units file, earlier waves
+        )
 
         summary = check_organisation(q, prepared.frame, prepared.path.name)
         if summary:
@@ -54,6 +67,11 @@ def cmd_validate(args) -> int:
 
 
 def cmd_describe(args) -> int:
+    if _is_scorecard(args):  # the indicator codebook: surveykit/scorecard/commands.py
+        from surveykit.scorecard.commands import describe_scorecard
+
+        print(describe_scorecard(args.questionnaire, args.lang))
+        return 0
     from surveykit.data.codebook import codebook_text
 
     q = _load(args)
@@ -78,16 +96,14 @@ def cmd_schema(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from surveykit.scorecard.spec import is_scorecard_yaml
-
-    if is_scorecard_yaml(args.questionnaire):  # a scorecard definition (top-level 'scorecard:' key)
+    if args.min_group_size is not None and args.min_group_size < 1:
+        # checked here: run() treats 0 as "not given" and would silently use the questionnaire's value
+        raise SurveyError(f"--min-group-size must be at least 1 (got {args.min_group_size})")
+    if _is_scorecard(args):  # a scorecard definition (top-level 'scorecard:' key)
         return _run_scorecard(args)
     from surveykit.pipeline.run import run
     from surveykit.spec.organisation import with_overrides
 
-    if args.min_group_size is not None and args.min_group_size < 1:
-        # checked here: run() treats 0 as "not given" and would silently use the questionnaire's value
-        raise SurveyError(f"--min-group-size must be at least 1 (got {args.min_group_size})")
     q = _load(args)
     q = with_overrides(q, units=args.units, previous=args.previous)  # issue 16: spec/organisation.py
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
@@ -115,9 +131,13 @@ def _run_scorecard(args) -> int:
     from surveykit.scorecard.run import run_scorecard
 
     card = load_scorecard(args.questionnaire)
+    if args.units or args.previous:
+        raise SurveyError("--units and --previous apply to questionnaires; a scorecard names its units file in "
+                          "'units: file:'")
     result = run_scorecard(card, Path(args.data) if args.data else None,
                            out_dir=Path(args.out) if args.out else None,
-                           lang=args.lang or "nb")  # scorecard definitions are Norwegian first
+                           lang=args.lang,  # None: the scorecard's first language
+                           min_group_size=args.min_group_size)
     if not args.quiet:
         print(f"report written to {result.out_dir}/report.html")
     return 0

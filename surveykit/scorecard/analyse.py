@@ -2,8 +2,8 @@
 JSON-safe dict (results.json). Computation only: no formatting, no language.
 
 Flow: definition -> data files -> (a) attainment, (b) validity, (c) stability, (d) wear-out, (e) decoupling,
-(f) measured vs audited, (g) deadline bunching -> published-vs-reproduced. (h), the survey link, needs survey
-data and is called directly (:func:`surveykit.scorecard.survey_link.survey_scorecard_link`).
+(f) measured vs audited, (g) deadline bunching, (h) the survey link (when the YAML names a survey) ->
+published-vs-reproduced.
 """
 
 from __future__ import annotations
@@ -20,6 +20,13 @@ from surveykit.jsonsafe import to_jsonable
 from . import attainment, audit, bunching, stability, trends, validity
 from .data import load_audit, load_panel, load_registrations, load_table
 from .spec import Scorecard
+from .survey_side import (
+    SurveyRespondents,
+    load_survey,
+    load_unit_tree,
+    survey_link,
+    unit_groups,
+)
 
 
 @dataclass
@@ -31,6 +38,7 @@ class ScorecardData:
     panel: pd.DataFrame | None = None
     audit: pd.DataFrame | None = None
     registrations: pd.DataFrame | None = None
+    survey: SurveyRespondents | None = None
     files: list[Path] = field(default_factory=list)
 
 
@@ -42,6 +50,12 @@ def load_data(card: Scorecard, table_path: Path | None = None) -> ScorecardData:
             raise AnalysisError(f"{card.source_path}: a DATA file was given but the scorecard declares no "
                                 "'data: table:' (which columns hold the unit and the indicators)")
         d.table = load_table(card, card.data.table, table_path)
+        tree = load_unit_tree(card)
+        if tree is not None:  # offices are units of the survey side's units file, groups their parents
+            d.files.append(card.resolve(card.units.file))
+            from_tree = unit_groups(card, tree, d.table.index, str(table_path or card.resolve(card.data.table.file)))
+            if "group" not in d.table:
+                d.table["group"] = from_tree.to_numpy()
         groups = {m.id: m.group for m in card.units.members if m.group is not None}
         if groups and "group" not in d.table:  # the grouping declared in the YAML, when the table has none
             d.table["group"] = [groups.get(u) for u in d.table.index]
@@ -58,6 +72,12 @@ def load_data(card: Scorecard, table_path: Path | None = None) -> ScorecardData:
     if card.registrations is not None:
         d.registrations = load_registrations(card, card.registrations)
         d.files.append(card.resolve(card.registrations.file))
+    d.survey = load_survey(card)
+    if d.survey is not None:
+        if d.table is None:
+            raise AnalysisError(f"{card.source_path}: the survey link needs the unit × indicator table "
+                                "('data: table:') to join the office means to")
+        d.files.extend(d.survey.files)
     return d
 
 
@@ -78,8 +98,10 @@ def _table_with(data: ScorecardData, units: list[str]) -> pd.DataFrame | None:
     return None
 
 
-def analyse(card: Scorecard, data: ScorecardData) -> dict:
-    """Every analysis that applies; ``results['notes']`` says which were skipped and why."""
+def analyse(card: Scorecard, data: ScorecardData, min_group_size: int | None = None) -> dict:
+    """Every analysis that applies; ``results['notes']`` says which were skipped and why. ``min_group_size``
+    (the command's --min-group-size) overrides the survey block's: (h) keeps offices with at least that many
+    respondents."""
     ind_map = card.indicator_map
     conf = card.analyses.confidence
     results: dict = {"meta": {"id": card.scorecard.id, "title": card.scorecard.title,
@@ -168,6 +190,12 @@ def analyse(card: Scorecard, data: ScorecardData) -> dict:
                   "holidays": [{"first": h.first.isoformat(), "last": h.last.isoformat(), "label": h.label}
                                for h in reg.holidays]})
         results["bunching"] = b
+    if data.survey is not None and card.survey is not None:
+        k = min_group_size if min_group_size is not None else card.survey.min_group_size
+        if k < 1:
+            raise AnalysisError(f"the minimum group size must be at least 1 (got {k})")
+        link, counts = survey_link(card, data.survey, table, k)
+        results["survey_link"] = {**link.to_dict(), **counts}
     results = to_jsonable(results)
     results["replication"] = replication(results, card)
     return results

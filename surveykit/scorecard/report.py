@@ -132,6 +132,7 @@ TEXTS = {
         "bunch_note": "Tellbare dager: ukedager utenom maskerte ferier. En periode der de siste dagene alle er ferie har intet vindu og testes ikke.",
         "synthetic_reg": "SYNTETISKE registreringer (kilden viser dem bare i en figur): avsnittet viser hvordan analysen virker, ikke hva som skjedde.",
         "outcome": "utfall", "n_offices": "{n} enheter",
+        "basis_target": "mål", "basis_bands": "grønt bånd", "basis_mean_of_units": "gjennomsnittet av enhetene",
     },
 }
 
@@ -189,6 +190,10 @@ def build_document(results: dict, card: Scorecard, lang: str = "nb", data_file: 
         _audit(b)
     if "bunching" in results:
         _bunching(b)
+    if "survey_link" in results:  # (h): surveykit/scorecard/report_link.py
+        from .report_link import survey_link_section
+
+        survey_link_section(b)
     if results.get("notes"):
         b.sections.append(Section("notes", t["sec_notes"], [Paragraph(n) for n in results["notes"]]))
     s = {**strings(L), **{k: v for k, v in t.items()}}
@@ -204,7 +209,7 @@ def _replication(b: _Builder) -> None:
         dec = _decimals(rec["published"])
         # one decimal more than printed (shows rounding against truncation), at least the tolerance's
         finer = partial(_places, decimals=max(dec + 1, _decimals(rec["tolerance"])) if rec["tolerance"] > 0 else dec)
-        rows.append(Row([txt(rec["table"]), txt(rec["quantity"], "label"), b.n(rec["published"], partial(_places, decimals=dec)),
+        rows.append(Row([txt(rec["table"]), txt(text_in(rec["quantity"], b.lang), "label"), b.n(rec["published"], partial(_places, decimals=dec)),
                          b.n(rec["reproduced"], finer), b.n(rec["difference"], finer),
                          b.n(rec["tolerance"], partial(_places, decimals=_decimals(rec["tolerance"]))),
                          txt(t["yes"] if ok else (rec.get("note") or t["no"]), "ok" if ok else "bad")]))
@@ -259,7 +264,8 @@ def _attainment(b: _Builder) -> None:
     rows = [Row([txt(c["indicator"]), txt(b.label(c["indicator"]), "label"),
                  *[b.n(c[k], fmt.integer) for k in ("green", "yellow", "red", "black", "n")]]) for c in a["counts"]]
     basis = {th["indicator"]: th for th in a["thresholds"]}
-    notes = [f"{k}: {b.f2(v['green'])} ({v['basis']})" for k, v in basis.items()]
+    notes = [f"{k}: {b.f2(v['green'])} ({t.get('basis_' + v['basis'].replace(' ', '_'), v['basis'])})"
+             for k, v in basis.items()]
     blocks.append(b.table("attainment-counts", t["counts"], ["ID", t["indicator"], t["green"], t["yellow"], t["red"],
                                                            t["black"], "n"], rows, ["; ".join(notes)]))
     if a["by_group"]:
@@ -468,7 +474,8 @@ def _bunching(b: _Builder) -> None:
         [p["period"] for p in tested], [p["observed_share"] for p in tested], [p["expected_share"] for p in tested],
         {"observed": t["observed"], "expected": t["expected"]}, b.pct0)))
     o = g["overall"]
-    hol = ", ".join(h["label"] or f"{h['first']} – {h['last']}" for h in g.get("holidays", [])) or "-"
+    hol = ", ".join(text_in(h["label"], L, "") if h["label"] else f"{h['first']} – {h['last']}"
+                    for h in g.get("holidays", [])) or "-"
     blocks.append(Paragraph(t["bunch_overall"].format(x=fmt.integer(o["n_window"], L), n=fmt.integer(o["n"], L),
                                                       obs=b.pct0(o["observed_share"]), k=g["last_days"],
                                                       exp=b.pct0(o["expected_share"]), ratio=fmt.number(o["ratio"], 2, L),

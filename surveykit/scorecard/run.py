@@ -23,12 +23,15 @@ class ScorecardRun:
     files: list[Path]
 
 
-def run_scorecard(card: Scorecard, data: Path | None = None, out_dir: Path | None = None, lang: str = "nb") -> ScorecardRun:
-    """The whole scorecard analysis; ``data`` replaces the definition's unit × indicator table."""
+def run_scorecard(card: Scorecard, data: Path | None = None, out_dir: Path | None = None, lang: str | None = None,
+                  min_group_size: int | None = None) -> ScorecardRun:
+    """The whole scorecard analysis; ``data`` replaces the definition's unit × indicator table. ``lang``
+    defaults to the scorecard's first language; ``min_group_size`` overrides the survey block's (h)."""
+    lang = lang or card.scorecard.languages[0]
     out_dir = Path(out_dir) if out_dir else Path("reports") / card.scorecard.id
     loaded = load_data(card, Path(data) if data else None)
     check_output_location(out_dir, [card.source_path, *loaded.files])
-    results = analyse(card, loaded)
+    results = analyse(card, loaded, min_group_size)
 
     def write(folder: Path) -> None:
         (folder / "results.json").write_text(results_json(results), encoding="utf-8")

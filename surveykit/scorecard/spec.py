@@ -82,6 +82,9 @@ class Unit(SpecModel):
 
 
 class Units(SpecModel):
+    file: str | None = Field(None, description="Organisation units file of the survey side (code, name/name_nb/"
+                                               "name_en, parent, headcount; surveykit.data.units.read_units): "
+                                               "offices are its units, their groups the units' parents")
     group_label: Text | None = Field(None, description="What the grouping is, e.g. {nb: Fylke, en: County}")
     group_note: Text | None = Field(None, description="Where the grouping comes from (e.g. an assumption)")
     members: list[Unit] = Field(default_factory=list, description="Units with labels and groups (optional)")
@@ -141,7 +144,7 @@ class AuditData(SpecModel):
 class Holiday(SpecModel):
     first: dt.date
     last: dt.date
-    label: str | None = None
+    label: Text | None = None
 
 
 class Registrations(SpecModel):
@@ -177,6 +180,19 @@ class Validity(SpecModel):
     max_lag: int = Field(2, ge=0)
 
 
+class SurveyLinkSpec(SpecModel):
+    """(h) The survey whose index scores are aggregated per office and joined to the office indicators."""
+
+    questionnaire: str = Field(description="Questionnaire YAML, relative to the scorecard file")
+    data: str | None = Field(None, description="Survey data file; default: the questionnaire's sample")
+    office_variable: str = Field(description="Survey variable holding the respondent's office (unit code)")
+    indices: list[str] = Field(min_length=1, description="Indices of the questionnaire to aggregate")
+    indicators: list[str] = Field(default_factory=list, description="Indicators to correlate (default: all)")
+    outcome: str | None = Field(None, description="Indicator regressed on the index means (none: no regression)")
+    min_group_size: int = Field(5, ge=1, description="Offices with fewer respondents are left out "
+                                                     "(--min-group-size overrides)")
+
+
 class Pair(SpecModel):
     easy: str = Field(description="The easy-to-register indicator (e.g. approved plans)")
     hard: str = Field(description="The harder one it should move with (e.g. programme participation)")
@@ -191,7 +207,7 @@ class Analyses(SpecModel):
 
 class PublishedValue(SpecModel):
     table: str
-    quantity: str
+    quantity: Text = Field(description="What the value is; one text or one per language")
     path: str = Field(description="Dotted path into results.json")
     value: float
     tolerance: float = Field(ge=0)
@@ -203,6 +219,8 @@ class Meta(SpecModel):
     citation: str | None = None
     description: Text | None = None
     source: str | None = Field(None, description="Seed file and lines the data were transcribed from")
+    languages: list[Literal["nb", "en"]] = Field(default_factory=lambda: ["nb", "en"], min_length=1,
+                                                 description="Report languages; the first is the default")
 
 
 class Scorecard(SpecModel):
@@ -213,6 +231,7 @@ class Scorecard(SpecModel):
     data: Data = Field(default_factory=Data)
     audit: AuditData | None = None
     registrations: Registrations | None = None
+    survey: SurveyLinkSpec | None = None
     analyses: Analyses = Field(default_factory=Analyses)
     published: list[PublishedValue] = Field(default_factory=list)
     source_path: Path | None = Field(None, exclude=True)
@@ -274,23 +293,33 @@ class Scorecard(SpecModel):
         if self.registrations is not None and not self.counting_calendar:
             bad("registrations need a counting_calendar (the first and last day of each counting period)",
                 "registrations")
+        if self.survey is not None:
+            for k, name in enumerate(self.survey.indicators):
+                if name not in known:
+                    bad(f"survey: indicator {name!r} is not defined", "survey", "indicators", k)
+            if self.survey.outcome is not None and self.survey.outcome not in known:
+                bad(f"survey: outcome {self.survey.outcome!r} is not a defined indicator", "survey", "outcome")
         periods = [p.period for p in self.counting_calendar]
         for dup in sorted({p for p in periods if periods.count(p) > 1}):
             bad(f"counting period {dup} is listed twice", "counting_calendar")
         return problems
 
 
+MAX_SNIFF_BYTES = 5_000_000
+
+
 def is_scorecard_yaml(path: str | Path) -> bool:
     """True when the YAML file is a mapping with a top-level ``scorecard`` key (a cheap textual check, so a
     broken questionnaire still gets the questionnaire loader's messages)."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for line in handle:
-                if line.startswith("scorecard:"):
-                    return True
-    except (OSError, UnicodeDecodeError):
+        if not Path(path).is_file():  # a device or pipe (/dev/zero) is never read: the loaders refuse it
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(MAX_SNIFF_BYTES)  # bounded: the loaders refuse larger files themselves
+    except OSError:
         return False
-    return False
+    text = head.decode("utf-8-sig", errors="replace")
+    return any(line.startswith("scorecard:") for line in text.splitlines())
 
 
 def _format_loc(loc: tuple) -> str:
