@@ -1079,6 +1079,8 @@ STRINGS["nb"].update({
     "cl_clusters": "Klynger", "cl_mean_size": "Snittstørrelse", "cl_eff_n": "Effektiv N",
     "cl_icc_note": "F-test fra enveis variansanalyse etter klynge; ICC(1) med k = gjennomsnittlig klyngestørrelse "
                    "(Bliese 2000).",
+    "cl_icc_negative": "ICC(1) under null (klyngene skiller seg mindre fra hverandre enn tilfeldig variasjon tilsier; "
+                       "les det som null) for: {scores}",
     "cl_mixed_title": "{name}: modell med tilfeldig konstantledd etter {var}",
     "cl_term": "Ledd", "cl_ols": "OLS / gruppeforskjell", "cl_mixed": "Blandet modell", "cl_resid_icc": "ICC",
     "cl_mixed_note": "Blandet lineær modell (REML, statsmodels MixedLM) med tilfeldig konstantledd for {var}; SE som "
@@ -1139,6 +1141,8 @@ STRINGS["en"].update({
     "cl_icc_title": "ICC by {var}",
     "cl_clusters": "Clusters", "cl_mean_size": "Mean size", "cl_eff_n": "Effective N",
     "cl_icc_note": "F test of the one-way ANOVA by cluster; ICC(1) with k = the mean cluster size (Bliese 2000).",
+    "cl_icc_negative": "ICC(1) below zero (the clusters differ less than chance alone would make them; read it as "
+                       "zero) for: {scores}",
     "cl_mixed_title": "{name}: random-intercept model by {var}",
     "cl_term": "Term", "cl_ols": "OLS / group difference", "cl_mixed": "Mixed model", "cl_resid_icc": "ICC",
     "cl_mixed_note": "Linear mixed model (REML, statsmodels MixedLM) with a random intercept for {var}; SEs as lme4. "
