@@ -34,8 +34,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sum_no_differences": "Ingen av gruppesammenligningene var signifikante.",
         "sum_regression": "Regresjonsmodellen for {outcome} forklarer R² = {r2} av variansen (justert R² = {adj}; "
                           "N = {n}, {k} trinn).",
-        "sum_suppressed": "{n} små grupper ble skjult fordi de hadde færre enn {k} respondenter eller kunne "
-                          "regnes ut fra totalene ({variables}); se avsnittet om konfidensialitet.",
+        "sum_protected": "For å beskytte små grupper ble {parts} ({variables}); ellers kunne færre enn {k} "
+                         "respondenter vises eller regnes ut fra totalene. Se avsnittet om konfidensialitet.",
+        "sum_hidden_one": "1 gruppe skjult", "sum_hidden_many": "{n} grupper skjult",
+        "sum_merged_many": "{n} grupper slått sammen",
+        "and": " og ",
         "sum_none_suppressed": "Ingen grupper måtte skjules (alle hadde minst {k} respondenter).",
         "sec_sample": "Utvalget",
         "sec_method": "Metode",
@@ -439,8 +442,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sum_no_differences": "None of the group comparisons was significant.",
         "sum_regression": "The regression model for {outcome} explains R² = {r2} of the variance (adjusted R² = "
                           "{adj}; N = {n}, {k} steps).",
-        "sum_suppressed": "{n} small groups were hidden because they had fewer than {k} respondents or could be "
-                          "worked out from the totals ({variables}); see the section on confidentiality.",
+        "sum_protected": "To protect small groups, {parts} ({variables}); otherwise fewer than {k} respondents "
+                         "could be shown or worked out from the totals. See the section on confidentiality.",
+        "sum_hidden_one": "1 group was hidden", "sum_hidden_many": "{n} groups were hidden",
+        "sum_merged_many": "{n} groups were merged",
+        "and": " and ",
         "sum_none_suppressed": "No group had to be hidden (every group had at least {k} respondents).",
         "sec_sample": "Sample",
         "sec_method": "Method",
