@@ -5,7 +5,7 @@ results.json holds them (pipeline/records.py, privacy/plan.py)."""
 
 from __future__ import annotations
 
-from surveykit.report.content import Builder
+from surveykit.report.content import Builder, build_document
 from surveykit.spec.questionnaire import questionnaire_from_dict
 
 
@@ -17,6 +17,9 @@ def _questionnaire():
         "items": [{"id": "i1", "scale": "s", "text": {"nb": "Påstand", "en": "Statement"}}],
         "background": [{"id": "dept", "type": "single", "text": {"nb": "Avdeling", "en": "Department"},
                         "codes": {1: "A", 2: "B", 3: "C", 4: "D"}}],
+        "analysis": {"comparisons": [{"id": "by_dept", "label": {"nb": "Påstand etter avdeling",
+                                                                 "en": "Statement by department"},
+                                      "outcomes": ["i1"], "groups": ["dept"]}]},
     })
 
 
@@ -43,3 +46,30 @@ def test_one_hidden_group_is_singular_and_counted_once():
     assert _summary_sentence([HIDDEN, again], "nb").startswith("For å beskytte små grupper ble 1 gruppe skjult (")
     assert _summary_sentence([HIDDEN, again, MERGED], "en").startswith(
         "To protect small groups, 1 group was hidden and 2 groups were merged (Department);")
+
+
+SKIPPED = {"where": "comparison by_dept", "outcome": "i1", "group_var": "dept",
+           "reason": "a comparison needs at least two groups"}
+
+
+def test_skipped_analyses_are_listed_with_their_labels():
+    """A comparison the run could not do is named in the report (it used to be in results.json only)."""
+    doc = build_document({"n_respondents": 50, "skipped": [SKIPPED]}, _questionnaire(), "nb")
+    sec = next(sec for sec in doc.sections if sec.anchor == "skipped")
+    table = next(b for b in sec.blocks if getattr(b, "key", None) == "skipped")
+    cells = [c.text for c in table.rows[0].cells]
+    assert cells == ["sammenligningen «Påstand etter avdeling»", "Påstand × Avdeling",
+                     "a comparison needs at least two groups"]
+    doc = build_document({"n_respondents": 50, "skipped": []}, _questionnaire(), "en")
+    assert not any(sec.anchor == "skipped" and sec.blocks for sec in doc.sections)
+
+
+def test_confidentiality_names_a_comparison_by_its_label():
+    entry = {"variable": "dept", "group": 2, "action": "hidden", "where": "comparison by_dept", "n": None,
+             "reason": "fewer than 5 answers"}
+    doc = build_document({"n_respondents": 50, "suppressed": [entry]}, _questionnaire(), "en")
+    sec = next(sec for sec in doc.sections if sec.anchor == "confidentiality")
+    table = next(b for b in sec.blocks if getattr(b, "key", None) == "suppressed")
+    assert [c.text for c in table.rows[0].cells] == ["Department", "B", "hidden",
+                                                     "the comparison «Statement by department»",
+                                                     "fewer than 5 respondents"]

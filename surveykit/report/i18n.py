@@ -309,6 +309,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "alle tabeller, figurer og tester",
         "conf_outcome": "sammenligninger og andel positive for {outcome}",
         "conf_regression": "regresjonsanalysen {name}",
+        "where_comparison": "sammenligningen «{name}»", "where_regression": "regresjonsanalysen «{name}»",
+        "where_crosstab": "krysstabellen «{name}»", "where_cfa": "den bekreftende faktoranalysen «{name}»",
+        "where_invariance": "målingsinvarians",
+        "sec_skipped": "Analyser som ikke kunne gjennomføres",
+        "skipped_text": "Disse analysene i analyseplanen ga ikke noe resultat og mangler derfor i rapporten. Grunnen "
+                        "er meldingen fra beregningen (på engelsk, som i results.json).",
+        "skipped_title": "Analyser uten resultat", "skipped_analysis": "Analyse", "skipped_reason": "Grunn",
         "cmp_note_protected": "Slått sammen eller skjult fordi grupper på færre enn {k} ellers kunne regnes ut "
                               "(se Konfidensialitet): {what}.",
         "conf_lt_regression": "færre enn {k} respondenter blant regresjonens respondenter, alene eller som differanse",
@@ -706,6 +713,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "all tables, figures and tests",
         "conf_outcome": "comparisons and favourable % of {outcome}",
         "conf_regression": "regression {name}",
+        "where_comparison": "the comparison «{name}»", "where_regression": "the regression «{name}»",
+        "where_crosstab": "the crosstab «{name}»", "where_cfa": "the confirmatory factor analysis «{name}»",
+        "where_invariance": "measurement invariance",
+        "sec_skipped": "Analyses that could not be run",
+        "skipped_text": "These analyses of the analysis plan gave no result and are therefore missing from the "
+                        "report. The reason is the computation's message, as in results.json.",
+        "skipped_title": "Analyses without a result", "skipped_analysis": "Analysis", "skipped_reason": "Reason",
         "cmp_note_protected": "Merged or hidden because groups of fewer than {k} could otherwise be worked out "
                               "(see Confidentiality): {what}.",
         "conf_lt_regression": "fewer than {k} of the regression's respondents, alone or by difference",
