@@ -73,3 +73,37 @@ def test_confidentiality_names_a_comparison_by_its_label():
     assert [c.text for c in table.rows[0].cells] == ["Department", "B", "hidden",
                                                      "the comparison «Statement by department»",
                                                      "fewer than 5 respondents"]
+
+
+def _questionnaire_with_descriptives(label: dict | None):
+    plan = {"id": "my_items", "variables": ["i1"], **({"label": label} if label else {})}
+    return questionnaire_from_dict({
+        "meta": {"id": "w", "title": {"nb": "T", "en": "T"}, "languages": ["nb", "en"]},
+        "respondent_id": "rid",
+        "scales": {"s": {"min": 1, "max": 5}},
+        "items": [{"id": "i1", "scale": "s", "text": {"nb": "Påstand", "en": "Statement"}},
+                  {"id": "i2", "scale": "s", "text": {"nb": "Påstand 2", "en": "Statement 2"}}],
+        "analysis": {"descriptives": [plan]},
+    })
+
+
+DESC = {"i1": {"kind": "item", "n": 50}, "i2": {"kind": "item", "n": 50}}
+
+
+def test_an_unlabelled_descriptives_plan_is_not_captioned_by_its_id():
+    q = _questionnaire_with_descriptives(None)
+    # results.json gives such a plan its id as label (pipeline/results.py)
+    record = [{"id": "my_items", "label": "my_items", "variables": ["i1"]}]
+    names = [name for _, name, _ in Builder({"n_respondents": 50, "descriptives": DESC, "descriptive_plans": record},
+                                            q, "en", None)._descriptive_blocks()]
+    assert names[0] == "Statement" and "my_items" not in names
+    labelled = _questionnaire_with_descriptives({"nb": "Mine påstander", "en": "My statements"})
+    assert Builder({"n_respondents": 50, "descriptives": DESC}, labelled, "nb", None)._descriptive_blocks()[0][1] == \
+        "Mine påstander"
+
+
+def test_every_item_answered_by_all_reads_as_one_number():
+    q = _questionnaire_with_descriptives(None)
+    text = " ".join(b.text for b in Builder({"n_respondents": 50, "descriptives": DESC}, q, "nb", None)
+                    .summary().blocks if hasattr(b, "text"))
+    assert "Hver påstand ble besvart av 100,0 % av dem." in text and "mellom" not in text

@@ -25,6 +25,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_summary": "Sammendrag",
         "sum_sample": "Analysen omfatter {n} respondenter.",
         "sum_answers": "Hver påstand ble besvart av mellom {lo} % og {hi} % av dem.",
+        "sum_answers_same": "Hver påstand ble besvart av {pct} % av dem.",
+        "desc_n_items": "{n} påstander",
         "sum_indices_title": "Indeksene: reliabilitet, gjennomsnitt og andel positive svar",
         "sum_indices_note": "α = Cronbachs alfa; M og SD av indeksskårene; % positive og % negative av alle svar "
                             "på indeksens påstander samlet (se avsnittet om positive svar per enhet).",
@@ -440,6 +442,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_summary": "Summary",
         "sum_sample": "The analysis covers {n} respondents.",
         "sum_answers": "Each item was answered by between {lo}% and {hi}% of them.",
+        "sum_answers_same": "Each item was answered by {pct}% of them.",
+        "desc_n_items": "{n} items",
         "sum_indices_title": "The indices: reliability, mean and favourable answers",
         "sum_indices_note": "α = Cronbach's alpha; M and SD of the index scores; % favourable and % unfavourable "
                             "of all answers to the index's items pooled (see the section on favourable answers).",

@@ -24,8 +24,9 @@ class SummarySections:
         rates = [100.0 * d["n"] / n for d in (self.r.get("descriptives") or {}).values()
                  if d.get("kind") == "item" and fmt.is_number(d.get("n")) and n]
         if rates:
-            lo, hi = min(rates), max(rates)
-            sentences.append(self.f("sum_answers", lo=fmt.pct(lo, lang), hi=fmt.pct(hi, lang)))
+            lo, hi = fmt.pct(min(rates), lang), fmt.pct(max(rates), lang)
+            # "between 100.0% and 100.0%" reads as a glitch: one number when both round alike
+            sentences.append(self.f("sum_answers", lo=lo, hi=hi) if lo != hi else self.f("sum_answers_same", pct=lo))
         sec.blocks.append(Paragraph(" ".join(sentences)))
 
         indices = self.r.get("indices") or {}
