@@ -31,11 +31,17 @@ def _data_path(q, data: str | None) -> Path:
     return data_path(q, data)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 recode rule', '2 recode rules' (validate's summary line read '1 free-text questions')."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def cmd_validate(args) -> int:
     q = _load(args)
-    print(f"{args.questionnaire}: questionnaire OK — {len(q.items)} items, {len(q.background)} background "
-          f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
-          f"{len(q.indices)} indices")
+    counts = [_count(len(q.items), "item"), _count(len(q.background), "background question"),
+              _count(len(q.free_text), "free-text question"), _count(len(q.recodes), "recode rule"),
+              _count(len(q.indices), "index", "indices")]
+    print(f"{args.questionnaire}: questionnaire OK — {', '.join(counts)}")
     if args.data or args.sample:
         from surveykit.api.workflow import read_data
 

@@ -107,3 +107,15 @@ def test_every_item_answered_by_all_reads_as_one_number():
     text = " ".join(b.text for b in Builder({"n_respondents": 50, "descriptives": DESC}, q, "nb", None)
                     .summary().blocks if hasattr(b, "text"))
     assert "Hver påstand ble besvart av 100,0 % av dem." in text and "mellom" not in text
+
+
+def test_validate_summary_uses_singular_for_one(capsys):
+    """hr-pulse has one free-text question and one recode rule (counted in questionnaires/examples/hr-pulse.yaml)."""
+    from pathlib import Path
+
+    from surveykit.cli import main as cli_main
+
+    yaml_path = Path(__file__).resolve().parents[1] / "questionnaires" / "examples" / "hr-pulse.yaml"
+    assert cli_main(["validate", str(yaml_path)]) == 0
+    line = capsys.readouterr().out
+    assert "1 free-text question," in line and "1 recode rule," in line and "3 indices" in line
