@@ -119,3 +119,16 @@ def test_validate_summary_uses_singular_for_one(capsys):
     assert cli_main(["validate", str(yaml_path)]) == 0
     line = capsys.readouterr().out
     assert "1 free-text question," in line and "1 recode rule," in line and "3 indices" in line
+
+
+def test_a_survey_without_groups_gets_no_group_wording():
+    """No background questions: the summary does not claim 'no group had to be hidden' and the favourable
+    section is not titled 'by unit'."""
+    q = _questionnaire_with_descriptives(None)
+    results = {"n_respondents": 50, "descriptives": DESC, "suppressed": [],
+               "favourable": {"group_vars": [], "items": {"i1": {"label": "Statement", "pct_favourable": 40.0,
+                                                                   "n": 50}}, "indices": {}}}
+    builder = Builder(results, q, "en", None)
+    summary = " ".join(b.text for b in builder.summary().blocks if hasattr(b, "text"))
+    assert "hidden" not in summary
+    assert builder.favourable().title == "Favourable answers"

@@ -29,7 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "desc_n_items": "{n} påstander",
         "sum_indices_title": "Indeksene: reliabilitet, gjennomsnitt og andel positive svar",
         "sum_indices_note": "α = Cronbachs alfa; M og SD av indeksskårene; % positive og % negative av alle svar "
-                            "på indeksens påstander samlet (se avsnittet om positive svar per enhet).",
+                            "på indeksens påstander samlet (se avsnittet om andel positive svar).",
         "sum_differences": "De {k} største signifikante forskjellene mellom grupper (etter effektstørrelse r):",
         "sum_difference": "{outcome} etter {group}: {test}, {p}, r = {r}; høyest {high} (M = {high_m}), lavest "
                           "{low} (M = {low_m}).",
@@ -52,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_correlations": "Korrelasjoner",
         "sec_regressions": "Regresjonsanalyse",
         "sec_favourable": "Andel positive svar per enhet",
+        "sec_favourable_all": "Andel positive svar",
         "sec_confidentiality": "Konfidensialitet",
         "sec_replication": "Publiserte og reproduserte tall",
         "sec_free_text": "Åpne svar",
@@ -469,6 +470,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_correlations": "Correlations",
         "sec_regressions": "Regression analysis",
         "sec_favourable": "Favourable answers by unit",
+        "sec_favourable_all": "Favourable answers",
         "sec_confidentiality": "Confidentiality",
         "sec_replication": "Published vs reproduced",
         "sec_free_text": "Free-text answers",

@@ -60,7 +60,7 @@ class SummarySections:
         entries = self.r.get("suppressed") or []
         if entries:
             sec.blocks.append(Paragraph(self._protection_summary(entries)))
-        else:
+        elif self.q.background:  # "no group had to be hidden" says nothing when the survey has no groups
             sec.blocks.append(Paragraph(self.f("sum_none_suppressed", k=self.min_group)))
         return sec
 
