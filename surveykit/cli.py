@@ -37,6 +37,11 @@ def _is_scorecard(args) -> bool:
     return is_scorecard_yaml(args.questionnaire)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 recode rule', '2 recode rules' (validate's summary line read '1 free-text questions')."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def cmd_validate(args) -> int:
     if _is_scorecard(args):  # a scorecard definition: surveykit/scorecard/commands.py
         from surveykit.scorecard.commands import validate_scorecard
@@ -44,9 +49,10 @@ def cmd_validate(args) -> int:
         print(validate_scorecard(args.questionnaire, args.data))
         return 0
     q = _load(args)
-    print(f"{args.questionnaire}: questionnaire OK — {len(q.items)} items, {len(q.background)} background "
-          f"questions, {len(q.free_text)} free-text questions, {len(q.recodes)} recode rules, "
-          f"{len(q.indices)} indices")
+    counts = [_count(len(q.items), "item"), _count(len(q.background), "background question"),
+              _count(len(q.free_text), "free-text question"), _count(len(q.recodes), "recode rule"),
+              _count(len(q.indices), "index", "indices")]
+    print(f"{args.questionnaire}: questionnaire OK — {', '.join(counts)}")
     if args.data or args.sample:
         from surveykit.api.workflow import read_data
 

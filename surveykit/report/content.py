@@ -98,7 +98,7 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
             self.comparisons(), self.crosstabs(), self.correlations(),
             self.regressions(), self.favourable(), self.engagement(), self.waves(), self.drivers(),  # organisation
             self.multiple_testing(), self.weighting(), self.clustering(),  # sections_inference.py
-            self.confidentiality(), self.replication(), self.free_texts(),
+            self.confidentiality(), self.skipped(), self.replication(), self.free_texts(),
         ]
         sections = [s for s in sections if s is not None and s.blocks]
         table_no = figure_no = 0
@@ -253,8 +253,8 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
                 where_text = s["conf_everywhere"]
             elif e.get("outcome"):
                 where_text = self.f("conf_outcome", outcome=self.label(e["outcome"]))
-            elif where_text.startswith("regression "):
-                where_text = self.f("conf_regression", name=where_text.removeprefix("regression "))
+            elif where_text.startswith(("regression ", "comparison ")):
+                where_text = self.analysis_name(where_text)
             reason = str(e.get("reason") or "")
             if "alone or by difference with a linked" in reason:
                 reason = self.f("conf_lt_linked", k=self.min_group)
@@ -276,6 +276,34 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
         sec.blocks.append(Table("suppressed", s["conf_title"], [head(s["variable"], s["group"], s["conf_action"],
                                                                      s["where"], s["conf_size"])],
                                 rows))
+        return sec
+
+    def analysis_name(self, where: str) -> str:
+        """'comparison by_dept' (how results.json names where something happened) as the analysis' label in
+        the report's language; anything else as it is."""
+        kind, _, rest = where.partition(" ")
+        plans = {"comparison": self.q.analysis.comparisons, "regression": self.q.analysis.regressions,
+                 "crosstab": self.q.analysis.crosstabs, "cfa": self.q.analysis.cfa}.get(kind)
+        if plans is None or not rest:
+            return where
+        plan_id, _, extra = rest.partition(" ")
+        name = self.f(f"where_{kind}", name=self.plan_label(plans, plan_id))
+        return name + (f" ({self.s['where_invariance']})" if extra == "invariance" else "")
+
+    def skipped(self) -> Section:
+        """Analyses of the plan that could not be run: never dropped silently. The reason is the computation's
+        message (English; results.json keeps it stable)."""
+        s = self.s
+        sec = Section("skipped", s["sec_skipped"])
+        rows = []
+        for e in self.r.get("skipped") or []:
+            parts = [self.label(e[k]) for k in ("outcome", "group_var", "row", "col") if e.get(k)]
+            rows.append(Row([txt(self.analysis_name(str(e.get("where") or "")), "label"), txt(" × ".join(parts)),
+                             txt(str(e.get("reason") or ""))]))
+        if rows:
+            sec.blocks.append(Paragraph(s["skipped_text"]))
+            sec.blocks.append(Table("skipped", s["skipped_title"], [head(s["skipped_analysis"], s["variable"],
+                                                                         s["skipped_reason"])], rows))
         return sec
 
     # replication -----------------------------------------------------------------------------

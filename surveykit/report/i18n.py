@@ -25,17 +25,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_summary": "Sammendrag",
         "sum_sample": "Analysen omfatter {n} respondenter.",
         "sum_answers": "Hver påstand ble besvart av mellom {lo} % og {hi} % av dem.",
+        "sum_answers_same": "Hver påstand ble besvart av {pct} % av dem.",
+        "desc_n_items": "{n} påstander",
         "sum_indices_title": "Indeksene: reliabilitet, gjennomsnitt og andel positive svar",
         "sum_indices_note": "α = Cronbachs alfa; M og SD av indeksskårene; % positive og % negative av alle svar "
-                            "på indeksens påstander samlet (se avsnittet om positive svar per enhet).",
+                            "på indeksens påstander samlet (se avsnittet om andel positive svar).",
         "sum_differences": "De {k} største signifikante forskjellene mellom grupper (etter effektstørrelse r):",
         "sum_difference": "{outcome} etter {group}: {test}, {p}, r = {r}; høyest {high} (M = {high_m}), lavest "
                           "{low} (M = {low_m}).",
         "sum_no_differences": "Ingen av gruppesammenligningene var signifikante.",
         "sum_regression": "Regresjonsmodellen for {outcome} forklarer R² = {r2} av variansen (justert R² = {adj}; "
                           "N = {n}, {k} trinn).",
-        "sum_suppressed": "{n} små grupper ble skjult fordi de hadde færre enn {k} respondenter eller kunne "
-                          "regnes ut fra totalene ({variables}); se avsnittet om konfidensialitet.",
+        "sum_protected": "For å beskytte små grupper ble {parts} ({variables}); ellers kunne færre enn {k} "
+                         "respondenter vises eller regnes ut fra totalene. Se avsnittet om konfidensialitet.",
+        "sum_hidden_one": "1 gruppe skjult", "sum_hidden_many": "{n} grupper skjult",
+        "sum_merged_many": "{n} grupper slått sammen",
+        "and": " og ",
         "sum_none_suppressed": "Ingen grupper måtte skjules (alle hadde minst {k} respondenter).",
         "sec_sample": "Utvalget",
         "sec_method": "Metode",
@@ -47,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_correlations": "Korrelasjoner",
         "sec_regressions": "Regresjonsanalyse",
         "sec_favourable": "Andel positive svar per enhet",
+        "sec_favourable_all": "Andel positive svar",
         "sec_confidentiality": "Konfidensialitet",
         "sec_replication": "Publiserte og reproduserte tall",
         "sec_free_text": "Åpne svar",
@@ -306,6 +312,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "alle tabeller, figurer og tester",
         "conf_outcome": "sammenligninger og andel positive for {outcome}",
         "conf_regression": "regresjonsanalysen {name}",
+        "where_comparison": "sammenligningen «{name}»", "where_regression": "regresjonsanalysen «{name}»",
+        "where_crosstab": "krysstabellen «{name}»", "where_cfa": "den bekreftende faktoranalysen «{name}»",
+        "where_invariance": "målingsinvarians",
+        "sec_skipped": "Analyser som ikke kunne gjennomføres",
+        "skipped_text": "Disse analysene i analyseplanen ga ikke noe resultat og mangler derfor i rapporten. Grunnen "
+                        "er meldingen fra beregningen (på engelsk, som i results.json).",
+        "skipped_title": "Analyser uten resultat", "skipped_analysis": "Analyse", "skipped_reason": "Grunn",
         "cmp_note_protected": "Slått sammen eller skjult fordi grupper på færre enn {k} ellers kunne regnes ut "
                               "(se Konfidensialitet): {what}.",
         "conf_lt_regression": "færre enn {k} respondenter blant regresjonens respondenter, alene eller som differanse",
@@ -430,6 +443,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_summary": "Summary",
         "sum_sample": "The analysis covers {n} respondents.",
         "sum_answers": "Each item was answered by between {lo}% and {hi}% of them.",
+        "sum_answers_same": "Each item was answered by {pct}% of them.",
+        "desc_n_items": "{n} items",
         "sum_indices_title": "The indices: reliability, mean and favourable answers",
         "sum_indices_note": "α = Cronbach's alpha; M and SD of the index scores; % favourable and % unfavourable "
                             "of all answers to the index's items pooled (see the section on favourable answers).",
@@ -439,8 +454,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sum_no_differences": "None of the group comparisons was significant.",
         "sum_regression": "The regression model for {outcome} explains R² = {r2} of the variance (adjusted R² = "
                           "{adj}; N = {n}, {k} steps).",
-        "sum_suppressed": "{n} small groups were hidden because they had fewer than {k} respondents or could be "
-                          "worked out from the totals ({variables}); see the section on confidentiality.",
+        "sum_protected": "To protect small groups, {parts} ({variables}); otherwise fewer than {k} respondents "
+                         "could be shown or worked out from the totals. See the section on confidentiality.",
+        "sum_hidden_one": "1 group was hidden", "sum_hidden_many": "{n} groups were hidden",
+        "sum_merged_many": "{n} groups were merged",
+        "and": " and ",
         "sum_none_suppressed": "No group had to be hidden (every group had at least {k} respondents).",
         "sec_sample": "Sample",
         "sec_method": "Method",
@@ -452,6 +470,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_correlations": "Correlations",
         "sec_regressions": "Regression analysis",
         "sec_favourable": "Favourable answers by unit",
+        "sec_favourable_all": "Favourable answers",
         "sec_confidentiality": "Confidentiality",
         "sec_replication": "Published vs reproduced",
         "sec_free_text": "Free-text answers",
@@ -700,6 +719,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "conf_everywhere": "all tables, figures and tests",
         "conf_outcome": "comparisons and favourable % of {outcome}",
         "conf_regression": "regression {name}",
+        "where_comparison": "the comparison «{name}»", "where_regression": "the regression «{name}»",
+        "where_crosstab": "the crosstab «{name}»", "where_cfa": "the confirmatory factor analysis «{name}»",
+        "where_invariance": "measurement invariance",
+        "sec_skipped": "Analyses that could not be run",
+        "skipped_text": "These analyses of the analysis plan gave no result and are therefore missing from the "
+                        "report. The reason is the computation's message, as in results.json.",
+        "skipped_title": "Analyses without a result", "skipped_analysis": "Analysis", "skipped_reason": "Reason",
         "cmp_note_protected": "Merged or hidden because groups of fewer than {k} could otherwise be worked out "
                               "(see Confidentiality): {what}.",
         "conf_lt_regression": "fewer than {k} of the regression's respondents, alone or by difference",
@@ -1079,6 +1105,8 @@ STRINGS["nb"].update({
     "cl_clusters": "Klynger", "cl_mean_size": "Snittstørrelse", "cl_eff_n": "Effektiv N",
     "cl_icc_note": "F-test fra enveis variansanalyse etter klynge; ICC(1) med k = gjennomsnittlig klyngestørrelse "
                    "(Bliese 2000).",
+    "cl_icc_negative": "ICC(1) under null (klyngene skiller seg mindre fra hverandre enn tilfeldig variasjon tilsier; "
+                       "les det som null) for: {scores}",
     "cl_mixed_title": "{name}: modell med tilfeldig konstantledd etter {var}",
     "cl_term": "Ledd", "cl_ols": "OLS / gruppeforskjell", "cl_mixed": "Blandet modell", "cl_resid_icc": "ICC",
     "cl_mixed_note": "Blandet lineær modell (REML, statsmodels MixedLM) med tilfeldig konstantledd for {var}; SE som "
@@ -1139,6 +1167,8 @@ STRINGS["en"].update({
     "cl_icc_title": "ICC by {var}",
     "cl_clusters": "Clusters", "cl_mean_size": "Mean size", "cl_eff_n": "Effective N",
     "cl_icc_note": "F test of the one-way ANOVA by cluster; ICC(1) with k = the mean cluster size (Bliese 2000).",
+    "cl_icc_negative": "ICC(1) below zero (the clusters differ less than chance alone would make them; read it as "
+                       "zero) for: {scores}",
     "cl_mixed_title": "{name}: random-intercept model by {var}",
     "cl_term": "Term", "cl_ols": "OLS / group difference", "cl_mixed": "Mixed model", "cl_resid_icc": "ICC",
     "cl_mixed_note": "Linear mixed model (REML, statsmodels MixedLM) with a random intercept for {var}; SEs as lme4. "

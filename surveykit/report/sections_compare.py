@@ -34,6 +34,11 @@ class CompareSections:
             variables = [v for v in plan.variables if v in desc]
             if variables:
                 name = self.plan_label(self.q.analysis.descriptives, plan.id, records.get(plan.id))
+                if plan.label is None and (records.get(plan.id) or {}).get("label") in (None, "", plan.id):
+                    # no label in the YAML: a caption in words, never the plan's id ("saq_items")
+                    items = [v for v in desc if desc[v].get("kind") == "item"]
+                    name = (self.s["all_items"] if set(items) <= set(variables) else self.label(variables[0])
+                            if len(variables) == 1 else self.f("desc_n_items", n=len(variables)))
                 blocks.append((plan.id, name, variables))
         covered = {v for _, _, vs in blocks for v in vs}
         rest: dict[str, list[str]] = {}

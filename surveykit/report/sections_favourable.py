@@ -17,8 +17,9 @@ class FavourableSections:
         """The HR view: % favourable / neutral / unfavourable of every index and item (All), the indices by
         group (stacked, one block of rows per grouping variable, with each group's difference from All),
         and heatmaps of indices and items by the first grouping variable (the units)."""
-        sec = Section("favourable", self.s["sec_favourable"])
         fav = self.r.get("favourable") or {}
+        # "by unit" only when there are groups to break down by (a survey without background questions has none)
+        sec = Section("favourable", self.s["sec_favourable" if fav.get("group_vars") else "sec_favourable_all"])
         indices, items = fav.get("indices") or {}, fav.get("items") or {}
         if not indices and not items:
             return sec

@@ -162,8 +162,14 @@ class InferenceSections:
             header = [head(s["variable"], s["n"], s["cl_clusters"], s["cl_mean_size"], s["test"], s["p"], "ICC(1)",
                            "ICC(2)", s["w_deff"], s["cl_eff_n"])]
             sec.blocks.append(Table("icc", self.f("cl_icc_title", var=var.lower()), header, rows, [s["cl_icc_note"]]))
-        if c.get("notes"):
-            sec.blocks.append(Paragraph("; ".join(map(str, c["notes"])) + ".", "muted"))
+        # the computation's notes are English; the one it always may give (ICC(1) < 0) is rebuilt from the
+        # numbers in the report's language and with labels, any other note is shown as it is
+        negative = [d.get("label") or self.label(score) for score, d in (c.get("icc") or {}).items()
+                    if d.get("icc1") is not None and d["icc1"] < 0]
+        notes = [self.f("cl_icc_negative", scores=", ".join(negative))] if negative else []
+        notes += [str(n) for n in c.get("notes") or [] if not str(n).startswith("ICC(1) below zero")]
+        if notes:
+            sec.blocks.append(Paragraph("; ".join(notes) + ".", "muted"))
         for plan_id, fits in (c.get("mixed") or {}).items():
             fits = fits if isinstance(fits, list) else [fits]
             rows = []

@@ -24,8 +24,9 @@ class SummarySections:
         rates = [100.0 * d["n"] / n for d in (self.r.get("descriptives") or {}).values()
                  if d.get("kind") == "item" and fmt.is_number(d.get("n")) and n]
         if rates:
-            lo, hi = min(rates), max(rates)
-            sentences.append(self.f("sum_answers", lo=fmt.pct(lo, lang), hi=fmt.pct(hi, lang)))
+            lo, hi = fmt.pct(min(rates), lang), fmt.pct(max(rates), lang)
+            # "between 100.0% and 100.0%" reads as a glitch: one number when both round alike
+            sentences.append(self.f("sum_answers", lo=lo, hi=hi) if lo != hi else self.f("sum_answers_same", pct=lo))
         sec.blocks.append(Paragraph(" ".join(sentences)))
 
         indices = self.r.get("indices") or {}
@@ -56,14 +57,31 @@ class SummarySections:
                     "sum_regression", outcome=self.label(reg.get("outcome", rid)), r2=self.b(last.get("r2")),
                     adj=self.b(last.get("adj_r2")), n=fmt.integer(reg.get("n"), lang), k=len(steps))))
 
-        hidden = {(e.get("variable"), str(e.get("group"))) for e in self.r.get("suppressed") or []}
-        variables = sorted({v for v, _ in hidden if v}, key=str)
-        if hidden:
-            sec.blocks.append(Paragraph(self.f("sum_suppressed", n=len(hidden), k=self.min_group,
-                                               variables=", ".join(self.label(v) for v in variables))))
-        else:
+        entries = self.r.get("suppressed") or []
+        if entries:
+            sec.blocks.append(Paragraph(self._protection_summary(entries)))
+        elif self.q.background:  # "no group had to be hidden" says nothing when the survey has no groups
             sec.blocks.append(Paragraph(self.f("sum_none_suppressed", k=self.min_group)))
         return sec
+
+    def _protection_summary(self, entries: list[dict]) -> str:
+        """How many groups were hidden and how many merged (a merge is not a hiding), with singular forms;
+        a group protected in several analyses counts once."""
+        hidden, merged = set(), set()
+        for e in entries:
+            group = e.get("group")
+            codes = tuple(map(str, group)) if isinstance(group, list) else (str(group),)
+            target = merged if e.get("action") == "merged" and len(codes) > 1 else hidden
+            target.update((e.get("variable"), code) for code in codes)
+        merged -= hidden
+        parts = []
+        if hidden:
+            parts.append(self.s["sum_hidden_one"] if len(hidden) == 1 else self.f("sum_hidden_many", n=len(hidden)))
+        if merged:
+            parts.append(self.f("sum_merged_many", n=len(merged)))
+        variables = sorted({v for v, _ in hidden | merged if v}, key=str)
+        return self.f("sum_protected", parts=self.s["and"].join(parts), k=self.min_group,
+                      variables=", ".join(self.label(v) for v in variables))
 
     def _largest_differences(self) -> list[str]:
         """The significant comparisons with the largest effect sizes r, one line each, with the groups
