@@ -26,8 +26,11 @@ demo-hr: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# BENCH_HR=0 skips the survey-cycle benchmark (1,000,000 respondents x 2 waves, 1,000 units; issue 16).
+BENCH_HR ?= 1
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	@if [ "$(BENCH_HR)" != "0" ]; then $(BIN)/python benchmarks/hr_cycle.py; fi
 
 clean:
 	rm -rf reports/*/ .pytest_cache

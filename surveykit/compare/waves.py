@@ -148,10 +148,10 @@ class WaveComparison:
         return to_jsonable(self)
 
 
-def _moments(values: np.ndarray, unit_index: np.ndarray | None, tree):
+def _moments(values: np.ndarray, unit_index: np.ndarray | None, tree, indicator=None):
     """n, mean, var (units x k) -- by unit tree roll-up, or for the whole sample (one row)."""
     if tree is not None:
-        return tree.unit_moments(unit_index, values)
+        return tree.unit_moments(unit_index, values, indicator)
     ok = ~np.isnan(values)
     n = ok.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -201,14 +201,16 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
         idx_c = tree.locate(current[unit_variable].to_numpy(), column=unit_variable)
         units = list(tree.codes)
         levels = list(tree.level)
+        # the unit-by-respondent matrix of each wave, built once for the means and the favourable %
+        ind_p, ind_c = tree.indicator(idx_p), tree.indicator(idx_c)
     else:
-        idx_p = idx_c = None
+        idx_p = idx_c = ind_p = ind_c = None
         units, levels = ["all"], [0]
     k = len(both)
     vp = previous[both].to_numpy(dtype="float64") if k else np.zeros((len(previous), 0))
     vc = current[both].to_numpy(dtype="float64") if k else np.zeros((len(current), 0))
-    n1, m1, s1 = _moments(vp, idx_p, tree)
-    n2, m2, s2 = _moments(vc, idx_c, tree)
+    n1, m1, s1 = _moments(vp, idx_p, tree, ind_p)
+    n2, m2, s2 = _moments(vc, idx_c, tree, ind_c)
     means = welch_change(n1, m1, s1, n2, m2, s2, alpha)
     means.insert(0, "variable", np.tile(both, len(units)))
     means.insert(0, "level", np.repeat(levels, k))
@@ -224,8 +226,8 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
                 cols.append(np.where(np.isnan(x), np.nan, np.isin(x, list(favourable[v])).astype("float64")))
             return np.column_stack(cols)
         fp, fc = indicator(previous), indicator(current)
-        a1, q1, _ = _moments(fp, idx_p, tree)
-        a2, q2, _ = _moments(fc, idx_c, tree)
+        a1, q1, _ = _moments(fp, idx_p, tree, ind_p)
+        a2, q2, _ = _moments(fc, idx_c, tree, ind_c)
         with np.errstate(invalid="ignore"):
             x1, x2 = np.rint(a1 * q1), np.rint(a2 * q2)
         fav = proportion_change(np.nan_to_num(x1), a1, np.nan_to_num(x2), a2, alpha)

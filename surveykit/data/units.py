@@ -169,7 +169,13 @@ class UnitTree:
         """Respondents in each unit or any unit below it, all units at once."""
         return self.rollup(self.own_counts(unit_index)).astype(np.int64)
 
-    def _centred_sums(self, unit_index: np.ndarray, values: np.ndarray):
+    def indicator(self, unit_index: np.ndarray) -> sparse.csr_matrix:
+        """The units x respondents 0/1 matrix of each respondent's own unit (build once per data set and
+        pass it to :meth:`unit_moments` for every set of columns of the same respondents)."""
+        m = len(unit_index)
+        return sparse.csr_matrix((np.ones(m), (unit_index, np.arange(m))), shape=(self.n_units, m))
+
+    def _centred_sums(self, unit_index: np.ndarray, values: np.ndarray, indicator=None):
         """Rolled-up n, sum and sum of squares of ``values - shift`` (shift = column mean), units x k.
 
         One sparse product per statistic: the unit-by-respondent indicator gives each unit's own sums,
@@ -183,20 +189,20 @@ class UnitTree:
         count = ok.sum(axis=0)
         shift = np.where(ok, values, 0.0).sum(axis=0) / np.maximum(count, 1)
         centred = np.where(ok, values - shift, 0.0)
-        m = len(unit_index)
-        ind = sparse.csr_matrix((np.ones(m), (unit_index, np.arange(m))), shape=(self.n_units, m))
+        ind = self.indicator(unit_index) if indicator is None else indicator
         n = self.rollup(ind @ ok.astype("float64"))
         c1 = self.rollup(ind @ centred)
         c2 = self.rollup(ind @ (centred * centred))
         return n, c1, c2, shift
 
-    def unit_moments(self, unit_index: np.ndarray, values: np.ndarray):
+    def unit_moments(self, unit_index: np.ndarray, values: np.ndarray, indicator=None):
         """n, mean and variance (n - 1 denominator) of each column of ``values`` for every unit.
 
         ``values`` is respondents x k (NaN = missing); each unit counts its own respondents and all
-        below it. Returns three units x k arrays; the variance is NaN where n < 2.
+        below it. Returns three units x k arrays; the variance is NaN where n < 2. ``indicator``:
+        :meth:`indicator` of ``unit_index``, when the caller already has it.
         """
-        n, c1, c2, shift = self._centred_sums(unit_index, values)
+        n, c1, c2, shift = self._centred_sums(unit_index, values, indicator)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = shift + c1 / n
             ss = c2 - c1 * c1 / n

@@ -39,6 +39,7 @@ import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.parallel import WORKERS, map_columns
 
 MAX_DOMINANCE_PREDICTORS = 15  # 2^15 = 32,768 subset regressions; beyond that use relative weights
 _BATCH_CELLS = 4_000_000       # resample cells (rows x columns) held at once in the bootstrap
@@ -291,22 +292,34 @@ def _bootstrap(x: np.ndarray, n_boot: int, seed, resamples, with_dominance: bool
                                 [Problem(f"shape {resamples.shape}, N = {n} complete cases")])
         total = len(resamples)
     per_batch = max(1, _BATCH_CELLS // (n * q))
-    rw, gd, r2s = [], [], []
-    done = 0
-    while done < total:
-        b = min(per_batch, total - done)
-        idx = rng.integers(0, n, size=(b, n)) if resamples is None else resamples[done:done + b]
+
+    def batch_statistics(idx):
         corr = _correlations(x[idx])
         r_xx, r_xy = corr[:, 1:, 1:], corr[:, 1:, 0]
-        try:
-            rw.append(relative_weights(r_xx, r_xy))
-            r2s.append(np.einsum("bi,bi->b", r_xy, np.linalg.solve(r_xx, r_xy[..., None])[..., 0]))
-            if with_dominance:
-                gd.append(dominance(subset_r2(r_xx, r_xy), p)[1])
+        return (relative_weights(r_xx, r_xy),
+                np.einsum("bi,bi->b", r_xy, np.linalg.solve(r_xx, r_xy[..., None])[..., 0]),
+                dominance(subset_r2(r_xx, r_xy), p)[1] if with_dominance else None)
+
+    rw, gd, r2s = [], [], []
+    done = 0
+    pending = []
+    while done < total:
+        b = min(per_batch, total - done)
+        # drawn here, in order, so the resamples do not depend on the threads
+        pending.append(rng.integers(0, n, size=(b, n)) if resamples is None else resamples[done:done + b])
+        done += b
+        if len(pending) < WORKERS and done < total:
+            continue
+        try:  # batches of a large N on two threads (the gathers and sums release the GIL)
+            for rw_b, r2_b, gd_b in map_columns(batch_statistics, pending, n):
+                rw.append(rw_b)
+                r2s.append(r2_b)
+                if with_dominance:
+                    gd.append(gd_b)
         except np.linalg.LinAlgError:
             raise AnalysisError("bootstrap: a resample has a singular correlation matrix (too few cases "
                                 "or a near-constant variable); use more cases or fewer predictors") from None
-        done += b
+        pending = []
     if np.isnan(np.concatenate(rw)).any():
         raise AnalysisError("bootstrap: a resample has a variable without variance (too few cases)")
     r2 = np.concatenate(r2s)

@@ -90,8 +90,27 @@ def _published(columns: dict[str, np.ndarray], codings: dict[str, Coding], names
     return np.column_stack([codings[n].group_ids(columns[n]) for n in names])
 
 
-def _sizes(values: np.ndarray, members: tuple) -> int:
-    return int(np.isin(values, members).sum())
+def _sizes(values: np.ndarray, members: tuple, weights: np.ndarray) -> int:
+    return int(weights[np.isin(values, members)].sum())
+
+
+def _patterns(cols: dict[str, np.ndarray], names: list[str], exempt: np.ndarray):
+    """The distinct combinations of codes (and exemption) of the respondents, and how many share each.
+
+    Whether published groups isolate someone depends only on these combinations and their sizes, so
+    every trial of :func:`protect` checks them instead of all respondents: the same answers (the atoms
+    and their sizes are the same), in time independent of N (issue 16: 1,000,000 respondents).
+    """
+    key = exempt.astype(np.int64)
+    radix = 2
+    for n in names:
+        values, inverse = np.unique(cols[n], return_inverse=True)  # NaN sorts last: one code of its own
+        key = key + radix * inverse.reshape(-1).astype(np.int64)
+        radix *= len(values) + 1
+        if radix >= 2**62:  # too many combinations for one integer: keep every respondent
+            return cols, exempt, np.ones(len(exempt), dtype=np.int64)
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    return {n: cols[n][first] for n in names}, exempt[first], counts
 
 
 def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, *, reason: str,
@@ -116,8 +135,9 @@ def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, 
         exempt = np.logical_and.reduce([np.isnan(cols[n]) for n in names])
     else:
         exempt = np.asarray(exempt, bool)[rows]
+    cols, exempt, weights = _patterns(cols, names, exempt)
     for _ in range(max_steps):
-        found = find_disclosure(_published(cols, codings, names), k, exempt)
+        found = find_disclosure(_published(cols, codings, names), k, exempt, weights)
         if found is None:
             return codings
         best = None
@@ -134,14 +154,14 @@ def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, 
                     trial = coding.copy()
                     if action == "merged":
                         trial.merge(a, b, reason)
-                        cost = _sizes(cols[name], trial.groups[min(a, b)])
+                        cost = _sizes(cols[name], trial.groups[min(a, b)], weights)
                         if len(trial.groups) == 1:  # one group left: the variable tells nothing any more
                             cost = HIDE_COST * cost
                     else:
                         trial.hide(a, reason)
-                        cost = HIDE_COST * _sizes(cols[name], coding.groups[a])
+                        cost = HIDE_COST * _sizes(cols[name], coding.groups[a], weights)
                     trial_codings = {**codings, name: trial}
-                    again = find_disclosure(_published(cols, trial_codings, names), k, exempt)
+                    again = find_disclosure(_published(cols, trial_codings, names), k, exempt, weights)
                     still = 0 if again is None else (2 if (again.rows & found.rows).any() else 1)
                     key = (still, cost, name, a, b if b is not None else -1)
                     if best is None or key < best[0]:

@@ -41,9 +41,10 @@ def _rank(m: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(m)) if m.size else 0
 
 
-def _atoms(published: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _atoms(published: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct rows, the row of each respondent, and their sizes (one integer code per respondent when
-    the combinations fit in 62 bits: a 1-D unique is far faster than a row-wise one)."""
+    the combinations fit in 62 bits: a 1-D unique is far faster than a row-wise one). ``weights``: the
+    number of respondents each row stands for (None: one each)."""
     shifted = published.astype(np.int64) - NOT_SHOWN
     radix = shifted.max(axis=0) + 1
     if float(np.prod(radix.astype(float))) < 2.0 ** 62:
@@ -51,18 +52,26 @@ def _atoms(published: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for j in range(shifted.shape[1]):
             code = code * radix[j] + shifted[:, j]
         _, first, inverse, sizes = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
-        return published[first], inverse.reshape(-1), sizes
-    atoms, inverse, sizes = np.unique(published, axis=0, return_inverse=True, return_counts=True)
-    return atoms, inverse.reshape(-1), sizes
+        atoms, inverse = published[first], inverse.reshape(-1)
+    else:
+        atoms, inverse, sizes = np.unique(published, axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+    if weights is not None:
+        sizes = np.bincount(inverse, weights=weights, minlength=len(atoms)).astype(np.int64)
+    return atoms, inverse, sizes
 
 
-def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = None) -> Disclosure | None:
+def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = None,
+                    weights: np.ndarray | None = None) -> Disclosure | None:
     """The first set of 1..k-1 respondents whose total follows from the published groups, or None.
 
     ``published``: integer array, respondents x variables, a published group id per cell, ``NOT_SHOWN``
     (-1) where the respondent is in no published group of that variable. The overall total is
     published too. ``exempt``: respondents who did not answer a background question (nobody can point at
     them): a group or rest made of them only may be small; in differences, their atoms count as large.
+    ``weights``: when each row of ``published`` stands for several respondents with the same codes (see
+    :func:`surveykit.privacy.groups.protect`), their numbers; ``rows`` of the result are then rows of
+    ``published`` and ``n`` counts respondents.
     """
     published = np.asarray(published)
     if published.ndim != 2 or published.shape[0] == 0 or k <= 1:
@@ -71,11 +80,13 @@ def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = N
     # people that are not all exempt
     for j in range(published.shape[1]):
         values, inverse_j, counts = np.unique(published[:, j], return_inverse=True, return_counts=True)
+        if weights is not None:
+            counts = np.bincount(inverse_j.reshape(-1), weights=weights, minlength=len(values)).astype(np.int64)
         for g in np.flatnonzero(counts < k):
             members = inverse_j.reshape(-1) == g
             if exempt is None or not exempt[members].all():
                 return Disclosure(rows=members, n=int(counts[g]))
-    atoms, inverse, sizes = _atoms(published)
+    atoms, inverse, sizes = _atoms(published, weights)
     small = sizes < k
     if exempt is not None and exempt.any():
         # through differences: atoms of exempt people only count as large (they cannot be pointed at)
@@ -109,10 +120,10 @@ def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = N
         t = support
     else:
         t = None
-        weights = sizes[support]
+        support_sizes = sizes[support]
         for size in range(1, min(k - 1, support.size) + 1):
             for combo in combinations(range(support.size), size):
-                if weights[list(combo)].sum() >= k:
+                if support_sizes[list(combo)].sum() >= k:
                     continue
                 keep = np.ones(len(atoms), bool)
                 keep[support[list(combo)]] = False
@@ -124,4 +135,4 @@ def find_disclosure(published: np.ndarray, k: int, exempt: np.ndarray | None = N
         if t is None:
             return None  # every vector on the small atoms spans k or more people
     mask = np.isin(inverse, t)
-    return Disclosure(rows=mask, n=int(mask.sum()))
+    return Disclosure(rows=mask, n=int(mask.sum() if weights is None else weights[mask].sum()))
