@@ -157,9 +157,17 @@ def questionnaire(units: pd.DataFrame, n_areas: int) -> dict:
     area = next(r for r in spec["recodes"] if r["id"] == "area")
     area["map"] = dict(zip(offices["code"].tolist(), offices["parent"].astype(int).tolist()))
     area["codes"] = {int(c): str(nm) for c, nm in zip(units["code"].iloc[1:1 + n_areas], units["name"].iloc[1:1 + n_areas])}
+    if "weights" in spec["analysis"]:  # weighted to each office's headcount, as the bundled example is
+        spec["analysis"]["weights"]["population"] = "population.csv"
     spec["sample"]["file"] = f"wave{WAVES[-1]}.csv"
     spec["sample"]["description"] = {lang: "Synthetic benchmark data (benchmarks/hr_cycle_data.py)" for lang in ("nb", "en")}
     return spec
+
+
+def population(units: pd.DataFrame, n_areas: int) -> pd.DataFrame:
+    """Each office's headcount: the population the answers are weighted to (``analysis.weights``)."""
+    offices = units.iloc[1 + n_areas:]
+    return pd.DataFrame({"unit": offices["code"].to_numpy(), "count": offices["headcount"].to_numpy()})
 
 
 def generate(n: int, n_units: int, n_areas: int, out: Path | None = None) -> Path:
@@ -171,6 +179,7 @@ def generate(n: int, n_units: int, n_areas: int, out: Path | None = None) -> Pat
     area_fx = rng.normal(0, 0.10, (n_areas, 5))
     unit_fx = rng.normal(0, 0.20, (n_units, 5))
     units.to_csv(out / "units.csv", index=False)
+    population(units, n_areas).to_csv(out / "population.csv", index=False)
     for year in WAVES:
         data = one_wave(rng, n, year, office_counts(rng, n, offices), office_area, area_fx, unit_fx)
         tmp = out / f"wave{year}.tmp.csv"
@@ -186,7 +195,7 @@ def ensure(n: int, n_units: int, n_areas: int) -> Path:
     """The questionnaire variant for these sizes, generated once (reused while its files exist)."""
     out = folder(n, n_units)
     path = out / "mrs-participation.yaml"
-    if not (path.exists() and all((out / f"wave{y}.csv").exists() for y in WAVES)):
+    if not (path.exists() and (out / "population.csv").exists() and all((out / f"wave{y}.csv").exists() for y in WAVES)):
         print(f"generating {n:,} respondents x {len(WAVES)} waves, {n_units:,} offices into "
               f"{out.relative_to(ROOT)} (once) ...", flush=True)
         generate(n, n_units, n_areas, out)
