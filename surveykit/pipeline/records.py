@@ -1,4 +1,7 @@
-"""Result records of each stage as plain dicts (the content of results.json), one function per kind of table."""
+"""Result records of each stage as plain dicts (the content of results.json), one function per kind of table.
+
+Longer than 500 lines because it holds one short function per kind of table of every stage; splitting it
+by stage is the next step when it grows (records_measure / records_compare / records_model)."""
 
 from __future__ import annotations
 

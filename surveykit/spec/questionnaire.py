@@ -9,6 +9,9 @@ Loading is two-pass: pydantic checks keys and types (unknown keys are errors, re
 then :meth:`Questionnaire.check_references` checks that every name used is defined (items of an index,
 sources of a recode, variables of the analysis plan, reference categories) and that derived variables
 do not depend on each other in a circle.
+
+Longer than 500 lines because the reference checks need the model's lookups; the add-ons' own checks
+live beside their models (spec/organisation.py, inference.py, measurement.py).
 """
 
 from __future__ import annotations
