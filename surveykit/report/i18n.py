@@ -377,7 +377,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "En endring markeres (↑/↓) bare når p < {alpha} og den er minst {mean} skalapoeng "
                         "(gjennomsnitt) eller {pct} prosentpoeng (andel positive). Mange endringer testes "
                         "samtidig, så noen markerte endringer kan være tilfeldige. Enhetene er koblet på kode "
-                        "mellom rundene.",
+                        "mellom rundene. For en indeks er andelen positive her andelen respondenter med indeksskår "
+                        "på eller over skalaens laveste positive verdi (Newcombes intervall trenger ett ja/nei per "
+                        "respondent); tabellene over andel positive slår i stedet sammen svarene på påstandene.",
         "trend_fig": "Indeksene i hver runde (gjennomsnitt, hele organisasjonen)",
         "trend_axis": "Gjennomsnitt",
         "wave_index_title": "Endring i indeksene fra {prev} til {curr}, hele organisasjonen og per enhet",
@@ -782,7 +784,10 @@ STRINGS: dict[str, dict[str, str]] = {
                         "(95% CI, Cohen's d) and the change in favourable answers by Newcombe's CI and a z test. A "
                         "change is flagged (↑/↓) only where p < {alpha} and it is at least {mean} scale points "
                         "(means) or {pct} percentage points (favourable). Many changes are tested at once, so some "
-                        "flagged changes may be chance. Units are matched by code across waves.",
+                        "flagged changes may be chance. Units are matched by code across waves. For an index, the favourable "
+                        "share here is the share of respondents whose index score reaches the scale's lowest favourable "
+                        "value (Newcombe's interval needs one yes/no per respondent); the favourable tables pool the "
+                        "items' answers instead.",
         "trend_fig": "The indices in each wave (means, whole organisation)",
         "trend_axis": "Mean",
         "wave_index_title": "Change in the indices from {prev} to {curr}, whole organisation and by unit",
