@@ -30,7 +30,7 @@ from scipy import special
 from surveykit.stats.distributions import f_sf, t_ppf, t_two_sided
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
-from surveykit.measure.weights import CalibrationStep, WeightingResult
+from surveykit.measure.weights import CalibrationStep, WeightingResult, weight_array
 from surveykit.stats.design_matrix import treatment_design
 
 #: survey::svyrecvar iterates the raking projection a fixed ten times.
@@ -79,21 +79,8 @@ def survey_design(data: pd.DataFrame, weights=None, cluster: str | None = None) 
     calibration: tuple[CalibrationStep, ...] = ()
     if isinstance(weights, WeightingResult):
         calibration = weights.calibration
-        w = weights.weights.reindex(data.index).to_numpy(dtype="float64")
-    elif weights is None:
-        w = np.ones(len(data))
-    elif isinstance(weights, str):
-        if weights not in data.columns:
-            raise AnalysisError("Weight column not in the data", [Problem("not found", column=weights)])
-        w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype="float64")
-    else:
-        w = np.asarray(weights, dtype="float64")
-    bad = ~np.isfinite(w) | (w <= 0)
-    if w.shape != (len(data),) or bad.any():
-        column = weights if isinstance(weights, str) else None
-        raise AnalysisError("Weights must be positive numbers, one per respondent",
-                            [Problem("missing, zero or negative weight", column=column,
-                                     rows=tuple(np.flatnonzero(bad)[:5].tolist()), n_rows=int(bad.sum()))])
+        weights = weights.weights.reindex(data.index).to_numpy(dtype="float64")  # aligned, then checked as any
+    w = weight_array(data, weights)
     codes = None
     if cluster is not None:
         if cluster not in data.columns:

@@ -210,20 +210,23 @@ def _cells(data: pd.DataFrame, population: pd.DataFrame, count: str | None, base
     return codes, counts, table
 
 
-def _base_weights(data: pd.DataFrame, base_weights) -> np.ndarray:
-    if base_weights is None:
+def weight_array(data: pd.DataFrame, weights, what: str = "Weights") -> np.ndarray:
+    """Weights as one positive finite float per respondent: None (all 1), a column of ``data`` or an array.
+    ``what`` names them in errors ("Weights", "Base weights")."""
+    if weights is None:
         return np.ones(len(data))
-    if isinstance(base_weights, str):
-        if base_weights not in data.columns:
-            raise AnalysisError("Base weight column not in the data", [Problem("not found", column=base_weights)])
-        w = pd.to_numeric(data[base_weights], errors="coerce").to_numpy(dtype="float64")
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise AnalysisError(f"{what[:-1]} column not in the data", [Problem("not found", column=weights)])
+        w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype="float64")
     else:
-        w = np.asarray(base_weights, dtype="float64")
+        w = np.asarray(weights, dtype="float64")
     bad = ~np.isfinite(w) | (w <= 0)
     if w.shape != (len(data),) or bad.any():
-        raise AnalysisError("Base weights must be positive numbers, one per respondent",
-                            [Problem("missing, zero or negative weight", rows=tuple(np.flatnonzero(bad)[:5].tolist()),
-                                     n_rows=int(bad.sum()))])
+        column = weights if isinstance(weights, str) else None
+        raise AnalysisError(f"{what} must be positive numbers, one per respondent",
+                            [Problem("missing, zero or negative weight", column=column,
+                                     rows=tuple(np.flatnonzero(bad)[:5].tolist()), n_rows=int(bad.sum()))])
     return w
 
 
@@ -263,7 +266,7 @@ def _rake_loop(w, margins, max_iter, tol):
 
 
 def _calibrate(data, populations, base_weights, count, method, trim, max_iter, tol, max_trim_rounds):
-    base = _base_weights(data, base_weights)
+    base = weight_array(data, base_weights, "Base weights")
     prepared = [_cells(data, pop, count, base) for pop in populations]
     margins = [(codes, counts) for codes, counts, _ in prepared]
     totals = {float(c.sum()) for _, c in margins}
