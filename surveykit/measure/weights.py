@@ -161,6 +161,21 @@ def _count_column(population: pd.DataFrame, count: str | None, where: str) -> st
                                  values=tuple(map(str, numeric or population.columns)))])
 
 
+def _distinct_rows(data: pd.DataFrame, variables: list) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's position among the distinct combinations of ``variables``, and those combinations
+    (one row each). The variables have no missing values (checked before)."""
+    factorized = [pd.factorize(data[v]) for v in variables]
+    if len(variables) == 1:
+        joint = factorized[0][0]
+        level_codes = [np.arange(len(factorized[0][1]))]
+    else:
+        joint, combos = pd.MultiIndex.from_arrays([codes for codes, _ in factorized]).factorize()
+        level_codes = [np.asarray(combos.get_level_values(i)) for i in range(len(variables))]
+    frame = pd.DataFrame({v: pd.Series(uniques).take(lc).reset_index(drop=True)
+                          for v, (_, uniques), lc in zip(variables, factorized, level_codes)})
+    return np.asarray(joint, dtype=np.intp), frame
+
+
 def _cells(data: pd.DataFrame, population: pd.DataFrame, count: str | None, base: np.ndarray):
     """Codes of each case's population cell, the population counts, and the margin's table rows."""
     count = _count_column(population, count, "the weighting margin")
@@ -188,11 +203,13 @@ def _cells(data: pd.DataFrame, population: pd.DataFrame, count: str | None, base
         raise AnalysisError(f"Weighting margin {name}: population counts must be non-negative numbers",
                             [Problem("bad count", column=count,
                                      values=tuple(map(str, population[count][np.isnan(counts) | (counts < 0)][:5])))])
-    data_key = data[variables].apply(_category_keys).agg(" | ".join, axis=1).to_numpy()
-    codes = pd.Index(pop_key).get_indexer(data_key)
+    # keys made once per distinct combination of categories, not once per respondent
+    joint, combos = _distinct_rows(data, variables)
+    combo_key = combos.apply(_category_keys).agg(" | ".join, axis=1).to_numpy()
+    codes = pd.Index(pop_key).get_indexer(combo_key)[joint]
     absent = codes < 0
     if absent.any():
-        vals = pd.unique(data_key[absent])
+        vals = pd.unique(combo_key[joint[absent]])
         raise AnalysisError(f"Weighting margin {name}: categories in the data are missing from the population table",
                             [Problem("no population count for this category", column=name,
                                      rows=tuple(int(r) for r in np.flatnonzero(absent)[:5]),
