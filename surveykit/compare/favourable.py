@@ -36,6 +36,7 @@ import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.parallel import map_columns
 
 ALL = "All"
 # category of one answer: 0 = missing or not substantive, 1 = unfavourable, 2 = neutral, 3 = favourable
@@ -103,23 +104,27 @@ def favourable_shares(frame: pd.DataFrame, categories: Mapping[str, ItemCategori
     if problems:
         raise AnalysisError("cannot compute favourable shares", problems)
     n, m = len(frame), len(items)
-    cat = np.empty((n, m), dtype=np.intp)
-    for j, item in enumerate(items):
-        cat[:, j] = classify(frame[item].to_numpy(dtype="float64", na_value=np.nan), categories[item])
+    # one small column of categories per item (no respondents x items matrix)
+    cat = map_columns(lambda item: classify(frame[item].to_numpy(dtype="float64", na_value=np.nan),
+                                            categories[item]).astype(np.uint8), items, n)
     position = {item: j for j, item in enumerate(items)}
+    measures = [(i, [position[i]], "item") for i in items] + \
+        [(x, [position[i] for i in members], "index") for x, members in indices.items()]
+    # respondents who answered at least one of the measure's items, found once for all groupings
+    answered = [np.logical_or.reduce([cat[j] > 0 for j in cols]) if cols else np.zeros(n, dtype=bool)
+                for _, cols, _ in measures]
     rows: list[dict] = []
 
     def emit(codes: np.ndarray, keys: list, group_var: str | None) -> None:
         k = len(keys)
         # counts[g, j, c]: answers of category c to item j in group g (g = k: missing group)
-        flat = (codes[:, None] * m + np.arange(m)[None, :]) * _N_CAT + cat
-        counts = np.bincount(flat.ravel(), minlength=(k + 1) * m * _N_CAT).reshape(k + 1, m, _N_CAT)
-        answered = cat > 0
-        for name, members, kind in ([(i, [i], "item") for i in items]
-                                    + [(x, members, "index") for x, members in indices.items()]):
-            cols = [position[i] for i in members]
+        base = codes * _N_CAT
+        per_item = map_columns(lambda c: np.bincount(base + c, minlength=(k + 1) * _N_CAT), cat, n)
+        counts = np.stack(per_item, axis=0).reshape(m, k + 1, _N_CAT).transpose(1, 0, 2) if m else \
+            np.zeros((k + 1, 0, _N_CAT), dtype=np.intp)
+        for (name, cols, kind), any_answer in zip(measures, answered):
             by_cat = counts[:, cols, :].sum(axis=1)  # pooled over the items
-            resp = np.bincount(codes, weights=answered[:, cols].any(axis=1), minlength=k + 1)
+            resp = np.bincount(codes, weights=any_answer, minlength=k + 1)
             for g, key in enumerate(keys):
                 rows.append(_row(name, kind, group_var, key, resp[g], by_cat[g]))
 

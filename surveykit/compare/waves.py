@@ -148,10 +148,11 @@ class WaveComparison:
         return to_jsonable(self)
 
 
-def _moments(values: np.ndarray, unit_index: np.ndarray | None, tree, indicator=None):
-    """n, mean, var (units x k) -- by unit tree roll-up, or for the whole sample (one row)."""
+def _moments(columns: list[np.ndarray], unit_index: np.ndarray | None, tree):
+    """n, mean, var (units x k) of each column -- by unit tree roll-up, or for the whole sample (one row)."""
     if tree is not None:
-        return tree.unit_moments(unit_index, values, indicator)
+        return tree.unit_moments(unit_index, columns)
+    values = np.column_stack(columns) if columns else np.zeros((0, 0))
     ok = ~np.isnan(values)
     n = ok.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -201,16 +202,16 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
         idx_c = tree.locate(current[unit_variable].to_numpy(), column=unit_variable)
         units = list(tree.codes)
         levels = list(tree.level)
-        # the unit-by-respondent matrix of each wave, built once for the means and the favourable %
-        ind_p, ind_c = tree.indicator(idx_p), tree.indicator(idx_c)
     else:
-        idx_p = idx_c = ind_p = ind_c = None
+        idx_p = idx_c = None
         units, levels = ["all"], [0]
     k = len(both)
-    vp = previous[both].to_numpy(dtype="float64") if k else np.zeros((len(previous), 0))
-    vc = current[both].to_numpy(dtype="float64") if k else np.zeros((len(current), 0))
-    n1, m1, s1 = _moments(vp, idx_p, tree, ind_p)
-    n2, m2, s2 = _moments(vc, idx_c, tree, ind_c)
+
+    def columns(frame):  # one column at a time: no respondents x variables copy
+        return [frame[v].to_numpy(dtype="float64", na_value=np.nan) for v in both]
+
+    n1, m1, s1 = _moments(columns(previous), idx_p, tree)
+    n2, m2, s2 = _moments(columns(current), idx_c, tree)
     means = welch_change(n1, m1, s1, n2, m2, s2, alpha)
     means.insert(0, "variable", np.tile(both, len(units)))
     means.insert(0, "level", np.repeat(levels, k))
@@ -222,12 +223,11 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
         def indicator(frame):
             cols = []
             for v in fav_items:
-                x = frame[v].to_numpy(dtype="float64")
+                x = frame[v].to_numpy(dtype="float64", na_value=np.nan)
                 cols.append(np.where(np.isnan(x), np.nan, np.isin(x, list(favourable[v])).astype("float64")))
-            return np.column_stack(cols)
-        fp, fc = indicator(previous), indicator(current)
-        a1, q1, _ = _moments(fp, idx_p, tree, ind_p)
-        a2, q2, _ = _moments(fc, idx_c, tree, ind_c)
+            return cols
+        a1, q1, _ = _moments(indicator(previous), idx_p, tree)
+        a2, q2, _ = _moments(indicator(current), idx_c, tree)
         with np.errstate(invalid="ignore"):
             x1, x2 = np.rint(a1 * q1), np.rint(a2 * q2)
         fav = proportion_change(np.nan_to_num(x1), a1, np.nan_to_num(x2), a2, alpha)

@@ -38,6 +38,7 @@ from scipy import sparse
 from surveykit.data.fileio import read_data
 from surveykit.errors import DataError, Problem
 from surveykit.jsonsafe import to_jsonable
+from surveykit.stats.parallel import map_columns
 
 IMPLICIT_ROOT = "(organisation)"
 MAX_SHOWN = 10  # rows named per problem; the count says how many in all
@@ -59,13 +60,18 @@ def code_text(value) -> str | None:
     return text or None
 
 
-def codes_as_text(values) -> np.ndarray:
-    """Vector version of :func:`code_text` for a respondent column: object array of str / None.
+def _distinct_code_text(values) -> tuple[np.ndarray, list]:
+    """Each respondent's position among the distinct values (-1 = missing) and those values as text.
 
-    Converts each distinct value once (``pd.factorize``), so a million respondents cost one pass.
-    """
+    Converts each distinct value once (``pd.factorize``), so a million respondents cost one pass."""
     ids, uniques = pd.factorize(pd.Series(values), use_na_sentinel=True)
-    table = np.array([code_text(u) for u in uniques] + [None], dtype=object)
+    return ids, [code_text(u) for u in uniques]
+
+
+def codes_as_text(values) -> np.ndarray:
+    """Vector version of :func:`code_text` for a respondent column: object array of str / None."""
+    ids, text = _distinct_code_text(values)
+    table = np.array(text + [None], dtype=object)
     return table[ids]  # -1 (missing) picks the trailing None
 
 
@@ -150,11 +156,8 @@ class UnitTree:
                                             header_rows=header_rows)
         if problems:
             raise DataError(f"{file or 'data'}: respondents in units the units file does not have", problems)
-        return self._indices(codes_as_text(unit_codes))
-
-    def _indices(self, text_codes: np.ndarray) -> np.ndarray:
-        ids, uniques = pd.factorize(pd.Series(text_codes), use_na_sentinel=True)
-        lookup = np.array([self._position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+        ids, text = _distinct_code_text(unit_codes)
+        lookup = np.array([self._position.get(t, -1) for t in text] + [-1], dtype=np.int64)
         return lookup[ids]
 
     def own_counts(self, unit_index: np.ndarray) -> np.ndarray:
@@ -169,40 +172,44 @@ class UnitTree:
         """Respondents in each unit or any unit below it, all units at once."""
         return self.rollup(self.own_counts(unit_index)).astype(np.int64)
 
-    def indicator(self, unit_index: np.ndarray) -> sparse.csr_matrix:
-        """The units x respondents 0/1 matrix of each respondent's own unit (build once per data set and
-        pass it to :meth:`unit_moments` for every set of columns of the same respondents)."""
-        m = len(unit_index)
-        return sparse.csr_matrix((np.ones(m), (unit_index, np.arange(m))), shape=(self.n_units, m))
+    def _centred_sums(self, unit_index: np.ndarray, columns):
+        """Rolled-up n, sum and sum of squares of ``x - shift`` (shift = the column's mean), units x k.
 
-    def _centred_sums(self, unit_index: np.ndarray, values: np.ndarray, indicator=None):
-        """Rolled-up n, sum and sum of squares of ``values - shift`` (shift = column mean), units x k.
-
-        One sparse product per statistic: the unit-by-respondent indicator gives each unit's own sums,
-        the membership matrix rolls them up. Centring on the column mean keeps the variance
-        ``(c2 - c1**2/n)/(n-1)`` accurate for values far from 0.
+        Column by column, each statistic one ``bincount`` over the respondents' unit numbers (the
+        units' own sums), then rolled up the tree; columns on two threads when long. Centring on the
+        column mean keeps the variance ``(c2 - c1**2/n)/(n-1)`` accurate for values far from 0.
         """
-        values = np.asarray(values, dtype="float64")
-        if values.ndim == 1:
-            values = values[:, None]
-        ok = ~np.isnan(values)
-        count = ok.sum(axis=0)
-        shift = np.where(ok, values, 0.0).sum(axis=0) / np.maximum(count, 1)
-        centred = np.where(ok, values - shift, 0.0)
-        ind = self.indicator(unit_index) if indicator is None else indicator
-        n = self.rollup(ind @ ok.astype("float64"))
-        c1 = self.rollup(ind @ centred)
-        c2 = self.rollup(ind @ (centred * centred))
-        return n, c1, c2, shift
+        n_units = self.n_units
 
-    def unit_moments(self, unit_index: np.ndarray, values: np.ndarray, indicator=None):
-        """n, mean and variance (n - 1 denominator) of each column of ``values`` for every unit.
+        def sums(x):
+            x = np.asarray(x, dtype="float64")
+            ok = ~np.isnan(x)
+            count = int(ok.sum())
+            shift = float(np.where(ok, x, 0.0).sum() / max(count, 1))
+            d = np.where(ok, x - shift, 0.0)
+            return (np.bincount(unit_index, weights=ok, minlength=n_units),
+                    np.bincount(unit_index, weights=d, minlength=n_units),
+                    np.bincount(unit_index, weights=d * d, minlength=n_units), shift)
 
-        ``values`` is respondents x k (NaN = missing); each unit counts its own respondents and all
-        below it. Returns three units x k arrays; the variance is NaN where n < 2. ``indicator``:
-        :meth:`indicator` of ``unit_index``, when the caller already has it.
+        if isinstance(columns, np.ndarray) and columns.ndim == 1:
+            columns = [columns]
+        elif isinstance(columns, np.ndarray):
+            columns = list(columns.T)
+        own = map_columns(sums, columns, len(unit_index))
+        if not own:
+            empty = np.zeros((n_units, 0))
+            return empty, empty, empty, np.zeros(0)
+        n, c1, c2 = (self.rollup(np.column_stack([o[s] for o in own])) for s in range(3))
+        return n, c1, c2, np.array([o[3] for o in own])
+
+    def unit_moments(self, unit_index: np.ndarray, columns):
+        """n, mean and variance (n - 1 denominator) of each column for every unit.
+
+        ``columns``: a respondents x k array or a list of k respondent-long arrays (NaN = missing);
+        each unit counts its own respondents and all below it. Returns three units x k arrays; the
+        variance is NaN where n < 2.
         """
-        n, c1, c2, shift = self._centred_sums(unit_index, values, indicator)
+        n, c1, c2, shift = self._centred_sums(unit_index, columns)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = shift + c1 / n
             ss = c2 - c1 * c1 / n
@@ -406,15 +413,14 @@ def _assemble(codes, parents, frame, name_cols, headcount, source) -> UnitTree:
 
 
 def _unknown_code_problems(known: set, unit_codes, file, column, header_rows) -> list[Problem]:
-    text = codes_as_text(unit_codes)
-    is_missing = np.array([t is None for t in text], dtype=bool) if len(text) else np.zeros(0, bool)
-    ids, uniques = pd.factorize(pd.Series(text), use_na_sentinel=True)
-    unknown_u = np.array([u not in known for u in uniques] + [False], dtype=bool)
+    ids, text = _distinct_code_text(unit_codes)
+    is_missing = np.array([t is None for t in text] + [True], dtype=bool)[ids]
+    unknown_u = np.array([t is not None and t not in known for t in text] + [False], dtype=bool)
     bad = unknown_u[ids]
     problems = []
     if bad.any():
         rows = np.flatnonzero(bad)
-        vals = sorted({str(u) for u, flag in zip(uniques, unknown_u[:-1]) if flag})
+        vals = sorted({str(t) for t, flag in zip(text, unknown_u[:-1]) if flag})
         problems.append(Problem("unit code not in the units file", file=file, column=column,
                                 rows=tuple(int(r) + header_rows + 1 for r in rows[:MAX_SHOWN]),
                                 n_rows=len(rows), values=tuple(vals[:MAX_SHOWN])))

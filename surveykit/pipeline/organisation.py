@@ -351,8 +351,8 @@ def wave_records(q, frame: pd.DataFrame, tree, hidden_current, settings: Setting
         hidden = {"current": hidden_current}
         if tree is not None:
             codes = prev[unit_var].to_numpy()
-            tree.locate(codes, file=Path(wave.file).name, column=unit_var)  # DataError naming the codes
-            hidden["previous"] = unit_visibility(tree, tree.rolled_counts(tree.locate(codes)), k)
+            where = tree.locate(codes, file=Path(wave.file).name, column=unit_var)  # DataError naming the codes
+            hidden["previous"] = unit_visibility(tree, tree.rolled_counts(where), k)
         res = compare_waves(prev, current, variables + fav_cols, favourable=favourable, tree=tree,
                             unit_variable=unit_var, previous_label=wave.label, current_label=waves.current,
                             alpha=settings.alpha, min_mean_change=waves.min_mean_change,
