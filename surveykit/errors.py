@@ -88,3 +88,12 @@ class AnalysisError(SurveyError):
 
     Raised instead of silently returning NaN, with a message saying why.
     """
+
+
+def with_path_as_written(exc: SurveyError, path, shown: str) -> SurveyError:
+    """The same error with a resolved file path replaced by the name the user wrote (stable, short messages)."""
+    full = str(path)
+    problems = [Problem(p.message.replace(full, shown), file=(p.file.replace(full, shown) if p.file else p.file),
+                        line=p.line, column=p.column, rows=p.rows, n_rows=p.n_rows, values=p.values)
+                for p in exc.problems]
+    return type(exc)(exc.headline.replace(full, shown), problems)

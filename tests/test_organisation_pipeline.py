@@ -27,7 +27,8 @@ from surveykit.errors import SpecError
 from surveykit.jsonsafe import to_jsonable
 from surveykit.measure.scoring import scored_frame
 from surveykit.model.drivers import key_drivers
-from surveykit.pipeline.organisation import read_wave, unit_visibility, wave_records
+from surveykit.pipeline.waves import read_wave, wave_records
+from surveykit.privacy.tree import unit_visibility
 from surveykit.pipeline.run import settings_for
 from surveykit.spec.organisation import PreviousWave, Waves, with_overrides
 from surveykit.spec.questionnaire import load_questionnaire

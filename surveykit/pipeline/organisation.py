@@ -7,16 +7,9 @@ questionnaire declares. The statistics come from :mod:`surveykit.data.units`, :m
 :mod:`surveykit.model.drivers` and :mod:`surveykit.compare.engagement`; this module reads the files, applies
 the confidentiality rule and shapes the records.
 
-Confidentiality across the tree (until the run-wide disclosure plan takes over): a unit with fewer than K
-respondents (K = the minimum group size) is not shown, and neither is anything below it; its respondents
-still count in every unit above it. Subtracting a parent's hidden children from the parent must not give a
-hidden unit away, so within each parent the rule of
-:func:`surveykit.privacy.suppression.hidden_categories` is applied to the children, with the parent's own
-respondents (those whose unit is the parent itself, never shown on their own) as one more, always hidden,
-part: while exactly one part is hidden, or the hidden parts hold fewer than K people, the smallest shown
-sibling is hidden too ("complementary"). The same rule is then applied to each statistic's own N (valid
-answers differ from respondents), with the units already hidden kept hidden. Units hidden are listed with
-the reason; their numbers are left out of results.json altogether.
+Confidentiality across the tree (until the run-wide disclosure plan takes over) is decided by
+:func:`surveykit.privacy.tree.unit_visibility`; earlier waves are read and compared in
+:mod:`surveykit.pipeline.waves`.
 """
 
 from __future__ import annotations
@@ -27,9 +20,6 @@ import numpy as np
 import pandas as pd
 
 from surveykit.compare.engagement import engagement_index, enps
-from surveykit.compare.waves import compare_waves
-from surveykit.data.fileio import read_data
-from surveykit.data.recode import recode
 from surveykit.data.units import (
     UnitTree,
     code_text,
@@ -37,64 +27,15 @@ from surveykit.data.units import (
     read_units,
     response_rates,
 )
-from surveykit.data.validate import validate
-from surveykit.errors import AnalysisError, DataError, Problem
+from surveykit.errors import AnalysisError, DataError, Problem, with_path_as_written
 from surveykit.jsonsafe import to_jsonable
-from surveykit.measure.scoring import scored_frame
 from surveykit.model.drivers import key_drivers, priority_quadrants
 from surveykit.pipeline.settings import Settings
+from surveykit.pipeline.waves import read_wave, wave_records
 from surveykit.privacy.plan import EVERYWHERE
 from surveykit.privacy.suppression import hidden_categories
+from surveykit.privacy.tree import REASONS, SHOWN, unit_visibility
 from surveykit.spec.elements import text_in
-
-OWN = "\0own"  # the parent's own respondents, as one more (never shown) part among its children
-SHOWN, SMALL, COMPLEMENTARY, PARENT_HIDDEN = 0, 1, 2, 3
-REASONS = {SMALL: "fewer than {k} respondents", COMPLEMENTARY: "complementary: protects a smaller unit",
-           PARENT_HIDDEN: "a unit above it is hidden"}
-
-
-# ------------------------------------------------------------------------------------ confidentiality
-def _children(tree: UnitTree) -> list[np.ndarray]:
-    order = np.argsort(tree.parent_index, kind="stable")
-    bounds = np.searchsorted(tree.parent_index[order], np.arange(tree.n_units + 1))
-    return [order[bounds[i]:bounds[i + 1]] for i in range(tree.n_units)]
-
-
-def unit_visibility(tree: UnitTree, counts: np.ndarray, k: int, forced: np.ndarray | None = None) -> np.ndarray:
-    """Why each unit is hidden (0 = shown) given its rolled-up ``counts``; ``forced`` units stay hidden.
-
-    Top-down: the root is hidden when 0 < n < k; below a hidden unit everything is hidden; below a shown
-    unit, :func:`hidden_categories` decides among its children plus its own respondents
-    (``counts[parent] - sum(counts[children])``), which are never shown and so always count as hidden.
-    A part already hidden enters with ``min(n, k - 1)`` people: hidden either way, and the rule's "hidden
-    parts hold at least k" test is unchanged (with two or more hidden parts, one of at least k people
-    still makes the sum reach k).
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    reason = np.zeros(tree.n_units, dtype=np.int8)
-    if forced is not None:
-        forced = np.asarray(forced, dtype=bool)
-        reason[forced] = np.where((counts[forced] > 0) & (counts[forced] < k), SMALL, COMPLEMENTARY)
-    if k <= 1:
-        return reason
-    if 0 < counts[0] < k:
-        reason[0] = SMALL
-    kids_of = _children(tree)
-    for i in range(tree.n_units):  # parents come before their children
-        kids = kids_of[i]
-        if not len(kids):
-            continue
-        if reason[i]:
-            reason[kids[reason[kids] == SHOWN]] = PARENT_HIDDEN
-            continue
-        parts = {int(j): int(counts[j]) for j in kids}
-        parts[OWN] = int(counts[i] - counts[kids].sum())
-        hidden_already = {int(j) for j in kids if reason[j]} | ({OWN} if parts[OWN] > 0 else set())
-        entered = {c: (min(n, k - 1) if c in hidden_already and n > 0 else n) for c, n in parts.items()}
-        for c in hidden_categories(entered, k):
-            if c != OWN and not reason[c]:
-                reason[c] = SMALL if parts[c] < k else COMPLEMENTARY
-    return reason
 
 
 def _hidden_records(tree: UnitTree, reason: np.ndarray, k: int, lang: str) -> list[dict]:
@@ -190,14 +131,6 @@ def check_organisation(q, frame: pd.DataFrame, data_name: str) -> str:
     return "\n".join(lines)
 
 
-def _shown_name(exc: DataError, path: Path, shown: str) -> DataError:
-    """The error with the resolved path replaced by the name the user wrote (stable, short messages)."""
-    full = str(path)
-    problems = [Problem(p.message.replace(full, shown), file=(p.file.replace(full, shown) if p.file else p.file),
-                        line=p.line, column=p.column, rows=p.rows, n_rows=p.n_rows, values=p.values)
-                for p in exc.problems]
-    return DataError(exc.headline.replace(full, shown), problems)
-
 
 def read_unit_tree(q, frame: pd.DataFrame, data_name: str) -> UnitTree:
     """The units file, validated together with the current respondents' unit codes (one DataError)."""
@@ -207,7 +140,7 @@ def read_unit_tree(q, frame: pd.DataFrame, data_name: str) -> UnitTree:
         return read_units(path, frame[org.unit_variable].to_numpy(), data_file=data_name,
                           unit_variable=org.unit_variable)
     except DataError as exc:
-        raise _shown_name(exc, path, org.units) from None
+        raise with_path_as_written(exc, path, org.units) from None
 
 
 def response_rate_record(tree: UnitTree, frame: pd.DataFrame, q, settings: Settings,
@@ -229,163 +162,6 @@ def response_rate_record(tree: UnitTree, frame: pd.DataFrame, q, settings: Setti
     return {"units_file": Path(org.units).name, "unit_variable": org.unit_variable, "level": org.level,
             "root": tree.root, "depth": tree.depth, "implicit_root": tree.implicit_root,
             "n_units": tree.n_units, "min_group_size": k, "units": units}, hidden
-
-
-# ------------------------------------------------------------------------------------------------ waves
-def _rule_inputs(rule) -> set[str]:
-    """The variables a recode rule reads (its source, free text, base and conditions)."""
-    names = {getattr(rule, "source", None), getattr(rule, "text", None), getattr(rule, "base", None)}
-    names |= set(getattr(rule, "when", None) or {})
-    names |= {v for case in getattr(rule, "cases", None) or [] for v in case.when}
-    return {n for n in names if n}
-
-
-def _without(q, absent: set[str], rename: dict[str, str]):
-    """The questionnaire of an earlier wave: variables absent from its file (and what uses them) left out."""
-    from surveykit.spec.plan import Analysis
-
-    items = [i for i in q.items if i.id not in absent]
-    gone = set(absent)
-    recodes = []
-    for rule in q.recodes:  # in file order; a rule whose inputs are gone goes too
-        if gone & _rule_inputs(rule):
-            gone.add(rule.id)
-        else:
-            recodes.append(rule)
-    indices = [x for x in q.indices if not set(x.items) & gone]
-    update = {"items": items, "background": [b for b in q.background if b.id not in absent],
-              "free_text": [f for f in q.free_text if f.id not in absent], "recodes": recodes, "indices": indices,
-              "analysis": Analysis(), "published": [], "organisation": None, "waves": None,
-              "columns": {**q.columns, **rename},
-              "respondent_id": q.respondent_id if q.respondent_id not in absent else None}
-    out = q.model_copy(update=update)
-    for cached in ("raw_variables", "item_map", "index_map", "recode_map", "_checked_problems", "_ordered_recodes"):
-        out.__dict__.pop(cached, None)
-    return out
-
-
-def read_wave(q, label: str, file: str, rename: dict[str, str]) -> tuple[pd.DataFrame, dict]:
-    """An earlier wave's data, validated against the questionnaire and scored (indices added).
-
-    Questions missing from the wave's file are left out (with every index and recode using them) and
-    listed; columns the questionnaire no longer has are ignored and listed; ``rename`` ({old id: id now})
-    reads a renamed item's old column under its current id.
-    """
-    path = q.resolve(file)
-    try:
-        raw = read_data(path)
-    except DataError as exc:
-        raise _shown_name(exc, path, file) from None
-    header = {str(c) for c in raw.frame.columns}
-    mapped = {({**q.columns, **rename}).get(c, c) for c in header}
-    wanted = set(q.raw_variables) | ({q.respondent_id} if q.respondent_id else set())
-    absent = {v for v in wanted if v not in mapped}
-    unit_var = q.organisation.unit_variable if q.organisation else None
-    if unit_var and unit_var in absent:
-        raise DataError(f"{file}: wave {label!r} has no unit variable {unit_var!r}",
-                        [Problem("column missing: units cannot be matched across waves", file=file, column=unit_var)])
-    q_wave = _without(q, absent, rename)
-    try:
-        checked = validate(raw, q_wave, extra_columns="ignore")
-    except DataError as exc:
-        raise _shown_name(exc, path, file) from None
-    frame, _ = recode(checked.frame, q_wave, checked.code_counts, {})
-    frame = scored_frame(frame, q_wave)  # keyed as the current wave is, so items compare like with like
-    info = {"label": label, "file": Path(file).name, "n_respondents": len(frame),
-            "not_in_wave": sorted(absent - {q.respondent_id}),
-            "ignored_columns": sorted(c for c in header if c not in set(q.raw_variables) | set(q.columns)
-                                      | set(rename) | {q.respondent_id}),
-            "renamed": {old: new for old, new in rename.items() if old in header}}
-    return frame, info
-
-
-def _favourable_indicators(frame: pd.DataFrame, q) -> pd.DataFrame:
-    """0/1/NaN columns ``favourable:<index>``: index score at or above its scale's lowest favourable value."""
-    cols = {}
-    for index in q.indices:
-        if index.id not in frame.columns:
-            continue
-        score = frame[index.id].to_numpy(dtype="float64", na_value=np.nan)
-        cut = min(q.scale_of(index.id).favourable_values)
-        with np.errstate(invalid="ignore"):
-            cols[f"favourable:{index.id}"] = np.where(np.isnan(score), np.nan, (score >= cut).astype("float64"))
-    return frame.assign(**cols)
-
-
-def _protect_rows(table: pd.DataFrame, key: str, tree, hidden: dict, k: int, n_cols=("n_prev", "n_curr")):
-    """Rows of a by-unit table for units shown in both waves and with at least k answers, per statistic."""
-    if tree is None:
-        ok = np.ones(len(table), dtype=bool)
-        for col in n_cols:
-            ok &= table[col].to_numpy() >= k
-        return table[ok]
-    keep = np.zeros(len(table), dtype=bool)
-    position = {c: i for i, c in enumerate(tree.codes)}
-    for _, rows in table.groupby(key, sort=False):
-        idx = rows.index.to_numpy()
-        units = np.array([position[u] for u in rows["unit"]])
-        shown = np.ones(len(rows), dtype=bool)
-        for col, wave in zip(n_cols, ("previous", "current")):
-            counts = np.zeros(tree.n_units, dtype=np.int64)
-            counts[units] = rows[col].to_numpy(dtype="float64").astype(np.int64)
-            reason = unit_visibility(tree, counts, k, hidden[wave] > 0)
-            shown &= reason[units] == SHOWN
-        keep[idx] = shown  # the table has a plain 0..n-1 index
-    return table[keep]
-
-
-def wave_records(q, frame: pd.DataFrame, tree, hidden_current, settings: Settings) -> dict:
-    """Change since each earlier wave, per item and index, overall and for every unit down to the chosen level."""
-    waves, k = q.waves, settings.min_group_size
-    unit_var = q.organisation.unit_variable if tree is not None else None
-    level = q.organisation.level if tree is not None else 0
-    variables = [i.id for i in q.items] + [x.id for x in q.indices]
-    fav_cols = [f"favourable:{x.id}" for x in q.indices]
-    favourable = {i.id: q.scales[i.scale].favourable_values for i in q.items if i.scale in q.scales}
-    favourable.update({c: [1] for c in fav_cols})
-    current = _favourable_indicators(frame, q)
-    compared, trend_rows = [], []
-    for wave in waves.previous:
-        prev, info = read_wave(q, wave.label, wave.file, wave.rename)
-        prev = _favourable_indicators(prev, q)
-        hidden = {"current": hidden_current}
-        if tree is not None:
-            codes = prev[unit_var].to_numpy()
-            where = tree.locate(codes, file=Path(wave.file).name, column=unit_var)  # DataError naming the codes
-            hidden["previous"] = unit_visibility(tree, tree.rolled_counts(where), k)
-        res = compare_waves(prev, current, variables + fav_cols, favourable=favourable, tree=tree,
-                            unit_variable=unit_var, previous_label=wave.label, current_label=waves.current,
-                            alpha=settings.alpha, min_mean_change=waves.min_mean_change,
-                            min_pct_change=waves.min_pct_change)
-        means = res.means[~res.means["variable"].str.startswith("favourable:")].reset_index(drop=True)
-        fav = res.favourable.copy()
-        fav["item"] = fav["item"].str.removeprefix("favourable:")
-        fav = fav.reset_index(drop=True)
-        means = _protect_rows(means, "variable", tree, hidden, k)
-        fav = _protect_rows(fav, "item", tree, hidden, k)
-        means = means[means["level"] <= level]
-        fav = fav[fav["level"] <= level]
-        hidden_units = []
-        if tree is not None:
-            hidden_units = sorted({tree.codes[i] for i in np.flatnonzero((hidden["previous"] > 0)
-                                                                          | (hidden_current > 0))
-                                   if tree.level[i] <= level})
-        compared.append({
-            **info, "previous": wave.label, "current": waves.current,
-            "only_in": {v.removeprefix("favourable:"): w for v, w in res.only_in.items()},
-            "units_only_in": res.units_only_in, "hidden_units": hidden_units,
-            "means": means, "favourable": fav,
-        })
-        for _, r in means.iterrows():
-            trend_rows.append({"unit": r["unit"], "level": r["level"], "variable": r["variable"],
-                               "wave": wave.label, "n": r["n_prev"], "mean": r["mean_prev"]})
-    last = compared[-1]["means"]
-    for _, r in last.iterrows():
-        trend_rows.append({"unit": r["unit"], "level": r["level"], "variable": r["variable"],
-                           "wave": waves.current, "n": r["n_curr"], "mean": r["mean_curr"]})
-    return {"current": waves.current, "labels": [w.label for w in waves.previous] + [waves.current],
-            "alpha": settings.alpha, "min_mean_change": waves.min_mean_change,
-            "min_pct_change": waves.min_pct_change, "level": level, "compared": compared, "trend": trend_rows}
 
 
 # ---------------------------------------------------------------------------------------------- drivers

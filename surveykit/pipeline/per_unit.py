@@ -9,7 +9,7 @@ Python loop runs over respondents, the loop over units only shapes the records.
 
 Confidentiality across the whole set of outputs (the organisation report and every unit report):
 
-* A unit the tree hides (:func:`surveykit.pipeline.organisation.unit_visibility`, the same hidden set as
+* A unit the tree hides (:func:`surveykit.privacy.tree.unit_visibility`, the same hidden set as
   the organisation report: small units, their complements and everything below them) gets no report;
   its respondents still count in every unit above it.
 * Every number is for a unit as a whole (no breakdown by background inside a unit) and is shown only where
@@ -35,12 +35,9 @@ import pandas as pd
 from surveykit.data.units import UnitTree
 from surveykit.errors import SurveyError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.pipeline.organisation import (
-    SHOWN,
-    read_unit_tree,
-    read_wave,
-    unit_visibility,
-)
+from surveykit.pipeline.organisation import read_unit_tree
+from surveykit.pipeline.waves import read_wave
+from surveykit.privacy.tree import SHOWN, unit_visibility
 from surveykit.spec.elements import KeywordRecode, text_in
 
 ALL = "all"
