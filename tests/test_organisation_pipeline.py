@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -197,7 +198,9 @@ def test_wave_with_a_missing_and_a_renamed_item(q, frames, tmp_path):
     assert "goal_participation" not in frame.columns  # its item is missing in that wave
     tree = read_units(FOLDER / "units.csv")
     hidden = unit_visibility(tree, tree.rolled_counts(tree.locate(frames[2024]["unit"])), K)
-    record = to_jsonable(wave_records(q2, frames[2024], tree, hidden, settings_for(q2, "en")))
+    run_data = SimpleNamespace(earlier_waves={})  # the run's cache of earlier waves (PreparedData)
+    record = to_jsonable(wave_records(q2, run_data, frames[2024], tree, hidden, settings_for(q2, "en")))
+    assert list(run_data.earlier_waves) == [("2023", str(path))]  # read once, kept for the per-unit reports
     compared = record["compared"][0]
     assert compared["only_in"] == {"goals_involved": "2024", "goal_participation": "2024"}
     row = next(m for m in compared["means"] if (m["unit"], m["variable"]) == ("4600", "feedback_regular"))

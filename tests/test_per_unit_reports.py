@@ -106,7 +106,7 @@ def test_files_index_links_and_marker(out, reports, units_table):
 def test_report_html_has_sections(out, reports):
     code = max(reports, key=lambda c: reports[c]["response"]["respondents"])
     page = (out / "units" / code / "report.html").read_text()
-    for anchor in ("response", "results", "trends", "comments", "drivers", "confidentiality"):
+    for anchor in ("response", "results", "engagement", "trends", "changes", "comments", "drivers", "confidentiality"):
         assert f'id="{anchor}"' in page
     assert "<script" not in page
 
@@ -155,6 +155,58 @@ def test_trend_means_equal_pandas(q, reports, units_table):
         assert (r["n"], r["mean"]) == (len(x), pytest.approx(x.mean(), abs=1e-12))
 
 
+def test_unit_changes_equal_scipy_welch(q, reports, scored, units_table):
+    """The change since 2023 in a unit report: Welch's t-test of scipy on the unit's respondents."""
+    from scipy import stats
+
+    chains = _ancestors(units_table)
+    before = read_data(q, DATA_DIR / "wave2023.csv")
+    prev = scored_frame(before.frame, q)
+    prev["_unit"] = before.frame["unit"].astype("Int64").astype(str)
+    checked = 0
+    for code in sorted(reports, key=lambda c: -reports[c]["response"]["respondents"])[:3]:
+        changes = reports[code]["changes"]
+        assert changes["previous"] == "2023" and changes["current"] == "2024"
+        rows = {r["variable"]: r for r in changes["means"]}
+        assert set(rows) & set(q.index_map) and set(rows) & set(q.item_map)
+        now = scored[scored["_unit"].map(lambda c: code in chains[c])]
+        then = prev[prev["_unit"].map(lambda c: code in chains[c])]
+        for var, r in rows.items():
+            a, b = now[var].dropna(), then[var].dropna()
+            res = stats.ttest_ind(a, b, equal_var=False)
+            assert (r["n_prev"], r["n_curr"]) == (len(b), len(a))
+            assert r["diff"] == pytest.approx(a.mean() - b.mean(), abs=1e-12)
+            assert r["t"] == pytest.approx(res.statistic, rel=1e-9)
+            assert r["p"] == pytest.approx(res.pvalue, rel=1e-6)
+            checked += 1
+        fav = {f["item"]: f for f in changes["favourable"]}
+        item = next(v for v in rows if v in q.item_map and v in fav)
+        good = q.scale_of(item).favourable_values
+        a, b = now[item].dropna(), then[item].dropna()
+        assert fav[item]["diff"] == pytest.approx(100 * (a.isin(good).mean() - b.isin(good).mean()), abs=1e-9)
+    assert checked > 50
+
+
+def test_unit_engagement_and_enps_equal_pandas(q, out, reports, scored, units_table):
+    chains = _ancestors(units_table)
+    code = max(reports, key=lambda c: reports[c]["response"]["respondents"])
+    mine = scored[scored["_unit"].map(lambda c: code in chains[c])]
+    entries = {e["id"]: e for e in reports[code]["engagement"]}
+    eng = entries["engaged_all"]["unit"]
+    block = mine[list(q.index_map["engagement"].items)].dropna()
+    assert eng["n"] == len(block)
+    assert eng["pct"] == pytest.approx(100 * block.isin([4, 5]).all(axis=1).mean(), abs=1e-12)
+    enps = entries["enps"]["unit"]
+    x = mine["recommend_workplace"].dropna()
+    assert enps["n"] == len(x)
+    assert enps["enps"] == pytest.approx(100 * ((x >= 9).mean() - (x <= 6).mean()), abs=1e-9)
+    org = json.loads((out / "results.json").read_text())["engagement"]
+    for eid, e in entries.items():  # the same numbers as the organisation report, where it shows the unit
+        shown = {u["unit"]: u for u in org[eid]["units"]}
+        if code in shown:
+            assert e["unit"] == {k: v for k, v in shown[code].items() if k in e["unit"]}
+
+
 # ------------------------------------------------------------------------------------------ attack
 def _published(out, reports):
     """{(unit, statistic): (n, sum)} over every unit results.json and the organisation results.json."""
@@ -190,7 +242,21 @@ def _published(out, reports):
                     for x in theme["counts"]:
                         put((code, theme["variable"], f"theme {x['code']}"), x["n"], None)
         put((code, "respondents", "count"), rec["response"]["respondents"], None)
+        changes = rec.get("changes") or {}
+        for r in changes.get("means", []):  # the same means as the trends and results: they must agree
+            put((code, r["variable"], f"wave {changes['previous']}"), int(r["n_prev"]), r["n_prev"] * r["mean_prev"])
+            put((code, r["variable"], "mean"), int(r["n_curr"]), r["n_curr"] * r["mean_curr"])
+        for r in changes.get("favourable", []):
+            put((code, r["item"], f"favourable change {changes['previous']}"), int(r["n_prev"]), None)
+            put((code, r["item"], "favourable change now"), int(r["n_curr"]), None)
+        for e in rec.get("engagement", []):
+            for role, unit in roles:
+                if e.get(role) is not None:
+                    put((unit, e["id"], "engagement"), e[role]["n"], None)
     org = json.loads((out / "results.json").read_text())
+    for eid, e in org.get("engagement", {}).items():
+        for u in ([e["overall"]] if e.get("overall") else []) + e["units"]:
+            put((u["unit"], eid, "engagement"), u["n"], None)
     for u in org["organisation"]["units"]:
         put((u["unit"], "respondents", "count"), u["respondents"], None)
     # the organisation report's comparisons by area: the `area` recode's codes are the area units' codes,
@@ -208,6 +274,10 @@ def _published(out, reports):
             put((r["unit"], r["variable"], f"wave {compared['previous']}"), int(r["n_prev"]),
                 r["n_prev"] * r["mean_prev"])
             put((r["unit"], r["variable"], "mean"), int(r["n_curr"]), r["n_curr"] * r["mean_curr"])
+        if compared["previous"] == org["waves"]["labels"][-2]:  # the change the unit reports show
+            for r in compared["favourable"]:
+                put((r["unit"], r["item"], f"favourable change {compared['previous']}"), int(r["n_prev"]), None)
+                put((r["unit"], r["item"], "favourable change now"), int(r["n_curr"]), None)
     return pub
 
 

@@ -26,6 +26,10 @@ class PreparedData:
     # value codes of the answer columns read as integers, made while recoding (the analyses count with
     # them instead of coding the columns again); {column: surveykit.stats.codes.ValueCodes}
     value_codes: dict = field(default_factory=dict, repr=False)
+    # earlier waves this run compares with, each read, validated and scored once and kept here for the
+    # organisation report and the per-unit reports; {(label, file): (frame, info)}, filled by
+    # surveykit.pipeline.waves.earlier_wave
+    earlier_waves: dict = field(default_factory=dict, repr=False)
 
 
 def load_and_recode(q: Questionnaire, path: str | Path, out_of_range: str = "error",

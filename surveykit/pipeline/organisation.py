@@ -34,7 +34,7 @@ from surveykit.pipeline.settings import Settings
 from surveykit.pipeline.waves import read_wave, wave_records
 from surveykit.privacy.plan import EVERYWHERE
 from surveykit.privacy.suppression import hidden_categories
-from surveykit.privacy.tree import REASONS, SHOWN, unit_visibility
+from surveykit.privacy.tree import REASONS, SHOWN, SMALL, unit_visibility
 from surveykit.spec.elements import text_in
 
 
@@ -70,7 +70,7 @@ def organisation_records(q, prepared, frame: pd.DataFrame, settings: Settings,
                                 f"(waves.previous); the current wave ({q.waves.current!r}) must be another file",
                                 [Problem("give the current wave's data, or --previous for the waves before it",
                                          file=prepared.path.name)])
-        out["waves"] = wave_records(q, frame, tree, hidden, settings)
+        out["waves"] = wave_records(q, prepared, frame, tree, hidden, settings)
     plan = q.analysis
     if plan.drivers:
         out["drivers"] = {}
@@ -213,6 +213,18 @@ def driver_record(frame: pd.DataFrame, q, plan, settings: Settings) -> dict:
 # ------------------------------------------------------------------------------------------- engagement
 def engagement_record(frame: pd.DataFrame, q, plan, tree, hidden, settings: Settings) -> dict:
     """Engagement index or eNPS: overall and for every unit down to the chosen level that may be shown."""
+    record, table, reason = engagement_by_unit(frame, q, plan, tree, hidden, settings)
+    shown = reason == SHOWN
+    if tree is not None:
+        shown = shown & (table["level"].to_numpy() <= q.organisation.level)
+    overall = table.iloc[0].to_dict() if shown[0] else None
+    record.update(overall=overall, units=table[shown].iloc[1:] if shown[0] else table[shown])
+    return record
+
+
+def engagement_by_unit(frame: pd.DataFrame, q, plan, tree, hidden, settings: Settings):
+    """Engagement index or eNPS for every unit at every level: (record without the table, the table with a
+    row per unit, the root first, and why each row is hidden (0 = shown): the tree's rule on its own n)."""
     k = settings.min_group_size
     unit_var = q.organisation.unit_variable if tree is not None else None
     codes = frame[unit_var].to_numpy() if tree is not None else None
@@ -236,12 +248,9 @@ def engagement_record(frame: pd.DataFrame, q, plan, tree, hidden, settings: Sett
     table = res.table.reset_index().rename(columns={"group": "unit"})
     record["ci_level"] = res.ci_level
     if tree is None:
-        shown = table["n"].to_numpy() >= k
+        reason = np.where(table["n"].to_numpy() >= k, SHOWN, SMALL)
         table.insert(1, "level", 0)
     else:
         reason = unit_visibility(tree, table["n"].to_numpy(), k, hidden > 0)
-        shown = (reason == SHOWN) & (table["level"].to_numpy() <= q.organisation.level)
         table.insert(1, "name", [tree.name(c, settings.lang) for c in table["unit"]])
-    overall = table.iloc[0].to_dict() if shown[0] else None
-    record.update(overall=overall, units=table[shown].iloc[1:] if shown[0] else table[shown])
-    return record
+    return record, table, reason

@@ -35,8 +35,8 @@ import pandas as pd
 from surveykit.data.units import UnitTree
 from surveykit.errors import SurveyError
 from surveykit.jsonsafe import to_jsonable
-from surveykit.pipeline.organisation import read_unit_tree
-from surveykit.pipeline.waves import read_wave
+from surveykit.pipeline.organisation import engagement_by_unit, read_unit_tree
+from surveykit.pipeline.waves import earlier_wave, protected_changes
 from surveykit.privacy.tree import SHOWN, unit_visibility
 from surveykit.spec.elements import KeywordRecode, text_in
 
@@ -142,7 +142,11 @@ def per_unit_results(q, prepared, frame: pd.DataFrame, results: dict, settings, 
     stats = unit_statistics(tree, unit_index, frame, q, variables)
     hide_mean = {v: visible(tree, s["n"], k, forced) for v, s in stats.items()}
     hide_fav = {v: visible(tree, s["n_fav"], k, forced) for v, s in stats.items() if "n_fav" in s}
-    trends = _trends(q, tree, stats, hide_mean, forced, k) if q.waves is not None and q.waves.previous else None
+    trends = _trends(q, prepared, tree, stats, hide_mean, forced, k) if q.waves is not None and q.waves.previous else None
+    # the analysis frame with every respondent's own unit (the frame has the tree's hidden units blanked)
+    own_units = frame.assign(**{org.unit_variable: prepared.frame[org.unit_variable]})
+    changes = _changes(q, prepared, own_units, tree, forced, settings) if trends is not None else None
+    engagement = [_engagement(own_units, q, plan, tree, forced, settings) for plan in q.analysis.engagement]
     comments = _comments(q, prepared.frame, tree, unit_index, forced, k, settings.seed, lang)
     drivers = [{"id": d_id, "label": d["label"], "outcome": d["outcome"], "n": d["n"], "r2": d["r2"],
                 "table": d["table"]} for d_id, d in (results.get("drivers") or {}).items()]
@@ -163,6 +167,7 @@ def per_unit_results(q, prepared, frame: pd.DataFrame, results: dict, settings, 
         if row["shown"]:
             records[code] = _unit_record(q, tree, int(i), org_units, stats, hide_mean, hide_fav, trends,
                                          comments, drivers, settings, results)
+            _add_changes_and_engagement(records[code], tree, int(i), changes, engagement, k)
     hidden_reasons = {h["unit"]: h["reason"] for h in results["organisation"].get("hidden_units", [])}
     for row in index_rows:
         if not row["shown"] and row["reason"] is None:
@@ -216,14 +221,14 @@ def _why(reason: int, k: int) -> str:
 
 
 # ------------------------------------------------------------------------------------------ waves
-def _trends(q, tree, stats, hide_mean, forced, k) -> dict:
+def _trends(q, prepared, tree, stats, hide_mean, forced, k) -> dict:
     """Means of every earlier wave per unit, each wave's statistic protected by the same rule."""
     labels = [w.label for w in q.waves.previous] + [q.waves.current]
     rows = [[] for _ in range(tree.n_units)]
     hidden = [[] for _ in range(tree.n_units)]
     org = q.organisation
     for wave in q.waves.previous:
-        prev, _ = read_wave(q, wave.label, wave.file, wave.rename)
+        prev, _ = earlier_wave(q, prepared, wave)
         idx = tree.locate(prev[org.unit_variable].to_numpy(), file=Path(wave.file).name, column=org.unit_variable)
         wave_forced = forced | (visible(tree, level_sums(tree, idx), k, np.zeros(tree.n_units, bool)) > 0)
         for var in stats:
@@ -243,6 +248,60 @@ def _trends(q, tree, stats, hide_mean, forced, k) -> dict:
             rows[i].append({"variable": var, "wave": q.waves.current, "n": int(rec["n"][i]),
                             "mean": rec["sum"][i] / rec["n"][i]})
     return {"labels": labels, "rows": rows, "hidden": hidden}
+
+
+def _changes(q, prepared, frame: pd.DataFrame, tree, forced, settings) -> dict:
+    """The change since the last earlier wave for every unit (pipeline.waves.protected_changes: the
+    organisation report's tests and protection), as {unit code: rows}."""
+    wave = q.waves.previous[-1]
+    prev, _ = earlier_wave(q, prepared, wave)
+    _, means, fav, _ = protected_changes(q, prev, frame, wave, tree, forced, settings)
+    label = {v: q.label_of(v, settings.lang) for v in set(means["variable"]) | set(fav["item"])}
+    means = means.drop(columns=["level"]).assign(label=means["variable"].map(label))
+    fav = fav.drop(columns=["level"]).assign(label=fav["item"].map(label))
+    return {"previous": wave.label, "current": q.waves.current, "alpha": settings.alpha,
+            "min_mean_change": q.waves.min_mean_change, "min_pct_change": q.waves.min_pct_change,
+            "means": {u: rows.drop(columns="unit").to_dict("records") for u, rows in means.groupby("unit", sort=False)},
+            "favourable": {u: rows.drop(columns="unit").to_dict("records") for u, rows in fav.groupby("unit", sort=False)}}
+
+
+def _engagement(frame: pd.DataFrame, q, plan, tree, forced, settings) -> dict:
+    """One engagement index or eNPS for every unit (pipeline.organisation.engagement_by_unit: the
+    organisation report's numbers and protection): the plan's record and each unit's row or None."""
+    record, table, reason = engagement_by_unit(frame, q, plan, tree, forced, settings)
+    rows = table.to_dict("records")
+    by_unit = {r["unit"]: (r if reason[j] == SHOWN else None) for j, r in enumerate(rows)}
+    why = {r["unit"]: int(reason[j]) for j, r in enumerate(rows) if reason[j] != SHOWN and r["n"] > 0}
+    return {"id": plan.id, "record": {key: v for key, v in record.items() if key not in ("overall", "units")},
+            "rows": by_unit, "why": why}
+
+
+def _add_changes_and_engagement(record: dict, tree, i: int, changes, engagement, k: int) -> None:
+    """The unit's change since the last wave (only where its trend table shows both waves' means) and its
+    engagement index / eNPS beside its parent's and the organisation's."""
+    code = tree.codes[i]
+    if changes is not None:
+        both: dict[str, set] = {}
+        for r in record.get("trends", {}).get("rows", []):
+            both.setdefault(r["variable"], set()).add(r["wave"])
+        waves = {changes["previous"], changes["current"]}
+        record["changes"] = {
+            **{key: changes[key] for key in ("previous", "current", "alpha", "min_mean_change", "min_pct_change")},
+            "means": [r for r in changes["means"].get(code, []) if both.get(r["variable"], set()) >= waves],
+            "favourable": changes["favourable"].get(code, [])}
+    parent = int(tree.parent_index[i])
+    out = []
+    for e in engagement:
+        cells = {"unit": e["rows"].get(code),
+                 # the parent is shown once, as the organisation, when it is the root
+                 "parent": e["rows"].get(tree.codes[parent]) if parent > 0 else None,
+                 "organisation": e["rows"].get(tree.codes[0])}
+        if code in e["why"]:
+            record["hidden"].append({"variable": e["id"], "statistic": e["record"]["kind"],
+                                     "reason": _why(e["why"][code], k)})
+        out.append({"id": e["id"], **e["record"], **cells})
+    if out:
+        record["engagement"] = out
 
 
 # ------------------------------------------------------------------------------------------ comments

@@ -124,35 +124,59 @@ def _protect_rows(table: pd.DataFrame, key: str, tree, hidden: dict, k: int, n_c
     return table[keep]
 
 
-def wave_records(q, frame: pd.DataFrame, tree, hidden_current, settings: Settings) -> dict:
-    """Change since each earlier wave, per item and index, overall and for every unit down to the chosen level."""
+def earlier_wave(q, prepared, wave) -> tuple[pd.DataFrame, dict]:
+    """:func:`read_wave` of one earlier wave (``q.waves.previous`` entry), read once per run: kept on
+    ``prepared`` (the run's data) for the organisation report and the per-unit reports."""
+    key = (wave.label, wave.file)
+    if key not in prepared.earlier_waves:
+        prepared.earlier_waves[key] = read_wave(q, wave.label, wave.file, wave.rename)
+    return prepared.earlier_waves[key]
+
+
+def protected_changes(q, previous: pd.DataFrame, current: pd.DataFrame, wave, tree, hidden_current,
+                      settings: Settings):
+    """The change since one earlier wave for every unit at every level (or overall without a tree):
+    (comparison, means table, favourable table), the tables keeping only the rows every unit may show.
+
+    ``previous`` and ``current`` are scored frames whose unit variable gives every respondent's own unit;
+    ``hidden_current``: the units the tree hides in the current wave (their rows are never kept)."""
     waves, k = q.waves, settings.min_group_size
     unit_var = q.organisation.unit_variable if tree is not None else None
-    level = q.organisation.level if tree is not None else 0
     variables = [i.id for i in q.items] + [x.id for x in q.indices]
     fav_cols = [f"favourable:{x.id}" for x in q.indices]
     favourable = {i.id: q.scales[i.scale].favourable_values for i in q.items if i.scale in q.scales}
     favourable.update({c: [1] for c in fav_cols})
-    current = _favourable_indicators(frame, q)
+    prev, current = _favourable_indicators(previous, q), _favourable_indicators(current, q)
+    hidden = {"current": hidden_current}
+    if tree is not None:
+        where = tree.locate(prev[unit_var].to_numpy(), file=Path(wave.file).name, column=unit_var)
+        hidden["previous"] = unit_visibility(tree, tree.rolled_counts(where), k)
+    res = compare_waves(prev, current, variables + fav_cols, favourable=favourable, tree=tree,
+                        unit_variable=unit_var, previous_label=wave.label, current_label=waves.current,
+                        alpha=settings.alpha, min_mean_change=waves.min_mean_change,
+                        min_pct_change=waves.min_pct_change)
+    means = res.means[~res.means["variable"].str.startswith("favourable:")].reset_index(drop=True)
+    fav = res.favourable.copy()
+    fav["item"] = fav["item"].str.removeprefix("favourable:")
+    fav = fav.reset_index(drop=True)
+    means = _protect_rows(means, "variable", tree, hidden, k)
+    fav = _protect_rows(fav, "item", tree, hidden, k)
+    return res, means, fav, hidden
+
+
+def _trend_rows(means: pd.DataFrame, label: str, which: str) -> list[dict]:
+    return pd.DataFrame({"unit": means["unit"], "level": means["level"], "variable": means["variable"],
+                         "wave": label, "n": means[f"n_{which}"], "mean": means[f"mean_{which}"]}).to_dict("records")
+
+
+def wave_records(q, prepared, frame: pd.DataFrame, tree, hidden_current, settings: Settings) -> dict:
+    """Change since each earlier wave, per item and index, overall and for every unit down to the chosen level."""
+    waves = q.waves
+    level = q.organisation.level if tree is not None else 0
     compared, trend_rows = [], []
     for wave in waves.previous:
-        prev, info = read_wave(q, wave.label, wave.file, wave.rename)
-        prev = _favourable_indicators(prev, q)
-        hidden = {"current": hidden_current}
-        if tree is not None:
-            codes = prev[unit_var].to_numpy()
-            where = tree.locate(codes, file=Path(wave.file).name, column=unit_var)  # DataError naming the codes
-            hidden["previous"] = unit_visibility(tree, tree.rolled_counts(where), k)
-        res = compare_waves(prev, current, variables + fav_cols, favourable=favourable, tree=tree,
-                            unit_variable=unit_var, previous_label=wave.label, current_label=waves.current,
-                            alpha=settings.alpha, min_mean_change=waves.min_mean_change,
-                            min_pct_change=waves.min_pct_change)
-        means = res.means[~res.means["variable"].str.startswith("favourable:")].reset_index(drop=True)
-        fav = res.favourable.copy()
-        fav["item"] = fav["item"].str.removeprefix("favourable:")
-        fav = fav.reset_index(drop=True)
-        means = _protect_rows(means, "variable", tree, hidden, k)
-        fav = _protect_rows(fav, "item", tree, hidden, k)
+        prev, info = earlier_wave(q, prepared, wave)
+        res, means, fav, hidden = protected_changes(q, prev, frame, wave, tree, hidden_current, settings)
         means = means[means["level"] <= level]
         fav = fav[fav["level"] <= level]
         hidden_units = []
@@ -166,13 +190,8 @@ def wave_records(q, frame: pd.DataFrame, tree, hidden_current, settings: Setting
             "units_only_in": res.units_only_in, "hidden_units": hidden_units,
             "means": means, "favourable": fav,
         })
-        for _, r in means.iterrows():
-            trend_rows.append({"unit": r["unit"], "level": r["level"], "variable": r["variable"],
-                               "wave": wave.label, "n": r["n_prev"], "mean": r["mean_prev"]})
-    last = compared[-1]["means"]
-    for _, r in last.iterrows():
-        trend_rows.append({"unit": r["unit"], "level": r["level"], "variable": r["variable"],
-                           "wave": waves.current, "n": r["n_curr"], "mean": r["mean_curr"]})
+        trend_rows += _trend_rows(means, wave.label, "prev")
+    trend_rows += _trend_rows(compared[-1]["means"], waves.current, "curr")
     return {"current": waves.current, "labels": [w.label for w in waves.previous] + [waves.current],
             "alpha": settings.alpha, "min_mean_change": waves.min_mean_change,
             "min_pct_change": waves.min_pct_change, "level": level, "compared": compared, "trend": trend_rows}

@@ -47,6 +47,11 @@ TEXTS = {
                      "(og enheter skjult for å beskytte dem) har ingen rapport; svarene deres teller med i enhetene over.",
         "unit": "Enhet", "level": "Nivå", "parent": "Over", "respondents": "Svar", "rate": "Svarprosent",
         "no_report": "ingen rapport: {reason}", "org_report": "Organisasjonsrapporten",
+        "sec_changes": "Endring siden {prev}", "changes_title": "Endring fra {prev} til {curr} for {unit}",
+        "changes_note": "Bare indekser og påstander der enheten har minst {k} svar i begge rundene vises.",
+        "eng_unit_title": "{label}: {unit} sammenlignet med {parent} og {org}", "index": "indeks", "enps": "eNPS",
+        "where": "Enhet", "eng_unit_note": "– = ikke vist (færre enn {k} svar, eller skjult for å beskytte en "
+                                            "mindre enhet; se siste del).",
     },
     "en": {
         "unit_title": "{unit} – unit report", "sec_response": "Response rate", "sec_results": "Results",
@@ -73,6 +78,11 @@ TEXTS = {
                      "(and units hidden to protect them) have no report; their answers count in the units above.",
         "unit": "Unit", "level": "Level", "parent": "Parent", "respondents": "Respondents", "rate": "Response rate",
         "no_report": "no report: {reason}", "org_report": "The organisation report",
+        "sec_changes": "Change since {prev}", "changes_title": "Change from {prev} to {curr} for {unit}",
+        "changes_note": "Only indices and statements with at least {k} answers from the unit in both waves are shown.",
+        "eng_unit_title": "{label}: {unit} compared with {parent} and {org}", "index": "index", "enps": "eNPS",
+        "where": "Unit", "eng_unit_note": "– = not shown (fewer than {k} answers, or hidden to protect a smaller "
+                                          "unit; see the last part).",
     },
 }
 
@@ -142,8 +152,12 @@ def build_unit_document(record: dict, lang: str) -> Document:
                             header, rows, [s["results_note"].format(k=k)]))
     sections.append(sec)
 
+    if record.get("engagement"):
+        sections.append(_engagement_section(record, s, lang))
     if record.get("trends"):
         sections.append(_trend_section(record, s, lang))
+    if record.get("changes"):
+        sections.append(_change_section(record, s, lang))
     if record.get("comments"):
         sections.append(_comment_section(record, s, lang))
     if record.get("drivers"):
@@ -186,6 +200,75 @@ def _trend_section(record: dict, s: dict, lang: str) -> Section:
         rows.append(Row(cells, "retained" if r["kind"] == "index" else ""))
     sec.blocks.append(Table("unit-trends", s["trend_title"].format(unit=record["name"]), header, rows,
                             [s["trend_note"].format(k=record["min_group_size"])]))
+    return sec
+
+
+def _ci(lo, hi, decimals: int, lang: str) -> Cell:
+    if not (fmt.is_number(lo) and fmt.is_number(hi)):
+        return txt("", "num")
+    return txt(f"[{fmt.number(lo, decimals, lang)}; {fmt.number(hi, decimals, lang)}]", "num")
+
+
+def _change_section(record: dict, s: dict, lang: str) -> Section:
+    """The change since the last earlier wave: the organisation report's test, for this unit."""
+    ch = record["changes"]
+    sec = Section("changes", s["sec_changes"].format(prev=ch["previous"]))
+    sec.blocks.append(Paragraph(s["waves_method"].format(
+        current=ch["current"], alpha=fmt.number(ch["alpha"], 2, lang), mean=fmt.number(ch["min_mean_change"], 1, lang),
+        pct=fmt.number(ch["min_pct_change"], 0, lang))))
+    favs = {f["item"]: f for f in ch["favourable"]}
+    kinds = {r["variable"]: r["kind"] for r in record["results"]}
+    order = {r["variable"]: j for j, r in enumerate(record["results"])}  # indices first, as in the results
+    rows = []
+    for m in sorted(ch["means"], key=lambda m: order.get(m["variable"], len(order))):
+        fav = favs.get(m["variable"]) or {}
+        flags = [(m.get("flag"), ""), (fav.get("flag"), " %")]
+        mark = " ".join({"up": "↑", "down": "↓"}[f] + unit for f, unit in flags if f in ("up", "down"))
+        css = "retained" if kinds.get(m["variable"]) == "index" else ""
+        rows.append(Row([txt(m["label"], "label"), num(m["mean_prev"], fmt.mean, lang), num(m["mean_curr"], fmt.mean, lang),
+                         num(m["diff"], fmt.mean, lang), _ci(m["ci_low"], m["ci_high"], 2, lang),
+                         num(m["p"], fmt.p_value, lang), num(m["d"], fmt.stat, lang), num(fav.get("diff"), fmt.pct, lang),
+                         _ci(fav.get("ci_low"), fav.get("ci_high"), 1, lang), txt(mark, "strong")],
+                        (css + " flagged").strip() if mark else css))
+    header = [head(s["variable"], f"{s['col_mean']} {ch['previous']}", f"{s['col_mean']} {ch['current']}", s["change"],
+                   s["ci95"], s["p"], "d", s["fav_change"], s["ci95"], s["flag"])]
+    sec.blocks.append(Table("unit-changes", s["changes_title"].format(prev=ch["previous"], curr=ch["current"],
+                                                                      unit=record["name"]),
+                            header, rows, [s["changes_note"].format(k=record["min_group_size"])]))
+    return sec
+
+
+def _engagement_section(record: dict, s: dict, lang: str) -> Section:
+    """Engagement index and eNPS: the unit, its parent and the organisation (the organisation report's numbers)."""
+    sec = Section("engagement", s["sec_engagement"])
+    labels = {r["variable"]: r["label"] for r in record["results"]}
+    for e in record["engagement"]:
+        places = [(e.get("unit"), record["name"]), (e.get("parent"), record.get("parent_name")),
+                  (e.get("organisation"), record["organisation_name"])]
+        places = [(row, name) for row, name in places if name and (row is not None or name == record["name"])]
+        rows = []
+        if e["kind"] == "enps":
+            sec.blocks.append(Paragraph(s["enps_method"].format(label=e["label"], item=labels.get(e["item"], e["item"]),
+                                                                missing=fmt.integer(e.get("n_missing"), lang))))
+            for row, name in places:
+                row = row or {}
+                rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
+                                 num(row.get("pct_promoters"), fmt.pct, lang), num(row.get("pct_detractors"), fmt.pct, lang),
+                                 num(row.get("enps"), fmt.pct, lang),
+                                 _ci(row.get("adjusted_low"), row.get("adjusted_high"), 1, lang)]))
+            header = [head(s["where"], s["n_lower"], s["promoters"], s["detractors"], "eNPS", s["ci95"])]
+        else:
+            sec.blocks.append(Paragraph(s["eng_index_method"].format(
+                label=e["label"], index=labels.get(e["index"], e["index"]), fav=", ".join(str(v) for v in e.get("favourable") or []),
+                incomplete=fmt.integer(e.get("n_incomplete"), lang))))
+            for row, name in places:
+                row = row or {}
+                rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
+                                 num(row.get("pct"), fmt.pct, lang), _ci(row.get("ci_low"), row.get("ci_high"), 1, lang)]))
+            header = [head(s["where"], s["n_lower"], s["pct_engaged"], s["ci95"])]
+        sec.blocks.append(Table(f"unit-engagement-{e['id']}", s["eng_unit_title"].format(
+            label=e["label"], unit=record["name"], parent=record.get("parent_name") or record["organisation_name"],
+            org=record["organisation_name"]), header, rows, [s["eng_unit_note"].format(k=record["min_group_size"])]))
     return sec
 
 
