@@ -261,8 +261,15 @@ def _changes(q, prepared, frame: pd.DataFrame, tree, forced, settings) -> dict:
     fav = fav.drop(columns=["level"]).assign(label=fav["item"].map(label))
     return {"previous": wave.label, "current": q.waves.current, "alpha": settings.alpha,
             "min_mean_change": q.waves.min_mean_change, "min_pct_change": q.waves.min_pct_change,
-            "means": {u: rows.drop(columns="unit").to_dict("records") for u, rows in means.groupby("unit", sort=False)},
-            "favourable": {u: rows.drop(columns="unit").to_dict("records") for u, rows in fav.groupby("unit", sort=False)}}
+            "means": _rows_by_unit(means), "favourable": _rows_by_unit(fav)}
+
+
+def _rows_by_unit(table: pd.DataFrame) -> dict[str, list[dict]]:
+    """{unit: its rows as records without the unit}: one conversion of the whole table, then grouped."""
+    out: dict[str, list[dict]] = {}
+    for row in table.to_dict("records"):
+        out.setdefault(row.pop("unit"), []).append(row)
+    return out
 
 
 def _engagement(frame: pd.DataFrame, q, plan, tree, forced, settings) -> dict:

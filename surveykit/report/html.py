@@ -9,6 +9,7 @@ and fetches nothing from the network.
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from pathlib import Path
 
 from . import format as fmt
@@ -17,7 +18,9 @@ from .document import Document
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+@lru_cache(maxsize=1)
 def _environment():
+    """One environment per process: it compiles the template once (a run may render a thousand unit reports)."""
     import jinja2
 
     return jinja2.Environment(
