@@ -187,6 +187,68 @@ class Results:
         rows = {k: _scalars(v) for k, v in (self.results.get("favourable") or {}).items()}
         return pd.DataFrame.from_dict(rows, orient="index")
 
+    # ------------------------------------------------------------------------ the survey cycle
+    def response_rates(self) -> pd.DataFrame:
+        """One row per unit of the units file: level, parent, headcount, respondents and response rate
+        (None where the unit is hidden), indexed by unit code."""
+        units = (self.results.get("organisation") or {}).get("units") or []
+        return pd.DataFrame(units).set_index("unit") if units else pd.DataFrame()
+
+    def wave_changes(self, what: str = "means", previous: str | None = None) -> pd.DataFrame:
+        """The change since an earlier wave (default the last), one row per unit and variable: ``what`` is
+        'means' (Welch's t, CI, d, flag) or 'favourable' (favourable % with Newcombe's CI, z, flag)."""
+        compared = (self.results.get("waves") or {}).get("compared") or []
+        if not compared:
+            return pd.DataFrame()
+        labels = [c["previous"] for c in compared]
+        if previous is not None and previous not in labels:
+            raise KeyError(f"no earlier wave {previous!r}; there are: {', '.join(labels)}")
+        entry = compared[labels.index(previous) if previous is not None else -1]
+        if what not in ("means", "favourable"):
+            raise ValueError("what must be 'means' or 'favourable'")
+        return pd.DataFrame(entry.get(what) or [])
+
+    def trends(self) -> pd.DataFrame:
+        """Means of every variable in every wave, per unit shown (long format: unit, variable, wave, n, mean)."""
+        return pd.DataFrame((self.results.get("waves") or {}).get("trend") or [])
+
+    def drivers(self, analysis: str) -> pd.DataFrame:
+        """One key-driver analysis: per predictor r, beta, relative weight and general dominance with their
+        bootstrap CIs, rank, favourable % and priority quadrant, indexed by predictor."""
+        return pd.DataFrame(self._entry("drivers", analysis).get("table") or []).set_index("predictor")
+
+    def engagement(self, analysis: str) -> pd.DataFrame:
+        """An engagement index or eNPS: the organisation first, then every unit shown."""
+        entry = self._entry("engagement", analysis)
+        return pd.DataFrame(([entry["overall"]] if entry.get("overall") else []) + list(entry.get("units") or []))
+
+    # ---------------------------------------------------------------- beyond the thesis (issue 18)
+    def cfa_fit(self) -> pd.DataFrame:
+        """Fit of every confirmatory factor analysis: n, chi-square, df, p, CFI, TLI, RMSEA with its CI, ...
+        (the robust fit, when asked for, in columns ``robust_*``)."""
+        rows = {}
+        for cid, c in (self.results.get("cfa") or {}).items():
+            robust = {f"robust_{k}": v for k, v in (c.get("robust") or {}).items() if not isinstance(v, (dict, list))}
+            rows[cid] = {"n": c.get("n"), "estimator": c.get("estimator"), **(c.get("fit") or {}), **robust}
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def cfa_loadings(self, analysis: str) -> pd.DataFrame:
+        """Loadings of one CFA: factor, item, estimate, SE, z, p, standardised (std.all) with its SE."""
+        return pd.DataFrame(self._entry("cfa", analysis).get("loadings") or [])
+
+    def weighted(self) -> pd.DataFrame:
+        """Weighted t-tests (survey design), one row per comparison, beside the unweighted statistic."""
+        return pd.DataFrame([_scalars(t) for t in (self.results.get("weighted") or {}).get("tests") or []])
+
+    def weighting_margins(self) -> pd.DataFrame:
+        """The weighting margins: population and respondents per category, weighted totals before and after."""
+        return pd.DataFrame((self.results.get("weighted") or {}).get("margins") or [])
+
+    def icc(self) -> pd.DataFrame:
+        """ICC(1), ICC(2) and the design effect of each variable clustered by the plan's cluster variable."""
+        icc = (self.results.get("clustering") or {}).get("icc") or {}
+        return pd.DataFrame.from_dict({k: _scalars(v) for k, v in icc.items()}, orient="index")
+
     def replication(self) -> pd.DataFrame:
         """Published values beside the reproduced ones, with the difference and whether it is within tolerance."""
         return pd.DataFrame(self.results.get("replication") or [])

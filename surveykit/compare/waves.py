@@ -213,6 +213,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
     n1, m1, s1 = _moments(columns(previous), idx_p, tree)
     n2, m2, s2 = _moments(columns(current), idx_c, tree)
     means = welch_change(n1, m1, s1, n2, m2, s2, alpha)
+    means[["n_prev", "n_curr"]] = means[["n_prev", "n_curr"]].astype(np.int64)  # counts, not measurements
     means.insert(0, "variable", np.tile(both, len(units)))
     means.insert(0, "level", np.repeat(levels, k))
     means.insert(0, "unit", np.repeat(units, k))
@@ -234,6 +235,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
         for col in ("p_prev", "p_curr", "diff", "ci_low", "ci_high"):
             fav[col] = 100.0 * fav[col]
         fav = fav.rename(columns={"p_prev": "pct_prev", "p_curr": "pct_curr"})
+        fav[["n_prev", "n_curr"]] = fav[["n_prev", "n_curr"]].astype(np.int64)
         fav.insert(0, "item", np.tile(fav_items, len(units)))
         fav.insert(0, "level", np.repeat(levels, len(fav_items)))
         fav.insert(0, "unit", np.repeat(units, len(fav_items)))

@@ -177,8 +177,8 @@ def wave_records(q, prepared, frame: pd.DataFrame, tree, hidden_current, setting
     for wave in waves.previous:
         prev, info = earlier_wave(q, prepared, wave)
         res, means, fav, hidden = protected_changes(q, prev, frame, wave, tree, hidden_current, settings)
-        means = means[means["level"] <= level]
-        fav = fav[fav["level"] <= level]
+        means = means[means["level"] <= level].reset_index(drop=True)
+        fav = fav[fav["level"] <= level].reset_index(drop=True)
         hidden_units = []
         if tree is not None:
             hidden_units = sorted({tree.codes[i] for i in np.flatnonzero((hidden["previous"] > 0)
