@@ -103,6 +103,7 @@ def test_bootstrap_counts_match_gathered_rows(monkeypatch, threads):
     if threads:  # the two-stage path of a large N, with several batches through its two buffers
         monkeypatch.setattr(par, "MIN_ROWS", 0)
         monkeypatch.setattr(drv, "_BATCH_CELLS", 7 * n)
+        monkeypatch.setattr(drv, "_SLICE", 1_500)  # and the product in slices of the rows
     idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
     ref_rw, ref_r2, ref_gd = [], [], []
     for rows in idx:
@@ -117,6 +118,21 @@ def test_bootstrap_counts_match_gathered_rows(monkeypatch, threads):
         np.testing.assert_allclose(r2, ref_r2, rtol=1e-10, atol=0)
         np.testing.assert_allclose(gd, ref_gd, rtol=1e-10, atol=0)
         assert r2_again is r2
+
+
+def test_bootstrap_row_drawn_more_often_than_compact_counts_hold():
+    """A given resample holding one row 300 times overflows the compact (uint8) counts: computed again
+    with wide counts, as from its gathered rows."""
+    n, q = 400, 4
+    x = _index_like(n, q, 5)
+    rows = np.concatenate([np.zeros(300, dtype=int), np.arange(100, 200)])
+    (rw, r2), (gd, _) = bootstrap_statistics(x, 0, resamples=np.vstack([rows, np.arange(n)]))
+    for b, sample in enumerate((x[rows], x)):
+        corr = np.corrcoef(sample, rowvar=False)
+        r_xx, r_xy = corr[1:, 1:], corr[1:, 0]
+        np.testing.assert_allclose(rw[b], relative_weights(r_xx, r_xy), rtol=1e-10)
+        np.testing.assert_allclose(gd[b], dominance(subset_r2(r_xx, r_xy), q - 1)[1], rtol=1e-10)
+        assert r2[b] == pytest.approx(r_xy @ np.linalg.solve(r_xx, r_xy), rel=1e-10)
 
 
 def test_two_predictors_closed_form():

@@ -46,7 +46,9 @@ from surveykit.jsonsafe import to_jsonable
 from surveykit.stats.parallel import pipelined
 
 MAX_DOMINANCE_PREDICTORS = 15  # 2^15 = 32,768 subset regressions; beyond that use relative weights
-_BATCH_CELLS = 16_000_000      # resample counts (resamples x rows) per bootstrap batch; two batches held
+_BATCH_CELLS = 24_000_000      # resample counts (resamples x rows) per bootstrap batch; two batches held
+_COUNT_DTYPE = np.uint8        # counts stored compactly (a row drawn > 255 times: again as float64)
+_SLICE = 8_192                 # rows per slice of the counts x terms product (widened counts stay in cache)
 
 
 # ------------------------------------------------------------------------------ relative weights
@@ -293,51 +295,88 @@ def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, 
     gathered rows, up to rounding (summation order).
     """
     n, q = x.shape
-    p = q - 1
     if resamples is None:
         if n_boot <= 0:
             return None, None
-        rng = np.random.default_rng(seed)
-        total = n_boot
     else:
         resamples = np.asarray(resamples, dtype=np.intp)
         if resamples.ndim != 2 or resamples.shape[1] != n or resamples.min() < 0 or resamples.max() >= n:
             raise AnalysisError("bootstrap: the given resamples must be a B x N array of row positions 0..N-1",
                                 [Problem(f"shape {resamples.shape}, N = {n} complete cases")])
-        total = len(resamples)
-    per_batch = min(total, max(1, _BATCH_CELLS // n))
     upper_i, upper_j = np.triu_indices(q)
-    # one row per column of the product: centred variables, then their products (i <= j); variables as
-    # rows so that each product is a contiguous pass
+    # one row per column of the product: centred variables, their products (i <= j), and ones (the
+    # resample's size, to check the counts); variables as rows so that each product is a contiguous pass
     centred = np.ascontiguousarray((x - x.mean(axis=0)).T)
-    terms = np.empty((q + len(upper_i), n))
+    terms = np.empty((q + len(upper_i) + 1, n))
     terms[:q] = centred
     for k, (i, j) in enumerate(zip(upper_i, upper_j)):
         np.multiply(centred[i], centred[j], out=terms[q + k])
+    terms[-1] = 1.0
     del centred
     # a variable constant within a resample: gathered rows give a variance of exactly 0, these sums
     # leave rounding (~1e-16 of the full sample's); below this it counts as 0 (the error below)
     no_variance = 1e-12 * terms[q + np.flatnonzero(upper_i == upper_j)].sum(axis=1)
-    buffers = [np.empty((per_batch, n)), np.empty((per_batch, n))] if total > per_batch else [np.empty((total, n))]
+    try:
+        for storage in (_COUNT_DTYPE, np.float64):
+            try:
+                return _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance,
+                                           storage)
+            except _CountOverflow:  # a row drawn more often than the compact type holds: once more, wide
+                continue
+    except np.linalg.LinAlgError:
+        raise AnalysisError("bootstrap: a resample has a singular correlation matrix (too few cases "
+                            "or a near-constant variable); use more cases or fewer predictors") from None
+    raise AssertionError("float64 counts cannot overflow")  # pragma: no cover
+
+
+class _CountOverflow(Exception):
+    """A count exceeded the compact storage type (the resample's counts no longer sum to N)."""
+
+
+def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance, storage):
+    p = q - 1
+    upper_i, upper_j = np.triu_indices(q)
+    rng = np.random.default_rng(seed) if resamples is None else None
+    total = n_boot if resamples is None else len(resamples)
+    per_batch = min(total, max(1, _BATCH_CELLS // n))
+    # the first half of each batch is counted where it is drawn, the rest on the second thread with the
+    # matrix product, which balances the two stages (drawing is serial: one random stream)
+    here = (per_batch + 1) // 2
+    buffers = [np.empty((per_batch, n), dtype=storage) for _ in range(2 if total > per_batch else 1)]
+
+    def drawn(row):
+        # one call per resample draws the same numbers as one call per batch: PCG64 hands out 32-bit
+        # draws from its own state, not from a buffer of the call
+        return rng.integers(0, n, size=n) if resamples is None else resamples[row]
 
     def counted_batches():
-        """Counts of each batch of resamples, drawn here in order (the stream does not depend on threads);
-        alternates between two buffers (pipelined keeps at most two batches alive)."""
+        """Each batch: its counts (first half filled) and the draws of the rest; drawn here, in order,
+        so the resamples do not depend on the threads. Two buffers alternate (pipelined keeps at most two
+        batches alive)."""
         for number, start in enumerate(range(0, total, per_batch)):
             counts = buffers[number % len(buffers)][:min(per_batch, total - start)]
-            for row in range(len(counts)):
-                # one call per resample draws the same numbers as one call per batch: PCG64 hands out
-                # 32-bit draws from its own state, not from a buffer of the call
-                rows = rng.integers(0, n, size=n) if resamples is None else resamples[start + row]
-                counts[row] = np.bincount(rows, minlength=n)
-            yield counts
+            for row in range(min(here, len(counts))):
+                counts[row] = np.bincount(drawn(start + row), minlength=n)
+            yield counts, [drawn(start + row) for row in range(here, len(counts))]
 
-    def batch_statistics(counts):
-        sums = counts @ terms.T                        # (b, q + q(q+1)/2)
+    def batch_statistics(batch):
+        counts, rest = batch
+        for row, rows in enumerate(rest, start=here):
+            counts[row] = np.bincount(rows, minlength=n)
+        rest.clear()  # the draws are counted: their memory goes before the product
+        # the product in slices of the rows, each slice of counts widened to float64 in a small buffer
+        sums = np.zeros((len(counts), len(terms)))
+        wide = np.empty((len(counts), min(n, _SLICE)))
+        for lo in range(0, n, _SLICE):
+            hi = min(n, lo + _SLICE)
+            wide[:, :hi - lo] = counts[:, lo:hi]
+            sums += wide[:, :hi - lo] @ terms[:, lo:hi].T
+        if np.any(sums[:, -1] != n):
+            raise _CountOverflow
         s1 = sums[:, :q]
         cross = np.empty((len(counts), q, q))
-        cross[:, upper_i, upper_j] = sums[:, q:]
-        cross[:, upper_j, upper_i] = sums[:, q:]
+        cross[:, upper_i, upper_j] = sums[:, q:-1]
+        cross[:, upper_j, upper_i] = sums[:, q:-1]
         cov = cross - s1[:, :, None] * s1[:, None, :] / n   # every resample has N rows: sum of w = N
         var = np.einsum("...ii->...i", cov)
         sd = np.sqrt(np.where(var > no_variance, var, np.nan))
@@ -347,11 +386,8 @@ def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, 
                 np.einsum("bi,bi->b", r_xy, np.linalg.solve(r_xx, r_xy[..., None])[..., 0]),
                 dominance(subset_r2(r_xx, r_xy), p)[1] if with_dominance else None)
 
-    try:  # a large N: the next batch is drawn and counted while this one is multiplied out
-        batches = pipelined(batch_statistics, counted_batches(), n)
-    except np.linalg.LinAlgError:
-        raise AnalysisError("bootstrap: a resample has a singular correlation matrix (too few cases "
-                            "or a near-constant variable); use more cases or fewer predictors") from None
+    # a large N: the next batch is drawn (and half counted) while this one is multiplied out
+    batches = pipelined(batch_statistics, counted_batches(), n)
     rw = np.concatenate([b[0] for b in batches])
     if np.isnan(rw).any():
         raise AnalysisError("bootstrap: a resample has a variable without variance (too few cases)")
