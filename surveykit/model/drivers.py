@@ -47,6 +47,7 @@ from surveykit.stats.parallel import pipelined
 
 MAX_DOMINANCE_PREDICTORS = 15  # 2^15 = 32,768 subset regressions; beyond that use relative weights
 _BATCH_CELLS = 24_000_000      # resample counts (resamples x rows) per bootstrap batch; two batches held
+_MAX_BATCH = 64                # resamples per bootstrap batch at most
 _COUNT_DTYPE = np.uint8        # counts stored compactly (a row drawn > 255 times: again as float64)
 _SLICE = 8_192                 # rows per slice of the counts x terms product (widened counts stay in cache)
 
@@ -338,7 +339,9 @@ def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no
     upper_i, upper_j = np.triu_indices(q)
     rng = np.random.default_rng(seed) if resamples is None else None
     total = n_boot if resamples is None else len(resamples)
-    per_batch = min(total, max(1, _BATCH_CELLS // n))
+    # at most _MAX_BATCH: enough for an efficient product, and a few thousand rows still give several
+    # batches for the two stages to overlap
+    per_batch = min(total, _MAX_BATCH, max(1, _BATCH_CELLS // n))
     # the first half of each batch is counted where it is drawn, the rest on the second thread with the
     # matrix product, which balances the two stages (drawing is serial: one random stream)
     here = (per_batch + 1) // 2
@@ -386,8 +389,8 @@ def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no
                 np.einsum("bi,bi->b", r_xy, np.linalg.solve(r_xx, r_xy[..., None])[..., 0]),
                 dominance(subset_r2(r_xx, r_xy), p)[1] if with_dominance else None)
 
-    # a large N: the next batch is drawn (and half counted) while this one is multiplied out
-    batches = pipelined(batch_statistics, counted_batches(), n)
+    # large batches: the next is drawn (and half counted) while this one is multiplied out
+    batches = pipelined(batch_statistics, counted_batches(), per_batch * n)  # (cells of a batch)
     rw = np.concatenate([b[0] for b in batches])
     if np.isnan(rw).any():
         raise AnalysisError("bootstrap: a resample has a variable without variance (too few cases)")
