@@ -120,6 +120,22 @@ def test_bootstrap_counts_match_gathered_rows(monkeypatch, threads):
         assert r2_again is r2
 
 
+def test_pipelined_keeps_order_and_raises(monkeypatch):
+    """The two-stage helper the bootstrap uses: results in input order, a failure of the second stage
+    raised to the caller."""
+    import surveykit.stats.parallel as par
+    monkeypatch.setattr(par, "MIN_ROWS", 0)
+    assert par.pipelined(lambda v: 2 * v, iter(range(7)), 1) == [0, 2, 4, 6, 8, 10, 12]
+    assert par.pipelined(lambda v: 2 * v, iter([]), 1) == []
+
+    def fails_at_three(v):
+        if v == 3:
+            raise np.linalg.LinAlgError("singular")
+        return v
+    with pytest.raises(np.linalg.LinAlgError):
+        par.pipelined(fails_at_three, iter(range(6)), 1)
+
+
 def test_bootstrap_row_drawn_more_often_than_compact_counts_hold():
     """A given resample holding one row 300 times overflows the compact (uint8) counts: computed again
     with wide counts, as from its gathered rows."""

@@ -16,8 +16,11 @@ resample respondents (seeded). A resample enters as its counts (how often each r
 not as gathered rows: the counts of a batch of resamples times the N x (q + q(q+1)/2) matrix of the
 centred variables and their pairwise products gives the sums and cross products, hence the correlation
 matrices, of the whole batch in one matrix product (:func:`bootstrap_statistics`); the batch is then
-decomposed together. At a large N the next batch is drawn and counted while this one is multiplied
-out (:func:`surveykit.stats.parallel.pipelined`).
+decomposed together. The draws are the same as gathering rows would use (``rng.integers``, one
+resample after another), so the intervals are too, up to rounding. Two stages share the two cores
+(:func:`surveykit.stats.parallel.pipelined`): the next batch is drawn, and half of it counted, while
+the other half of this one is counted and the product formed. Counts are held as uint8 (float64 again
+in the rare case of a row drawn more than 255 times).
 
 References
 ----------
