@@ -19,6 +19,7 @@ import pytest
 from surveykit.errors import AnalysisError
 from surveykit.model.drivers import (
     MAX_DOMINANCE_PREDICTORS,
+    bootstrap_statistics,
     dominance,
     key_drivers,
     priority_quadrants,
@@ -80,6 +81,74 @@ def test_bootstrap_is_seeded_and_batch_independent(monkeypatch):
     pd.testing.assert_frame_equal(a.table, c.table, rtol=1e-12)
     lo, hi = a.table["rescaled_ci_low"], a.table["rescaled_ci_high"]
     assert (lo <= a.table["rescaled_weight"]).all() and (a.table["rescaled_weight"] <= hi).all()
+
+
+def _index_like(n, q, seed):
+    """Survey-like scores: q correlated indices (means of 5-point items, in quarter steps)."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 1))
+    loadings = np.linspace(0.4, 1.0, q)
+    return np.round(np.clip(3 + loadings * latent + rng.normal(size=(n, q)), 1, 5) * 4) / 4
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_bootstrap_counts_match_gathered_rows(monkeypatch, threads):
+    """The counts formulation (resample counts times the products of the centred variables) gives each
+    resample's statistics as correlating its gathered rows does, for the resamples drawn the old way
+    (one call of rng.integers per batch) and for given resamples."""
+    import surveykit.model.drivers as drv
+    import surveykit.stats.parallel as par
+    n, q, n_boot, seed = 5000, 7, 40, 11
+    x = _index_like(n, q, 3)
+    if threads:  # the two-stage path of a large N, with several batches through its two buffers
+        monkeypatch.setattr(par, "MIN_ROWS", 0)
+        monkeypatch.setattr(drv, "_BATCH_CELLS", 7 * n)
+        monkeypatch.setattr(drv, "_SLICE", 1_500)  # and the product in slices of the rows
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    ref_rw, ref_r2, ref_gd = [], [], []
+    for rows in idx:
+        corr = np.corrcoef(x[rows], rowvar=False)
+        r_xx, r_xy = corr[1:, 1:], corr[1:, 0]
+        ref_rw.append(relative_weights(r_xx, r_xy))
+        ref_r2.append(r_xy @ np.linalg.solve(r_xx, r_xy))
+        ref_gd.append(dominance(subset_r2(r_xx, r_xy), q - 1)[1])
+    for drawn in (bootstrap_statistics(x, n_boot, seed), bootstrap_statistics(x, 0, resamples=idx)):
+        (rw, r2), (gd, r2_again) = drawn
+        np.testing.assert_allclose(rw, ref_rw, rtol=1e-10, atol=0)
+        np.testing.assert_allclose(r2, ref_r2, rtol=1e-10, atol=0)
+        np.testing.assert_allclose(gd, ref_gd, rtol=1e-10, atol=0)
+        assert r2_again is r2
+
+
+def test_pipelined_keeps_order_and_raises(monkeypatch):
+    """The two-stage helper the bootstrap uses: results in input order, a failure of the second stage
+    raised to the caller."""
+    import surveykit.stats.parallel as par
+    monkeypatch.setattr(par, "MIN_ROWS", 0)
+    assert par.pipelined(lambda v: 2 * v, iter(range(7)), 1) == [0, 2, 4, 6, 8, 10, 12]
+    assert par.pipelined(lambda v: 2 * v, iter([]), 1) == []
+
+    def fails_at_three(v):
+        if v == 3:
+            raise np.linalg.LinAlgError("singular")
+        return v
+    with pytest.raises(np.linalg.LinAlgError):
+        par.pipelined(fails_at_three, iter(range(6)), 1)
+
+
+def test_bootstrap_row_drawn_more_often_than_compact_counts_hold():
+    """A given resample holding one row 300 times overflows the compact (uint8) counts: computed again
+    with wide counts, as from its gathered rows."""
+    n, q = 400, 4
+    x = _index_like(n, q, 5)
+    rows = np.concatenate([np.zeros(300, dtype=int), np.arange(100, 200)])
+    (rw, r2), (gd, _) = bootstrap_statistics(x, 0, resamples=np.vstack([rows, np.arange(n)]))
+    for b, sample in enumerate((x[rows], x)):
+        corr = np.corrcoef(sample, rowvar=False)
+        r_xx, r_xy = corr[1:, 1:], corr[1:, 0]
+        np.testing.assert_allclose(rw[b], relative_weights(r_xx, r_xy), rtol=1e-10)
+        np.testing.assert_allclose(gd[b], dominance(subset_r2(r_xx, r_xy), q - 1)[1], rtol=1e-10)
+        assert r2[b] == pytest.approx(r_xy @ np.linalg.solve(r_xx, r_xy), rel=1e-10)
 
 
 def test_two_predictors_closed_form():

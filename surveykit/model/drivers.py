@@ -12,8 +12,15 @@ Two decompositions of R^2 that, unlike beta or r, share it out sensibly among co
   neither. The general dominance weights sum to R^2.
 
 Both are computed from the correlation matrix of the listwise-complete cases. Bootstrap percentile CIs
-resample respondents (seeded), in batches: the correlation matrices of a batch of resamples are formed
-with one ``einsum`` and decomposed together.
+resample respondents (seeded). A resample enters as its counts (how often each respondent was drawn),
+not as gathered rows: the counts of a batch of resamples times the N x (q + q(q+1)/2) matrix of the
+centred variables and their pairwise products gives the sums and cross products, hence the correlation
+matrices, of the whole batch in one matrix product (:func:`bootstrap_statistics`); the batch is then
+decomposed together. The draws are the same as gathering rows would use (``rng.integers``, one
+resample after another), so the intervals are too, up to rounding. Two stages share the two cores
+(:func:`surveykit.stats.parallel.pipelined`): the next batch is drawn, and half of it counted, while
+the other half of this one is counted and the product formed. Counts are held as uint8 (float64 again
+in the rare case of a row drawn more than 255 times).
 
 References
 ----------
@@ -39,10 +46,13 @@ import pandas as pd
 
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
-from surveykit.stats.parallel import WORKERS, map_columns
+from surveykit.stats.parallel import pipelined
 
 MAX_DOMINANCE_PREDICTORS = 15  # 2^15 = 32,768 subset regressions; beyond that use relative weights
-_BATCH_CELLS = 4_000_000       # resample cells (rows x columns) held at once in the bootstrap
+_BATCH_CELLS = 24_000_000      # resample counts (resamples x rows) per bootstrap batch; two batches held
+_MAX_BATCH = 64                # resamples per bootstrap batch at most
+_COUNT_DTYPE = np.uint8        # counts stored compactly (a row drawn > 255 times: again as float64)
+_SLICE = 8_192                 # rows per slice of the counts x terms product (widened counts stay in cache)
 
 
 # ------------------------------------------------------------------------------ relative weights
@@ -256,7 +266,7 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
     table["general_dominance"] = gd
     table["general_dominance_pct"] = 100 * gd / r2
 
-    boot_rw, boot_gd = _bootstrap(x, n_boot, seed, resamples, dominance_analysis and p <= 10)
+    boot_rw, boot_gd = bootstrap_statistics(x, n_boot, seed, resamples, dominance_analysis and p <= 10)
     q = [(1 - ci_level) / 2, 1 - (1 - ci_level) / 2]
     for name, draws in (("raw", boot_rw), ("gd", boot_gd)):
         if draws is None:
@@ -276,54 +286,119 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
                         complete_frame, n_used, seed if resamples is None else None, ci_level)
 
 
-def _bootstrap(x: np.ndarray, n_boot: int, seed, resamples, with_dominance: bool):
-    """Relative weights (and general dominance) of every resample: (B x p weights, B R^2) pairs."""
+def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, with_dominance: bool = True):
+    """Relative weights (and general dominance) of every resample: (B x p weights, B R^2) pairs.
+
+    ``x`` holds the complete cases (N x q, outcome first). Resample b is ``rng.integers(0, N, size=N)``
+    with ``rng = numpy.random.default_rng(seed)`` (b-th call, in order), or row b of ``resamples``.
+
+    Each resample enters as its counts w (how often each row was drawn): with xc the rows centred on the
+    full-sample means, its sums are w @ xc and its cross products w @ (xc_i xc_j), so the counts of a
+    batch of resamples (b x N) times the N x (q + q(q+1)/2) matrix of xc and products gives all its
+    correlation matrices in one matrix product, without gathering rows. Same numbers as correlating the
+    gathered rows, up to rounding (summation order).
+    """
     n, q = x.shape
-    p = q - 1
     if resamples is None:
         if n_boot <= 0:
             return None, None
-        rng = np.random.default_rng(seed)
-        total = n_boot
     else:
         resamples = np.asarray(resamples, dtype=np.intp)
         if resamples.ndim != 2 or resamples.shape[1] != n or resamples.min() < 0 or resamples.max() >= n:
             raise AnalysisError("bootstrap: the given resamples must be a B x N array of row positions 0..N-1",
                                 [Problem(f"shape {resamples.shape}, N = {n} complete cases")])
-        total = len(resamples)
-    per_batch = max(1, _BATCH_CELLS // (n * q))
+    upper_i, upper_j = np.triu_indices(q)
+    # one row per column of the product: centred variables, their products (i <= j), and ones (the
+    # resample's size, to check the counts); variables as rows so that each product is a contiguous pass
+    centred = np.ascontiguousarray((x - x.mean(axis=0)).T)
+    terms = np.empty((q + len(upper_i) + 1, n))
+    terms[:q] = centred
+    for k, (i, j) in enumerate(zip(upper_i, upper_j)):
+        np.multiply(centred[i], centred[j], out=terms[q + k])
+    terms[-1] = 1.0
+    del centred
+    # a variable constant within a resample: gathered rows give a variance of exactly 0, these sums
+    # leave rounding (~1e-16 of the full sample's); below this it counts as 0 (the error below)
+    no_variance = 1e-12 * terms[q + np.flatnonzero(upper_i == upper_j)].sum(axis=1)
+    try:
+        for storage in (_COUNT_DTYPE, np.float64):
+            try:
+                return _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance,
+                                           storage)
+            except _CountOverflow:  # a row drawn more often than the compact type holds: once more, wide
+                continue
+    except np.linalg.LinAlgError:
+        raise AnalysisError("bootstrap: a resample has a singular correlation matrix (too few cases "
+                            "or a near-constant variable); use more cases or fewer predictors") from None
+    raise AssertionError("float64 counts cannot overflow")  # pragma: no cover
 
-    def batch_statistics(idx):
-        corr = _correlations(x[idx])
+
+class _CountOverflow(Exception):
+    """A count exceeded the compact storage type (the resample's counts no longer sum to N)."""
+
+
+def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance, storage):
+    p = q - 1
+    upper_i, upper_j = np.triu_indices(q)
+    rng = np.random.default_rng(seed) if resamples is None else None
+    total = n_boot if resamples is None else len(resamples)
+    # at most _MAX_BATCH: enough for an efficient product, and a few thousand rows still give several
+    # batches for the two stages to overlap
+    per_batch = min(total, _MAX_BATCH, max(1, _BATCH_CELLS // n))
+    # the first half of each batch is counted where it is drawn, the rest on the second thread with the
+    # matrix product, which balances the two stages (drawing is serial: one random stream)
+    here = (per_batch + 1) // 2
+    buffers = [np.empty((per_batch, n), dtype=storage) for _ in range(2 if total > per_batch else 1)]
+
+    def drawn(row):
+        # one call per resample draws the same numbers as one call per batch: PCG64 hands out 32-bit
+        # draws from its own state, not from a buffer of the call
+        return rng.integers(0, n, size=n) if resamples is None else resamples[row]
+
+    def counted_batches():
+        """Each batch: its counts (first half filled) and the draws of the rest; drawn here, in order,
+        so the resamples do not depend on the threads. Two buffers alternate (pipelined keeps at most two
+        batches alive)."""
+        for number, start in enumerate(range(0, total, per_batch)):
+            counts = buffers[number % len(buffers)][:min(per_batch, total - start)]
+            for row in range(min(here, len(counts))):
+                counts[row] = np.bincount(drawn(start + row), minlength=n)
+            yield counts, [drawn(start + row) for row in range(here, len(counts))]
+
+    def batch_statistics(batch):
+        counts, rest = batch
+        for row, rows in enumerate(rest, start=here):
+            counts[row] = np.bincount(rows, minlength=n)
+        rest.clear()  # the draws are counted: their memory goes before the product
+        # the product in slices of the rows, each slice of counts widened to float64 in a small buffer
+        sums = np.zeros((len(counts), len(terms)))
+        wide = np.empty((len(counts), min(n, _SLICE)))
+        for lo in range(0, n, _SLICE):
+            hi = min(n, lo + _SLICE)
+            wide[:, :hi - lo] = counts[:, lo:hi]
+            sums += wide[:, :hi - lo] @ terms[:, lo:hi].T
+        if np.any(sums[:, -1] != n):
+            raise _CountOverflow
+        s1 = sums[:, :q]
+        cross = np.empty((len(counts), q, q))
+        cross[:, upper_i, upper_j] = sums[:, q:-1]
+        cross[:, upper_j, upper_i] = sums[:, q:-1]
+        cov = cross - s1[:, :, None] * s1[:, None, :] / n   # every resample has N rows: sum of w = N
+        var = np.einsum("...ii->...i", cov)
+        sd = np.sqrt(np.where(var > no_variance, var, np.nan))
+        corr = cov / sd[..., :, None] / sd[..., None, :]
         r_xx, r_xy = corr[:, 1:, 1:], corr[:, 1:, 0]
         return (relative_weights(r_xx, r_xy),
                 np.einsum("bi,bi->b", r_xy, np.linalg.solve(r_xx, r_xy[..., None])[..., 0]),
                 dominance(subset_r2(r_xx, r_xy), p)[1] if with_dominance else None)
 
-    rw, gd, r2s = [], [], []
-    done = 0
-    pending = []
-    while done < total:
-        b = min(per_batch, total - done)
-        # drawn here, in order, so the resamples do not depend on the threads
-        pending.append(rng.integers(0, n, size=(b, n)) if resamples is None else resamples[done:done + b])
-        done += b
-        if len(pending) < WORKERS and done < total:
-            continue
-        try:  # batches of a large N on two threads (the gathers and sums release the GIL)
-            for rw_b, r2_b, gd_b in map_columns(batch_statistics, pending, n):
-                rw.append(rw_b)
-                r2s.append(r2_b)
-                if with_dominance:
-                    gd.append(gd_b)
-        except np.linalg.LinAlgError:
-            raise AnalysisError("bootstrap: a resample has a singular correlation matrix (too few cases "
-                                "or a near-constant variable); use more cases or fewer predictors") from None
-        pending = []
-    if np.isnan(np.concatenate(rw)).any():
+    # large batches: the next is drawn (and half counted) while this one is multiplied out
+    batches = pipelined(batch_statistics, counted_batches(), per_batch * n)  # (cells of a batch)
+    rw = np.concatenate([b[0] for b in batches])
+    if np.isnan(rw).any():
         raise AnalysisError("bootstrap: a resample has a variable without variance (too few cases)")
-    r2 = np.concatenate(r2s)
-    return (np.concatenate(rw), r2), ((np.concatenate(gd), r2) if with_dominance else None)
+    r2 = np.concatenate([b[1] for b in batches])
+    return (rw, r2), ((np.concatenate([b[2] for b in batches]), r2) if with_dominance else None)
 
 
 # ---------------------------------------------------------------------------- priority matrix
