@@ -421,3 +421,22 @@ def test_yaml_per_unit_level_two(tmp_path, q):
     offices = {u["unit"]: u["shown"] for u in org["organisation"]["units"] if u["level"] == 2}
     assert {p.name for p in (target / "units").iterdir() if p.is_dir()} == {c for c, ok in offices.items() if ok}
     assert not all(offices.values())
+
+
+def test_second_process_writes_the_same_files(tmp_path, q, out, monkeypatch):
+    """Many units: half the reports are written by a second (spawned) process; the files are the same."""
+    import surveykit.report.unit_report as unit_report
+
+    monkeypatch.setattr(unit_report, "PARALLEL_MIN_UNITS", 2)
+    monkeypatch.setattr(unit_report, "WORKERS", 2)
+    again = tmp_path / "again"
+    run(q, DATA_DIR / "wave2024.csv", out_dir=again, quiet=True, per_unit="all")
+    first = sorted(p.relative_to(out / "units") for p in (out / "units").rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again / "units") for p in (again / "units").rglob("*") if p.is_file())
+    assert first == second and len(first) > 30
+    for rel in first:
+        if rel.suffix == ".xlsx":  # zip entries carry no time stamps we set; compare the sheets' XML
+            with zipfile.ZipFile(out / "units" / rel) as a, zipfile.ZipFile(again / "units" / rel) as b:
+                assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+        else:
+            assert (out / "units" / rel).read_bytes() == (again / "units" / rel).read_bytes(), rel
