@@ -2,8 +2,8 @@
 engagement index and eNPS (issue 16), as the plain records of results.json.
 
 :func:`organisation_records` is the one entry point (called from :func:`surveykit.pipeline.results.build_results`);
-it returns the keys ``organisation``, ``waves``, ``drivers`` and ``engagement`` for the parts the
-questionnaire declares. The statistics come from :mod:`surveykit.data.units`, :mod:`surveykit.compare.waves`,
+it returns the keys ``organisation``, ``waves``, ``drivers`` (a place kept: :func:`driver_records`, the
+bootstrap, runs beside the other analyses) and ``engagement`` for the parts the questionnaire declares. The statistics come from :mod:`surveykit.data.units`, :mod:`surveykit.compare.waves`,
 :mod:`surveykit.model.drivers` and :mod:`surveykit.compare.engagement`; this module reads the files, applies
 the confidentiality rule and shapes the records.
 
@@ -72,13 +72,8 @@ def organisation_records(q, prepared, frame: pd.DataFrame, settings: Settings,
                                          file=prepared.path.name)])
         out["waves"] = wave_records(q, prepared, frame, tree, hidden, settings)
     plan = q.analysis
-    if plan.drivers:
-        out["drivers"] = {}
-        for d in plan.drivers:
-            try:
-                out["drivers"][d.id] = driver_record(frame, q, d, settings)
-            except AnalysisError as exc:
-                raise AnalysisError(f"{prepared.path.name}: drivers {d.id!r}: {exc.headline}", exc.problems) from None
+    if plan.drivers:  # filled in by driver_records (results.py runs them beside the other analyses)
+        out["drivers"] = None
     if plan.engagement:
         out["engagement"] = {e.id: engagement_record(frame, q, e, tree, hidden, settings) for e in plan.engagement}
     hidden_codes = {}
@@ -181,6 +176,17 @@ def favourable_pct(frame: pd.DataFrame, q, variable: str) -> float | None:
         answered += int(np.isin(x, scale.values).sum())
         favourable += int(np.isin(x, scale.favourable_values).sum())
     return 100.0 * favourable / answered if answered else None
+
+
+def driver_records(frame: pd.DataFrame, q, settings: Settings, data_name: str) -> dict:
+    """Every key-driver analysis of the plan, {id: record}; an error names the data file and the analysis."""
+    out = {}
+    for d in q.analysis.drivers:
+        try:
+            out[d.id] = to_jsonable(driver_record(frame, q, d, settings))
+        except AnalysisError as exc:
+            raise AnalysisError(f"{data_name}: drivers {d.id!r}: {exc.headline}", exc.problems) from None
+    return out
 
 
 def driver_record(frame: pd.DataFrame, q, plan, settings: Settings) -> dict:

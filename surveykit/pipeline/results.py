@@ -13,7 +13,7 @@ from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
 from surveykit.pipeline.inference import add_inference
-from surveykit.pipeline.organisation import hide_units, organisation_records
+from surveykit.pipeline.organisation import driver_records, hide_units, organisation_records
 from surveykit.pipeline.records import (
     categorical_variables,
     comparison_records,
@@ -144,7 +144,9 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     # Results are collected in plan order below, so the output does not depend on timing.
     from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(max_workers=1)
+    pool = ThreadPoolExecutor(max_workers=2)
+    # key drivers (their bootstrap is the longest single analysis) on a thread of their own
+    drivers_future = pool.submit(driver_records, frame, q, settings, prepared.path.name) if plan.drivers else None
     regression_futures, skipped_regressions = [], []
     for reg in plan.regressions:  # each on its own respondents: small categories there are merged too
         reg_frame, reg_q, reg_suppressed = disclosure.for_regression(
@@ -216,6 +218,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     step("reliability")
     results["indices"], results["reliability"] = reliability_future.result()
 
+    if drivers_future is not None:
+        results["drivers"] = drivers_future.result()
     step("regressions")
     results["regressions"] = {}
     for reg, future in regression_futures:
