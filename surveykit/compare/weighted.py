@@ -21,6 +21,7 @@ Degrees of freedom: J - 1 for means (as ``degf``), J_valid - p for regression an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +46,8 @@ class SurveyDesign:
     clusters: np.ndarray | None = None
     cluster_var: str | None = None
     calibration: tuple[CalibrationStep, ...] = field(default=(), repr=False)
+    #: sums of the design made once and reused by every estimate (see _strata_sums)
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def calibrated(self) -> bool:
@@ -95,8 +98,10 @@ def survey_design(data: pd.DataFrame, weights=None, cluster: str | None = None) 
 
 
 def _group_sums(x: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Column sums of x within groups: (n_groups, columns). One bincount per column (np.add.at is ~50x slower)."""
     out = np.zeros((n_groups, x.shape[1]))
-    np.add.at(out, codes, x)
+    for j in range(x.shape[1]):
+        out[:, j] = np.bincount(codes, weights=x[:, j], minlength=n_groups)
     return out
 
 
@@ -119,34 +124,126 @@ def _calibration_residuals(x: np.ndarray, steps: tuple[CalibrationStep, ...]) ->
     return x
 
 
-def _rows(design: SurveyDesign, valid: np.ndarray):
-    """Rows an estimate uses and their weights: every row, weight 0 where a value is missing.
+def _domain_weights(design: SurveyDesign, valid: np.ndarray) -> np.ndarray:
+    """The weights of an estimate: every row of the design, weight 0 where a value is missing.
 
     survey subsets a design by giving the dropped rows zero weight (calibrated designs) or by dropping
     them while keeping the design's number of PSUs (uncalibrated), which gives the same variance: the
     estimate is a domain estimate and J counts all clusters of the design.
     """
-    return np.arange(design.n), np.where(valid, design.weights, 0.0)
+    return np.where(valid, design.weights, 0.0)
 
 
-def _vcov(design: SurveyDesign, idx: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """J/(J-1) sum of outer products of centred cluster totals of z (rows idx of the design)."""
-    z = np.asarray(z, dtype="float64").reshape(len(idx), -1)
-    if design.calibrated:
-        z = _calibration_residuals(z, design.calibration)
-    clusters = np.arange(len(idx)) if design.clusters is None else design.clusters[idx]
-    codes, _ = pd.factorize(clusters)
-    j = int(codes.max()) + 1 if len(codes) else 0
+def _vcov(design: SurveyDesign, z: np.ndarray) -> np.ndarray:
+    """J/(J-1) sum of outer products of centred cluster totals of z (one row per row of the design)."""
+    z = np.asarray(z, dtype="float64").reshape(design.n, -1)
+    if design.clusters is None:
+        codes, j = None, design.n  # every respondent is its own cluster: its total is its z
+    else:
+        codes, _ = pd.factorize(design.clusters)
+        j = int(codes.max()) + 1 if len(codes) else 0
     if j < 2:
         raise AnalysisError("Too few clusters for a design-based standard error",
                             [Problem(f"{j} cluster(s) with data; need at least 2")])
-    totals = _group_sums(z, codes, j)
+    if codes is None and _single_poststratification(design):
+        fast = _vcov_poststratified(_strata_sums(design), z)
+        if fast is not None:
+            return fast
+    if design.calibrated:
+        z = _calibration_residuals(z, design.calibration)
+    totals = z.copy() if codes is None else _group_sums(z, codes, j)
     totals -= totals.mean(axis=0)
     return j / (j - 1.0) * totals.T @ totals
 
 
+# ------------------------------------------------------------------ one post-stratification, no clusters
+# The common case (weights post-stratified to population counts, respondents sampled one by one) needs
+# no n x p residuals: the variance follows from a few sums per post-stratum (_vcov_poststratified).
+
+def _single_poststratification(design: SurveyDesign) -> bool:
+    return len(design.calibration) == 1 and design.calibration[0].kind == "poststratify"
+
+
+@dataclass(frozen=True)
+class _StrataSums:
+    """What the residual variance of a post-stratified design needs of the design alone (made once).
+
+    Post-stratum c (codes), weights d before and g after post-stratifying (g set to 1 where both are 0,
+    as survey::svyrecvar does), r = d / g. D, G1, G2: the sums of d, g and g^2 in each post-stratum;
+    present: post-strata with respondents. r_cell, g_cell: r and g of each post-stratum when they are
+    the same for all its respondents (equal weights before post-stratifying), else None.
+    """
+
+    codes: np.ndarray
+    k: int
+    r: np.ndarray
+    g: np.ndarray
+    D: np.ndarray
+    G1: np.ndarray
+    G2: np.ndarray
+    present: np.ndarray
+    r_cell: np.ndarray | None
+    g_cell: np.ndarray | None
+
+
+def _per_cell_constant(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray | None:
+    """The value of each cell if every row of the cell has exactly the same one, else None."""
+    cell = np.zeros(k)
+    cell[codes] = values  # any row's value; the check below holds only if all rows of a cell agree
+    return cell if np.array_equal(cell[codes], values) else None
+
+
+def _strata_sums(design: SurveyDesign) -> _StrataSums:
+    cached = design.cache.get("strata_sums")
+    if cached is None:
+        step = design.calibration[0]
+        codes, d, g = step.codes[0], step.weights_before[0], step.weights_after[0].copy()
+        g[(g == 0) & (d == 0)] = 1.0
+        k = int(codes.max()) + 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = d / g
+        r_cell = _per_cell_constant(r, codes, k)
+        g_cell = _per_cell_constant(g, codes, k) if r_cell is not None else None
+        cached = _StrataSums(codes, k, r, g, np.bincount(codes, d, k), np.bincount(codes, g, k),
+                             np.bincount(codes, g * g, k), np.bincount(codes, minlength=k) > 0,
+                             r_cell if g_cell is not None else None, g_cell)
+        design.cache["strata_sums"] = cached
+    return cached
+
+
+def _vcov_poststratified(s: _StrataSums, z: np.ndarray) -> np.ndarray | None:
+    """J/(J-1) E'E of the centred post-stratification residuals E of z, from sums per post-stratum.
+
+    survey's residual (svyrecvar's postStrata) is e_i = z_i - g_i a_c, a_c = sum_{j in c} r_j z_j / D_c:
+    z minus its fitted value from the post-strata. Summing over respondents, with Q_c = sum_{i in c} g_i z_i,
+        E'E = Z'Z - A'Q - Q'A + A' diag(G2) A,   1'E = 1'Z - G1'A,
+    and V = n / (n - 1) (E'E - (1'E)'(1'E) / n): two sums per post-stratum and column instead of forming
+    E (one sum when r and g are constant within post-strata). The subtraction loses digits when the
+    residuals are tiny beside z (a variable almost constant within post-strata); then None, and the
+    caller forms the residuals.
+    """
+    n, p = z.shape
+    rz, q = np.empty((s.k, p)), np.empty((s.k, p))
+    for j in range(p):
+        if s.r_cell is not None:
+            cell_sum = np.bincount(s.codes, weights=z[:, j], minlength=s.k)
+            rz[:, j], q[:, j] = s.r_cell * cell_sum, s.g_cell * cell_sum
+        else:
+            rz[:, j] = np.bincount(s.codes, weights=s.r * z[:, j], minlength=s.k)
+            q[:, j] = np.bincount(s.codes, weights=s.g * z[:, j], minlength=s.k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(s.present[:, None], rz / s.D[:, None], 0.0)  # empty post-strata take no part
+    ztz = z.T @ z
+    ete = ztz - a.T @ q - q.T @ a + (a * s.G2[:, None]).T @ a
+    e_sum = z.sum(axis=0) - s.G1 @ a
+    ete -= np.outer(e_sum, e_sum) / n
+    if not np.all(np.diag(ete) >= 1e-5 * np.diag(ztz)):
+        return None
+    return n / (n - 1.0) * ete
+
+
 def _valid_clusters(design: SurveyDesign, valid: np.ndarray) -> int:
-    return int(valid.sum()) if design.clusters is None else int(np.unique(design.clusters[valid]).size)
+    return int(np.count_nonzero(valid)) if design.clusters is None else int(np.unique(design.clusters[valid]).size)
 
 
 def _numeric(data: pd.DataFrame, column: str) -> np.ndarray:
@@ -207,25 +304,36 @@ def weighted_mean(data: pd.DataFrame, variables, design: SurveyDesign, confidenc
     2.8333
     """
     variables = [variables] if isinstance(variables, str) else list(variables)
+    return weighted_means({var: _numeric(data, var) for var in variables}, design, confidence, ci)
+
+
+def weighted_means(columns: Mapping[str, np.ndarray], design: SurveyDesign, confidence: float = 0.95,
+                   ci: str = "normal") -> WeightedEstimates:
+    """:func:`weighted_mean` of numeric arrays (name -> one float per respondent of the design, NaN missing).
+
+    For callers that hold the values as arrays (e.g. 0/1 indicators made on the fly): no data frame
+    needs to be built around them.
+    """
     rows = []
     df = design.degf()
     q = _z(confidence, None if ci == "normal" else df)
-    for var in variables:
-        y = _numeric(data, var)
+    for var, y in columns.items():
+        y = np.asarray(y, dtype="float64")
         valid = ~np.isnan(y)
-        if not valid.any():
+        n_valid = int(np.count_nonzero(valid))
+        if n_valid == 0:
             raise AnalysisError("No respondent has a value", [Problem("all missing", column=var)])
-        idx, w = _rows(design, valid)
-        yy = np.where(valid[idx], y[idx], 0.0)
+        w = _domain_weights(design, valid)
         total = w.sum()
-        mean = float(np.sum(w * yy) / total)
-        z = w * (yy - mean) / total
-        variance = float(_vcov(design, idx, z)[0, 0])
+        dev = np.where(valid, y, 0.0)
+        mean = float(w @ dev / total)
+        dev -= mean  # y - ybar_w (rows without a value weigh 0 in everything below)
+        wdev = w * dev  # = z * sum w: the variance of z is that of wdev over (sum w)^2
+        variance = float(_vcov(design, wdev)[0, 0]) / total ** 2
         se = float(np.sqrt(variance))
-        n_valid = int(valid.sum())
         # weighted variance with the respondents' n/(n-1), and the SRS-without-replacement variance of
         # a mean from n_valid of sum_weights (svymean's deff = TRUE); undefined if the weights sum below n
-        sd2 = float(np.sum(w * (yy - mean) ** 2) / total * n_valid / (n_valid - 1)) if n_valid > 1 else np.nan
+        sd2 = float(wdev @ dev) / total * n_valid / (n_valid - 1) if n_valid > 1 else np.nan
         v_srs = sd2 * (total - n_valid) / (total * n_valid) if total > n_valid else np.nan
         rows.append({"variable": var, "n": n_valid, "sum_weights": float(total), "estimate": mean,
                      "se": se, "df": df, "ci_low": mean - q * se, "ci_high": mean + q * se,
@@ -278,18 +386,22 @@ class WeightedRegression:
 
 def _wls(design: SurveyDesign, y: np.ndarray, x: np.ndarray, names: list[str], outcome: str,
          confidence: float) -> WeightedRegression:
-    valid = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    idx, w = _rows(design, valid)
-    yy = np.where(valid[idx], y[idx], 0.0)
-    xx = np.where(valid[idx, None], x[idx], 0.0)
-    xtwx = xx.T @ (xx * w[:, None])
+    valid = ~np.isnan(y)
+    for j in range(x.shape[1]):  # column by column: np.isnan(x).any(axis=1) is slow on a tall matrix
+        valid &= ~np.isnan(x[:, j])
+    w = _domain_weights(design, valid)
+    yy = np.where(valid, y, 0.0)
+    xx = np.where(valid[:, None], x, 0.0)
+    xw = xx * w[:, None]
+    xtwx = xx.T @ xw
     if np.linalg.matrix_rank(xtwx) < xx.shape[1]:
         raise AnalysisError(f"Weighted regression of {outcome}: the predictors are collinear or constant",
                             [Problem("singular design matrix", values=tuple(names))])
     bread = np.linalg.inv(xtwx)
-    beta = bread @ (xx.T @ (w * yy))
+    beta = bread @ (xw.T @ yy)
     resid = yy - xx @ beta
-    vcov = _vcov(design, idx, (xx * (w * resid)[:, None]) @ bread)
+    xw *= resid[:, None]  # rows x_i w_i e_i
+    vcov = _vcov(design, xw @ bread)
     df = _valid_clusters(design, valid) - len(names)
     se = np.sqrt(np.diag(vcov))
     t = beta / se
@@ -297,7 +409,7 @@ def _wls(design: SurveyDesign, y: np.ndarray, x: np.ndarray, names: list[str], o
     coef = pd.DataFrame({"term": names, "estimate": beta, "se": se, "t": t, "p": t_two_sided(t, df),
                          "ci_low": beta - q * se, "ci_high": beta + q * se})
     return WeightedRegression(outcome, coef, pd.DataFrame(vcov, index=names, columns=names),
-                              int(valid.sum()), int(df), confidence)
+                              int(np.count_nonzero(valid)), int(df), confidence)
 
 
 def weighted_regression(data: pd.DataFrame, outcome: str, predictors: list[str], design: SurveyDesign,
@@ -350,9 +462,10 @@ def weighted_ttest(data: pd.DataFrame, outcome: str, group: str, design: SurveyD
                    groups: tuple | None = None, confidence: float = 0.95) -> WeightedTTest:
     """Design-based t-test of the difference in weighted means between two groups (``survey::svyttest``).
 
-    The slope of ``svyglm(y ~ g)`` with g the indicator of the second group; its sign is flipped so
-    that mean_diff = mean(first) - mean(second) as in :func:`surveykit.compare.ttest_ind` (R reports
-    second - first). t = diff / SE on clusters-with-data - 2 df. ``groups`` picks two groups of a
+    The slope of ``svyglm(y ~ g)`` with g the indicator of the second group, i.e. the difference of the
+    two groups' weighted means (computed as such), its sign flipped so that mean_diff = mean(first) -
+    mean(second) as in :func:`surveykit.compare.ttest_ind` (R reports second - first). t = diff / SE
+    on clusters-with-data - 2 df. ``groups`` picks two groups of a
     variable with more; rows in other groups are left out (as a domain when the design is calibrated).
 
     Example
@@ -369,20 +482,29 @@ def weighted_ttest(data: pd.DataFrame, outcome: str, group: str, design: SurveyD
     if len(levels) != 2:
         raise AnalysisError(f"A t-test compares two groups; {group} has {len(levels)}",
                             [Problem("choose two groups", column=group, values=tuple(map(str, levels[:10])))])
-    in_groups = g.isin(levels).to_numpy()
-    second = np.where(in_groups, (g == levels[1]).to_numpy(dtype="float64"), np.nan)
-    fit = _wls(design, y, np.column_stack([np.ones(len(data)), second]), ["(Intercept)", "second"], outcome,
-               confidence)
-    row = fit.coefficients.iloc[1]
-    valid = ~np.isnan(y) & in_groups
-    means = []
-    for level in levels:
-        m = valid & (g == level).to_numpy()
-        means.append({"group": level, "n": int(m.sum()), "sum_weights": float(design.weights[m].sum()),
-                      "mean": float(np.sum(design.weights[m] * y[m]) / design.weights[m].sum())})
-    return WeightedTTest(outcome, group, levels, pd.DataFrame(means), -float(row["estimate"]), float(row["se"]),
-                         -float(row["t"]), fit.df, float(row["p"]), -float(row["ci_high"]), -float(row["ci_low"]),
-                         fit.n, confidence)
+    in_level = [(g == level).to_numpy(dtype=bool, na_value=False) for level in levels]
+    valid = ~np.isnan(y)
+    yy = np.where(valid, y, 0.0)
+    # each group's weights, 0 outside the group and where y is missing (both groups are domains)
+    w0, w1 = (np.where(valid & mask, design.weights, 0.0) for mask in in_level)
+    s0, s1 = float(w0.sum()), float(w1.sum())
+    if np.linalg.matrix_rank(np.array([[s0 + s1, s1], [s1, s1]])) < 2:  # X'WX of y ~ 1 + second
+        raise AnalysisError(f"Weighted regression of {outcome}: the predictors are collinear or constant",
+                            [Problem("singular design matrix", values=("(Intercept)", "second"))])
+    mean0, mean1 = float(w0 @ yy) / s0, float(w1 @ yy) / s1
+    # svyglm's slope is mean1 - mean0; its influence values (X'WX)^-1 x_i w_i e_i reduce to those of the
+    # two domain means: z_i = w_i (y_i - mean of i's group) (1[i in second] / s1 - 1[i in first] / s0)
+    z = (w1 / s1 - w0 / s0) * (yy - np.where(in_level[1], mean1, mean0))
+    se = float(np.sqrt(_vcov(design, z)[0, 0]))
+    in_groups = valid & (in_level[0] | in_level[1])
+    df = _valid_clusters(design, in_groups) - 2
+    diff = mean0 - mean1
+    t = diff / se
+    q = _z(confidence, df)
+    means = pd.DataFrame([{"group": level, "n": int(np.count_nonzero(valid & mask)), "sum_weights": total,
+                           "mean": mean} for level, mask, total, mean in zip(levels, in_level, (s0, s1), (mean0, mean1))])
+    return WeightedTTest(outcome, group, levels, means, diff, se, t, int(df), float(t_two_sided(t, df)),
+                         diff - q * se, diff + q * se, int(np.count_nonzero(in_groups)), confidence)
 
 
 @dataclass(frozen=True)
@@ -437,11 +559,11 @@ def weighted_crosstab(data: pd.DataFrame, row: str, col: str, design: SurveyDesi
     cell = np.where(valid, r_codes + nr * c_codes, -1)  # rows vary fastest, as R's interaction()
     onehot = np.zeros((design.n, nr * nc))
     onehot[np.flatnonzero(valid), cell[valid]] = 1.0
-    idx, w = _rows(design, valid)
-    x = onehot[idx]
+    w = _domain_weights(design, valid)
+    x = onehot
     total = w.sum()
     p = (w @ x) / total
-    vcov = _vcov(design, idx, w[:, None] * (x - p) / total)
+    vcov = _vcov(design, w[:, None] * (x - p) / total)
     n_all = design.n
     rr, cc = np.meshgrid(np.arange(nr), np.arange(nc), indexing="ij")
     rr, cc = rr.ravel(order="F"), cc.ravel(order="F")
