@@ -188,6 +188,7 @@ def _per_cell_constant(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndar
 
 
 def _strata_sums(design: SurveyDesign) -> _StrataSums:
+    # two threads starting on a new design may both make it: the same values, one kept
     cached = design.cache.get("strata_sums")
     if cached is None:
         step = design.calibration[0]
@@ -271,7 +272,7 @@ def _mean_parts_poststratified(s: _StrataSums, y: np.ndarray, valid: np.ndarray)
     then None, and the caller computes from the rows.
     """
     y0 = np.where(valid, y, 0.0)
-    t0 = s.sizes - np.bincount(s.codes[~valid], minlength=s.k)
+    t0 = s.sizes - np.bincount(s.codes[np.flatnonzero(~valid)], minlength=s.k)  # few missing: a short gather
     t1 = np.bincount(s.codes, weights=y0, minlength=s.k)
     t2 = np.bincount(s.codes, weights=y0 * y0, minlength=s.k)
     g = s.g_cell

@@ -27,6 +27,7 @@ from surveykit.compare.linearisation import (SurveyDesign, design_vcov, domain_w
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 from surveykit.stats.design_matrix import treatment_design
+from surveykit.stats.parallel import map_columns
 from surveykit.stats.distributions import f_sf, t_ppf, t_two_sided
 
 
@@ -98,16 +99,21 @@ def weighted_means(columns: Mapping[str, np.ndarray], design: SurveyDesign, conf
     For callers that hold the values as arrays (e.g. 0/1 indicators made on the fly): no data frame
     needs to be built around them.
     """
-    rows = []
-    df = design.degf()
-    q = _z(confidence, None if ci == "normal" else df)
-    for var, y in columns.items():
+    def parts(item):
+        var, y = item
         y = np.asarray(y, dtype="float64")
         valid = ~np.isnan(y)
         n_valid = int(np.count_nonzero(valid))
         if n_valid == 0:
             raise AnalysisError("No respondent has a value", [Problem("all missing", column=var)])
-        total, mean, variance, sum_sq = weighted_mean_parts(design, y, valid)
+        return (n_valid, *weighted_mean_parts(design, y, valid))
+
+    rows = []
+    df = design.degf()
+    q = _z(confidence, None if ci == "normal" else df)
+    items = list(columns.items())
+    # the variables on two threads (most of the per-row work releases the GIL); results in input order
+    for (var, _), (n_valid, total, mean, variance, sum_sq) in zip(items, map_columns(parts, items, design.n)):
         se = float(np.sqrt(variance))
         # weighted variance with the respondents' n/(n-1), and the SRS-without-replacement variance of
         # a mean from n_valid of sum_weights (svymean's deff = TRUE); undefined if the weights sum below n
