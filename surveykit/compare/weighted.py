@@ -1,17 +1,10 @@
 """Design-based weighted estimates with linearisation standard errors, as R's ``survey`` package.
 
-The design is a single-stage sample with weights and, optionally, clusters (``svydesign(ids = ~1`` or
-``~cluster, weights = ~w)``), possibly calibrated by :func:`surveykit.measure.weights.post_stratify` or
-:func:`~surveykit.measure.weights.rake`. Every estimate theta is a solution of a weighted estimating
-equation; its variance is the with-replacement variance of the cluster totals of the influence values
-z_i (Binder 1983; Lumley 2010, 2.3, 7.2):
-
-    V(theta) = J / (J - 1) sum_j (z_j - zbar)(z_j - zbar)',  z_j = sum_{i in cluster j} z_i,
-
-J the number of clusters (respondents when unclustered). For calibrated weights the z_i are first
-replaced by their residuals from the post-strata / raking margins, as ``survey::svyrecvar`` does, so
-the SEs are those R reports after ``postStratify`` / ``rake`` (including ``trimWeights`` + ``rake``
-rounds). Weights given as a plain column are sampling weights; no finite population correction.
+The design (weights, clusters, calibration) and the variance of an estimate from its influence values z_i
+are in :mod:`surveykit.compare.linearisation`: V(theta) = J / (J - 1) sum_j (z_j - zbar)(z_j - zbar)' over
+the cluster totals z_j (respondents when unclustered), the z_i first replaced by their residuals from the
+post-strata / raking margins for calibrated weights (``survey::svyrecvar``; Binder 1983; Lumley 2010,
+2.3, 7.2). Weights given as a plain column are sampling weights; no finite population correction.
 
 Missing values: a row missing a variable an estimate uses does not contribute. As in ``survey``'s
 ``na.rm = TRUE`` the estimate is then a domain estimate: the missing rows get weight 0 but still count in
@@ -21,132 +14,21 @@ Degrees of freedom: J - 1 for means (as ``degf``), J_valid - p for regression an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveykit.stats.distributions import f_sf, t_ppf, t_two_sided
+# SurveyDesign and survey_design are also imported from here, beside the estimates that take them
+from surveykit.compare.linearisation import (SurveyDesign, design_vcov, domain_weights, survey_design,
+                                             valid_clusters, weighted_mean_parts)
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
-from surveykit.measure.weights import CalibrationStep, WeightingResult, weight_array
 from surveykit.stats.design_matrix import treatment_design
-
-#: survey::svyrecvar iterates the raking projection a fixed ten times.
-RAKING_VARIANCE_ITERATIONS = 10
-
-
-@dataclass(frozen=True)
-class SurveyDesign:
-    """Weights, cluster codes (or None) and calibration steps; build it with :func:`survey_design`."""
-
-    weights: np.ndarray
-    clusters: np.ndarray | None = None
-    cluster_var: str | None = None
-    calibration: tuple[CalibrationStep, ...] = field(default=(), repr=False)
-
-    @property
-    def calibrated(self) -> bool:
-        return bool(self.calibration)
-
-    @property
-    def n(self) -> int:
-        return int(self.weights.size)
-
-    @property
-    def n_clusters(self) -> int:
-        return self.n if self.clusters is None else int(np.unique(self.clusters).size)
-
-    def degf(self) -> int:
-        """Design degrees of freedom: clusters - 1 (R's ``degf``)."""
-        return self.n_clusters - 1
-
-
-def survey_design(data: pd.DataFrame, weights=None, cluster: str | None = None) -> SurveyDesign:
-    """The design of a weighted (optionally clustered) sample.
-
-    ``weights``: a column name, an array, a :class:`~surveykit.measure.weights.WeightingResult` (its
-    calibration then enters the SEs), or None for equal weights. ``cluster``: a column whose values
-    identify the primary sampling units (e.g. office), or None.
-
-    Example
-    -------
-    >>> d = survey_design(pd.DataFrame({"w": [1.0, 2.0]}), "w")
-    >>> d.n, d.degf()
-    (2, 1)
-    """
-    calibration: tuple[CalibrationStep, ...] = ()
-    if isinstance(weights, WeightingResult):
-        calibration = weights.calibration
-        weights = weights.weights.reindex(data.index).to_numpy(dtype="float64")  # aligned, then checked as any
-    w = weight_array(data, weights)
-    codes = None
-    if cluster is not None:
-        if cluster not in data.columns:
-            raise AnalysisError("Cluster column not in the data", [Problem("not found", column=cluster)])
-        if data[cluster].isna().any():
-            na = data[cluster].isna().to_numpy()
-            raise AnalysisError("Missing cluster identifiers",
-                                [Problem("every respondent needs a cluster", column=cluster,
-                                         rows=tuple(np.flatnonzero(na)[:5].tolist()), n_rows=int(na.sum()))])
-        codes = pd.factorize(data[cluster])[0]
-    return SurveyDesign(weights=w, clusters=codes, cluster_var=cluster, calibration=calibration)
-
-
-def _group_sums(x: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    out = np.zeros((n_groups, x.shape[1]))
-    np.add.at(out, codes, x)
-    return out
-
-
-def _calibration_residuals(x: np.ndarray, steps: tuple[CalibrationStep, ...]) -> np.ndarray:
-    """Influence values net of the calibration (survey::svyrecvar's postStrata loop)."""
-    for step in steps:
-        if step.kind == "raking":
-            for _ in range(RAKING_VARIANCE_ITERATIONS):
-                for codes, psw in zip(step.codes, step.weights_after):
-                    k = int(codes.max()) + 1
-                    means = _group_sums(x / psw[:, None], codes, k) / np.bincount(codes, minlength=k)[:, None]
-                    x = x - psw[:, None] * means[codes]
-        else:
-            codes, oldw, psw = step.codes[0], step.weights_before[0], step.weights_after[0].copy()
-            psw[(psw == 0) & (oldw == 0)] = 1.0
-            k = int(codes.max()) + 1
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means = _group_sums(x * (oldw / psw)[:, None], codes, k) / np.bincount(codes, oldw, k)[:, None]
-            x = x - means[codes] * psw[:, None]
-    return x
-
-
-def _rows(design: SurveyDesign, valid: np.ndarray):
-    """Rows an estimate uses and their weights: every row, weight 0 where a value is missing.
-
-    survey subsets a design by giving the dropped rows zero weight (calibrated designs) or by dropping
-    them while keeping the design's number of PSUs (uncalibrated), which gives the same variance: the
-    estimate is a domain estimate and J counts all clusters of the design.
-    """
-    return np.arange(design.n), np.where(valid, design.weights, 0.0)
-
-
-def _vcov(design: SurveyDesign, idx: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """J/(J-1) sum of outer products of centred cluster totals of z (rows idx of the design)."""
-    z = np.asarray(z, dtype="float64").reshape(len(idx), -1)
-    if design.calibrated:
-        z = _calibration_residuals(z, design.calibration)
-    clusters = np.arange(len(idx)) if design.clusters is None else design.clusters[idx]
-    codes, _ = pd.factorize(clusters)
-    j = int(codes.max()) + 1 if len(codes) else 0
-    if j < 2:
-        raise AnalysisError("Too few clusters for a design-based standard error",
-                            [Problem(f"{j} cluster(s) with data; need at least 2")])
-    totals = _group_sums(z, codes, j)
-    totals -= totals.mean(axis=0)
-    return j / (j - 1.0) * totals.T @ totals
-
-
-def _valid_clusters(design: SurveyDesign, valid: np.ndarray) -> int:
-    return int(valid.sum()) if design.clusters is None else int(np.unique(design.clusters[valid]).size)
+from surveykit.stats.parallel import map_columns
+from surveykit.stats.distributions import f_sf, t_ppf, t_two_sided
 
 
 def _numeric(data: pd.DataFrame, column: str) -> np.ndarray:
@@ -207,25 +89,35 @@ def weighted_mean(data: pd.DataFrame, variables, design: SurveyDesign, confidenc
     2.8333
     """
     variables = [variables] if isinstance(variables, str) else list(variables)
+    return weighted_means({var: _numeric(data, var) for var in variables}, design, confidence, ci)
+
+
+def weighted_means(columns: Mapping[str, np.ndarray], design: SurveyDesign, confidence: float = 0.95,
+                   ci: str = "normal") -> WeightedEstimates:
+    """:func:`weighted_mean` of numeric arrays (name -> one float per respondent of the design, NaN missing).
+
+    For callers that hold the values as arrays (e.g. 0/1 indicators made on the fly): no data frame
+    needs to be built around them.
+    """
+    def parts(item):
+        var, y = item
+        y = np.asarray(y, dtype="float64")
+        valid = ~np.isnan(y)
+        n_valid = int(np.count_nonzero(valid))
+        if n_valid == 0:
+            raise AnalysisError("No respondent has a value", [Problem("all missing", column=var)])
+        return (n_valid, *weighted_mean_parts(design, y, valid))
+
     rows = []
     df = design.degf()
     q = _z(confidence, None if ci == "normal" else df)
-    for var in variables:
-        y = _numeric(data, var)
-        valid = ~np.isnan(y)
-        if not valid.any():
-            raise AnalysisError("No respondent has a value", [Problem("all missing", column=var)])
-        idx, w = _rows(design, valid)
-        yy = np.where(valid[idx], y[idx], 0.0)
-        total = w.sum()
-        mean = float(np.sum(w * yy) / total)
-        z = w * (yy - mean) / total
-        variance = float(_vcov(design, idx, z)[0, 0])
+    items = list(columns.items())
+    # the variables on two threads (most of the per-row work releases the GIL); results in input order
+    for (var, _), (n_valid, total, mean, variance, sum_sq) in zip(items, map_columns(parts, items, design.n)):
         se = float(np.sqrt(variance))
-        n_valid = int(valid.sum())
         # weighted variance with the respondents' n/(n-1), and the SRS-without-replacement variance of
         # a mean from n_valid of sum_weights (svymean's deff = TRUE); undefined if the weights sum below n
-        sd2 = float(np.sum(w * (yy - mean) ** 2) / total * n_valid / (n_valid - 1)) if n_valid > 1 else np.nan
+        sd2 = sum_sq / total * n_valid / (n_valid - 1) if n_valid > 1 else np.nan
         v_srs = sd2 * (total - n_valid) / (total * n_valid) if total > n_valid else np.nan
         rows.append({"variable": var, "n": n_valid, "sum_weights": float(total), "estimate": mean,
                      "se": se, "df": df, "ci_low": mean - q * se, "ci_high": mean + q * se,
@@ -278,26 +170,30 @@ class WeightedRegression:
 
 def _wls(design: SurveyDesign, y: np.ndarray, x: np.ndarray, names: list[str], outcome: str,
          confidence: float) -> WeightedRegression:
-    valid = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    idx, w = _rows(design, valid)
-    yy = np.where(valid[idx], y[idx], 0.0)
-    xx = np.where(valid[idx, None], x[idx], 0.0)
-    xtwx = xx.T @ (xx * w[:, None])
+    valid = ~np.isnan(y)
+    for j in range(x.shape[1]):  # column by column: np.isnan(x).any(axis=1) is slow on a tall matrix
+        valid &= ~np.isnan(x[:, j])
+    w = domain_weights(design, valid)
+    yy = np.where(valid, y, 0.0)
+    xx = np.where(valid[:, None], x, 0.0)
+    xw = xx * w[:, None]
+    xtwx = xx.T @ xw
     if np.linalg.matrix_rank(xtwx) < xx.shape[1]:
         raise AnalysisError(f"Weighted regression of {outcome}: the predictors are collinear or constant",
                             [Problem("singular design matrix", values=tuple(names))])
     bread = np.linalg.inv(xtwx)
-    beta = bread @ (xx.T @ (w * yy))
+    beta = bread @ (xw.T @ yy)
     resid = yy - xx @ beta
-    vcov = _vcov(design, idx, (xx * (w * resid)[:, None]) @ bread)
-    df = _valid_clusters(design, valid) - len(names)
+    xw *= resid[:, None]  # rows x_i w_i e_i
+    vcov = design_vcov(design, xw @ bread)
+    df = valid_clusters(design, valid) - len(names)
     se = np.sqrt(np.diag(vcov))
     t = beta / se
     q = _z(confidence, df)
     coef = pd.DataFrame({"term": names, "estimate": beta, "se": se, "t": t, "p": t_two_sided(t, df),
                          "ci_low": beta - q * se, "ci_high": beta + q * se})
     return WeightedRegression(outcome, coef, pd.DataFrame(vcov, index=names, columns=names),
-                              int(valid.sum()), int(df), confidence)
+                              int(np.count_nonzero(valid)), int(df), confidence)
 
 
 def weighted_regression(data: pd.DataFrame, outcome: str, predictors: list[str], design: SurveyDesign,
@@ -350,9 +246,10 @@ def weighted_ttest(data: pd.DataFrame, outcome: str, group: str, design: SurveyD
                    groups: tuple | None = None, confidence: float = 0.95) -> WeightedTTest:
     """Design-based t-test of the difference in weighted means between two groups (``survey::svyttest``).
 
-    The slope of ``svyglm(y ~ g)`` with g the indicator of the second group; its sign is flipped so
-    that mean_diff = mean(first) - mean(second) as in :func:`surveykit.compare.ttest_ind` (R reports
-    second - first). t = diff / SE on clusters-with-data - 2 df. ``groups`` picks two groups of a
+    The slope of ``svyglm(y ~ g)`` with g the indicator of the second group, i.e. the difference of the
+    two groups' weighted means (computed as such), its sign flipped so that mean_diff = mean(first) -
+    mean(second) as in :func:`surveykit.compare.ttest_ind` (R reports second - first). t = diff / SE
+    on clusters-with-data - 2 df. ``groups`` picks two groups of a
     variable with more; rows in other groups are left out (as a domain when the design is calibrated).
 
     Example
@@ -369,20 +266,29 @@ def weighted_ttest(data: pd.DataFrame, outcome: str, group: str, design: SurveyD
     if len(levels) != 2:
         raise AnalysisError(f"A t-test compares two groups; {group} has {len(levels)}",
                             [Problem("choose two groups", column=group, values=tuple(map(str, levels[:10])))])
-    in_groups = g.isin(levels).to_numpy()
-    second = np.where(in_groups, (g == levels[1]).to_numpy(dtype="float64"), np.nan)
-    fit = _wls(design, y, np.column_stack([np.ones(len(data)), second]), ["(Intercept)", "second"], outcome,
-               confidence)
-    row = fit.coefficients.iloc[1]
-    valid = ~np.isnan(y) & in_groups
-    means = []
-    for level in levels:
-        m = valid & (g == level).to_numpy()
-        means.append({"group": level, "n": int(m.sum()), "sum_weights": float(design.weights[m].sum()),
-                      "mean": float(np.sum(design.weights[m] * y[m]) / design.weights[m].sum())})
-    return WeightedTTest(outcome, group, levels, pd.DataFrame(means), -float(row["estimate"]), float(row["se"]),
-                         -float(row["t"]), fit.df, float(row["p"]), -float(row["ci_high"]), -float(row["ci_low"]),
-                         fit.n, confidence)
+    in_level = [(g == level).to_numpy(dtype=bool, na_value=False) for level in levels]
+    valid = ~np.isnan(y)
+    yy = np.where(valid, y, 0.0)
+    # each group's weights, 0 outside the group and where y is missing (both groups are domains)
+    w0, w1 = (np.where(valid & mask, design.weights, 0.0) for mask in in_level)
+    s0, s1 = float(w0.sum()), float(w1.sum())
+    if np.linalg.matrix_rank(np.array([[s0 + s1, s1], [s1, s1]])) < 2:  # X'WX of y ~ 1 + second
+        raise AnalysisError(f"Weighted regression of {outcome}: the predictors are collinear or constant",
+                            [Problem("singular design matrix", values=("(Intercept)", "second"))])
+    mean0, mean1 = float(w0 @ yy) / s0, float(w1 @ yy) / s1
+    # svyglm's slope is mean1 - mean0; its influence values (X'WX)^-1 x_i w_i e_i reduce to those of the
+    # two domain means: z_i = w_i (y_i - mean of i's group) (1[i in second] / s1 - 1[i in first] / s0)
+    z = (w1 / s1 - w0 / s0) * (yy - np.where(in_level[1], mean1, mean0))
+    se = float(np.sqrt(design_vcov(design, z)[0, 0]))
+    in_groups = valid & (in_level[0] | in_level[1])
+    df = valid_clusters(design, in_groups) - 2
+    diff = mean0 - mean1
+    t = diff / se
+    q = _z(confidence, df)
+    means = pd.DataFrame([{"group": level, "n": int(np.count_nonzero(valid & mask)), "sum_weights": total,
+                           "mean": mean} for level, mask, total, mean in zip(levels, in_level, (s0, s1), (mean0, mean1))])
+    return WeightedTTest(outcome, group, levels, means, diff, se, t, int(df), float(t_two_sided(t, df)),
+                         diff - q * se, diff + q * se, int(np.count_nonzero(in_groups)), confidence)
 
 
 @dataclass(frozen=True)
@@ -437,11 +343,11 @@ def weighted_crosstab(data: pd.DataFrame, row: str, col: str, design: SurveyDesi
     cell = np.where(valid, r_codes + nr * c_codes, -1)  # rows vary fastest, as R's interaction()
     onehot = np.zeros((design.n, nr * nc))
     onehot[np.flatnonzero(valid), cell[valid]] = 1.0
-    idx, w = _rows(design, valid)
-    x = onehot[idx]
+    w = domain_weights(design, valid)
+    x = onehot
     total = w.sum()
     p = (w @ x) / total
-    vcov = _vcov(design, idx, w[:, None] * (x - p) / total)
+    vcov = design_vcov(design, w[:, None] * (x - p) / total)
     n_all = design.n
     rr, cc = np.meshgrid(np.arange(nr), np.arange(nc), indexing="ij")
     rr, cc = rr.ravel(order="F"), cc.ravel(order="F")

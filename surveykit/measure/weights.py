@@ -150,6 +150,13 @@ def _category_keys(values: pd.Series) -> pd.Series:
     return values.map(key)
 
 
+def _joined_keys(table: pd.DataFrame) -> pd.Series:
+    """One key per row: its columns' category keys joined by ' | ' (a plain loop: DataFrame.agg(axis=1)
+    costs ~0.1 s per 1,000 rows)."""
+    parts = [_category_keys(table[c]).tolist() for c in table.columns]
+    return pd.Series([" | ".join(row) for row in zip(*parts)], index=table.index)
+
+
 def _count_column(population: pd.DataFrame, count: str | None, where: str) -> str:
     if count is not None and count in population.columns:
         return count
@@ -193,7 +200,7 @@ def _cells(data: pd.DataFrame, population: pd.DataFrame, count: str | None, base
                                 [Problem("every respondent needs a category to be weighted (impute or "
                                          "add a category for missing)", column=str(v),
                                          rows=tuple(int(r) for r in rows[:5]), n_rows=int(na.sum()))])
-    pop_key = population[variables].apply(_category_keys).agg(" | ".join, axis=1)
+    pop_key = _joined_keys(population[variables])
     dup = pop_key[pop_key.duplicated()]
     if len(dup):
         raise AnalysisError(f"Weighting margin {name}: a category appears twice in the population table",
@@ -205,7 +212,7 @@ def _cells(data: pd.DataFrame, population: pd.DataFrame, count: str | None, base
                                      values=tuple(map(str, population[count][np.isnan(counts) | (counts < 0)][:5])))])
     # keys made once per distinct combination of categories, not once per respondent
     joint, combos = _distinct_rows(data, variables)
-    combo_key = combos.apply(_category_keys).agg(" | ".join, axis=1).to_numpy()
+    combo_key = _joined_keys(combos).to_numpy()
     codes = pd.Index(pop_key).get_indexer(combo_key)[joint]
     absent = codes < 0
     if absent.any():

@@ -216,7 +216,7 @@ def _hide_small(table: pd.DataFrame, hidden: dict[str, set], k: int) -> pd.DataF
 
 def weighted_record(results: dict, q: Questionnaire, frame: pd.DataFrame, masked: pd.DataFrame,
                     settings: Settings, hidden: dict[str, set]) -> dict:
-    from surveykit.compare.weighted import survey_design, weighted_mean, weighted_ttest
+    from surveykit.compare.weighted import survey_design, weighted_mean, weighted_means, weighted_ttest
     from surveykit.measure.weights import post_stratify, rake
     from surveykit.pipeline.records import categorical_variables
 
@@ -262,17 +262,17 @@ def weighted_record(results: dict, q: Questionnaire, frame: pd.DataFrame, masked
         scale = q.scale_of(v)
         if scale is None:
             continue
-        values = frame[v]
+        y = frame[v].to_numpy(dtype="float64")  # numeric: weighted_mean above took it
         if q.kind_of(v) == "item":
-            indicators[v] = values.isin(scale.favourable_values).astype("float64").where(values.notna())
+            favourable = np.isin(y, scale.favourable_values)
             unweighted[v] = results["descriptives"][v].get("favourable_pct")
         else:
-            threshold = min(scale.favourable_values)
-            indicators[v] = (values >= threshold).astype("float64").where(values.notna())
+            favourable = y >= min(scale.favourable_values)
             unweighted[v] = ((results.get("favourable") or {}).get(v) or {}).get("overall_pct")
+        indicators[v] = np.where(np.isnan(y), np.nan, favourable)  # 1 favourable, 0 not, NaN no answer
     record["favourable"] = {}
     if indicators:
-        fav = weighted_mean(pd.DataFrame(indicators, index=frame.index), list(indicators), design).table
+        fav = weighted_means(indicators, design).table
         for row in fav.to_dict(orient="records"):
             record["favourable"][row["variable"]] = {
                 "label": q.label_of(row["variable"], lang), "n": row["n"], "pct_unweighted": unweighted[row["variable"]],
