@@ -69,6 +69,12 @@ def cmd_validate(args) -> int:
         summary = check_organisation(q, prepared.frame, prepared.path.name)
         if summary:
             print(summary)
+        if q.analysis.weights is not None:
+            from surveykit.pipeline.inference import (
+                check_weights,  # population files, weights
+            )
+
+            print(check_weights(q, prepared.frame))
     return 0
 
 

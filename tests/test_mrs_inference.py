@@ -67,3 +67,25 @@ def test_icc_by_office_counts_every_respondent(results, frame):
     for score in ("results_feedback", "engagement"):
         assert c[score]["icc1"] == pytest.approx(direct.loc[score, "icc1"], rel=1e-12)
         assert c[score]["n_clusters"] == 26  # small offices still count: nothing per office is published
+
+
+def test_validate_checks_the_population_file(tmp_path):
+    """`surveykit validate` makes the weights (summary line, the same weights as the run) and reports a
+    population file that does not fit the data as a located error (exit 2), before any analysis."""
+    import shutil
+
+    from tests.cli_runner import run_in_process
+
+    yaml = FOLDER.parent / "mrs-participation.yaml"
+    code, out, err = run_in_process(["validate", str(yaml), "--sample"], tmp_path)
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "weights OK" in x)
+    population = pd.read_csv(FOLDER / "population.csv")
+    assert f"to a population of {population['count'].sum():,.0f}" in line
+    copy = tmp_path / "survey"
+    shutil.copytree(FOLDER.parent, copy, ignore=shutil.ignore_patterns("*.xlsx"))
+    broken = population[population["unit"] != population["unit"].iloc[0]]  # one office left out
+    broken.to_csv(copy / "mrs-participation" / "population.csv", index=False)
+    code, out, err = run_in_process(["validate", str(copy / "mrs-participation.yaml"), "--sample"], tmp_path)
+    assert code == 2 and "Traceback" not in err
+    assert "population.csv" in err and str(population["unit"].iloc[0]) in err and "no population count" in err

@@ -214,23 +214,45 @@ def _hide_small(table: pd.DataFrame, hidden: dict[str, set], k: int) -> pd.DataF
     return table
 
 
-def weighted_record(results: dict, q: Questionnaire, frame: pd.DataFrame, masked: pd.DataFrame,
-                    settings: Settings, hidden: dict[str, set]) -> dict:
-    from surveykit.compare.weighted import survey_design, weighted_mean, weighted_means, weighted_ttest
+def calibrated_weights(q: Questionnaire, frame: pd.DataFrame):
+    """The weights of ``analysis.weights`` for the respondents of ``frame`` (post-stratified or raked to the
+    population files), and the margins used: (WeightingResult, [margin tables])."""
     from surveykit.measure.weights import post_stratify, rake
     from surveykit.pipeline.records import categorical_variables
 
     w = q.analysis.weights
-    lang, k = settings.lang, settings.min_group_size
     margins = population_margins(q, read_population(q, categorical_variables(q)), frame)
     populations = [m for _, m in margins]
     try:
         if w.method == "poststratify":
-            res = post_stratify(frame, populations[0], trim=w.trim)
-        else:
-            res = rake(frame, populations, trim=w.trim)
+            return post_stratify(frame, populations[0], trim=w.trim), populations
+        return rake(frame, populations, trim=w.trim), populations
     except AnalysisError as exc:
         raise AnalysisError(f"weights ({', '.join(w.files)}): {exc.headline}", exc.problems) from None
+
+
+def check_weights(q: Questionnaire, frame: pd.DataFrame) -> str:
+    """For ``surveykit validate``: the population files checked and the weights made; a summary line."""
+    res, _ = calibrated_weights(q, frame)
+    files = ", ".join(q.analysis.weights.files)
+    line = (f"{files}: weights OK — {res.method} of {res.n} respondents to a population of "
+            f"{res.sum_weights:,.0f}; weights {res.min_weight:.3g} to {res.max_weight:.3g}, "
+            f"design effect {res.deff:.2f}, effective n {res.n_eff:,.0f}")
+    return "\n".join([line, *(f"  note: {n}" for n in res.notes)])
+
+
+def weighted_record(results: dict, q: Questionnaire, frame: pd.DataFrame, masked: pd.DataFrame,
+                    settings: Settings, hidden: dict[str, set]) -> dict:
+    from surveykit.compare.weighted import (
+        survey_design,
+        weighted_mean,
+        weighted_means,
+        weighted_ttest,
+    )
+
+    w = q.analysis.weights
+    lang, k = settings.lang, settings.min_group_size
+    res, populations = calibrated_weights(q, frame)
     # clusters as primary sampling units only when asked for (weights.clustered): with few clusters, or
     # clusters that are also a weighting margin, the design df and SEs become meaningless
     cluster = q.analysis.cluster.variable if w.clustered else None
