@@ -41,6 +41,7 @@ from surveykit.stats.parallel import map_columns
 ALL = "All"
 # category of one answer: 0 = missing or not substantive, 1 = unfavourable, 2 = neutral, 3 = favourable
 _N_CAT = 4
+_PACK = 4  # items counted together: 4 categories of 2 bits each fill one byte
 
 
 @dataclass(frozen=True)
@@ -110,21 +111,31 @@ def favourable_shares(frame: pd.DataFrame, categories: Mapping[str, ItemCategori
     position = {item: j for j, item in enumerate(items)}
     measures = [(i, [position[i]], "item") for i in items] + \
         [(x, [position[i] for i in members], "index") for x, members in indices.items()]
-    # respondents who answered at least one of the measure's items, found once for all groupings
-    answered = [np.logical_or.reduce([cat[j] > 0 for j in cols]) if cols else np.zeros(n, dtype=bool)
-                for _, cols, _ in measures]
+    # respondents who answered at least one of an index's items, found once for all groupings (an item's
+    # respondents are its answers)
+    answered = {x: np.logical_or.reduce([cat[j] > 0 for j in cols]) if cols else np.zeros(n, dtype=bool)
+                for x, cols, kind in measures if kind == "index"}
+    # four items' categories (2 bits each) packed into one byte per respondent, so that one bincount per
+    # grouping counts four items at once
+    packs = [sum((cat[j].astype(np.uint8) << np.uint8(2 * t) for t, j in enumerate(range(start, min(start + _PACK, m)))),
+                 np.zeros(n, dtype=np.uint8)) for start in range(0, m, _PACK)]
     rows: list[dict] = []
 
     def emit(codes: np.ndarray, keys: list, group_var: str | None) -> None:
         k = len(keys)
         # counts[g, j, c]: answers of category c to item j in group g (g = k: missing group)
-        base = codes * _N_CAT
-        per_item = map_columns(lambda c: np.bincount(base + c, minlength=(k + 1) * _N_CAT), cat, n)
-        counts = np.stack(per_item, axis=0).reshape(m, k + 1, _N_CAT).transpose(1, 0, 2) if m else \
-            np.zeros((k + 1, 0, _N_CAT), dtype=np.intp)
-        for (name, cols, kind), any_answer in zip(measures, answered):
+        base = codes * _N_CAT**_PACK
+        counts = np.zeros((k + 1, m, _N_CAT), dtype=np.int64)
+        for p, packed in enumerate(packs):
+            joint = np.bincount(base + packed, minlength=(k + 1) * _N_CAT**_PACK)
+            digits = joint.reshape((k + 1,) + (_N_CAT,) * _PACK)  # axis 1 + t holds item (_PACK - 1 - t)'s category
+            for t in range(min(_PACK, m - p * _PACK)):
+                axis = _PACK - t  # item t of the pack is digit t (from the least significant)
+                counts[:, p * _PACK + t, :] = digits.sum(axis=tuple(a for a in range(1, _PACK + 1) if a != axis))
+        for name, cols, kind in measures:
             by_cat = counts[:, cols, :].sum(axis=1)  # pooled over the items
-            resp = np.bincount(codes, weights=any_answer, minlength=k + 1)
+            resp = by_cat[:, 1:].sum(axis=1) if kind == "item" else \
+                np.bincount(codes, weights=answered[name], minlength=k + 1)
             for g, key in enumerate(keys):
                 rows.append(_row(name, kind, group_var, key, resp[g], by_cat[g]))
 
