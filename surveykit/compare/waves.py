@@ -161,6 +161,15 @@ def _moments(columns: list[np.ndarray], unit_index: np.ndarray | None, tree):
     return n[None, :], mean[None, :], np.where(n > 1, var, np.nan)[None, :]
 
 
+def _favourable_counts(frame: pd.DataFrame, items: list[str], favourable: Mapping, unit_index, tree) -> np.ndarray:
+    """Favourable answers to each item (columns) per unit with all below it (rows), or in all (one row)."""
+    columns = [np.isin(frame[v].to_numpy(dtype="float64", na_value=np.nan), list(favourable[v])) for v in items]
+    if tree is None:
+        return np.array([[c.sum() for c in columns]], dtype="float64")
+    own = np.column_stack([np.bincount(unit_index, weights=c, minlength=tree.n_units) for c in columns])
+    return tree.rollup(own)
+
+
 def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequence[str], *,
                   favourable: Mapping[str, Sequence] | None = None, tree=None,
                   unit_variable: str | None = None, previous_label: str = "previous",
@@ -221,17 +230,11 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
 
     fav_items = [v for v in both if v in favourable]
     if fav_items:
-        def indicator(frame):
-            cols = []
-            for v in fav_items:
-                x = frame[v].to_numpy(dtype="float64", na_value=np.nan)
-                cols.append(np.where(np.isnan(x), np.nan, np.isin(x, list(favourable[v])).astype("float64")))
-            return cols
-        a1, q1, _ = _moments(indicator(previous), idx_p, tree)
-        a2, q2, _ = _moments(indicator(current), idx_c, tree)
-        with np.errstate(invalid="ignore"):
-            x1, x2 = np.rint(a1 * q1), np.rint(a2 * q2)
-        fav = proportion_change(np.nan_to_num(x1), a1, np.nan_to_num(x2), a2, alpha)
+        cols = [both.index(v) for v in fav_items]
+        # favourable answers counted per unit; the answers (the denominators) are the means' n
+        x1 = _favourable_counts(previous, fav_items, favourable, idx_p, tree)
+        x2 = _favourable_counts(current, fav_items, favourable, idx_c, tree)
+        fav = proportion_change(x1, n1[:, cols], x2, n2[:, cols], alpha)
         for col in ("p_prev", "p_curr", "diff", "ci_low", "ci_high"):
             fav[col] = 100.0 * fav[col]
         fav = fav.rename(columns={"p_prev": "pct_prev", "p_curr": "pct_curr"})
