@@ -87,6 +87,7 @@ def cmd_describe(args) -> int:
     from surveykit.data.codebook import codebook_text
 
     q = _load(args)
+    _note_language(q, args.lang)
     prepared = None
     if args.data or args.sample:
         from surveykit.api.workflow import read_data
@@ -118,6 +119,7 @@ def cmd_run(args) -> int:
 
     q = _load(args)
     q = with_overrides(q, units=args.units, previous=args.previous)  # issue 16: spec/organisation.py
+    _note_language(q, args.lang)
     result = run(q, _data_path(q, args.data), out_dir=Path(args.out) if args.out else None, lang=args.lang,
                  min_group_size=args.min_group_size, quiet=args.quiet, out_of_range=args.out_of_range,
                  extra_columns="ignore" if args.ignore_extra_columns else "error", force=args.force,
@@ -127,6 +129,15 @@ def cmd_run(args) -> int:
         if (result.out_dir / "units" / "index.html").exists():
             print(f"per-unit reports: {result.out_dir}/units/index.html")
     return 0
+
+
+def _note_language(q, lang: str | None) -> None:
+    """Say so when --lang asks for a language the questionnaire has no labels in: the report's fixed
+    text follows --lang, the questions and categories stay in the questionnaire's language."""
+    if lang and lang not in q.meta.languages:
+        print(f"note: {q.meta.id} has labels in {', '.join(q.meta.languages)} only; with --lang {lang} the "
+              f"report's own text is in {lang} and the questions and answer labels stay in "
+              f"{q.meta.languages[0]}", file=sys.stderr)
 
 
 def _per_unit_level(value: str | None):

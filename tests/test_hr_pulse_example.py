@@ -319,3 +319,15 @@ def test_excel_cells_with_na_and_a_per_question_missing_text(q, paths, tmp_path)
         load_and_recode(questionnaire_from_dict(data, paths["yaml"]), path)
     problem = next(p for p in err.value.problems if p.column == "voice")
     assert "'n/a'" in problem.values
+
+
+def test_lang_without_labels_in_that_language_is_said(paths, tmp_path):
+    """--lang nb on an English-only questionnaire works, and says the labels stay in English."""
+    from tests.cli_runner import run_in_process
+
+    code, _, err = run_in_process(["run", str(paths["yaml"]), "--lang", "nb", "--quiet", "--out",
+                                   str(tmp_path / "nb")], tmp_path)
+    assert code == 0
+    assert "labels in en only" in err and "--lang nb" in err
+    code, _, err = run_in_process(["run", str(paths["yaml"]), "--quiet", "--out", str(tmp_path / "en")], tmp_path)
+    assert code == 0 and "note:" not in err
