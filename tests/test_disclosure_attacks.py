@@ -446,3 +446,22 @@ def test_schick_crosstabs_collapse_instead_of_blanking(schick):
         assert sum(cells) == x["n"]
     stress_unit = next(x for x in results["crosstabs"] if (x["row"], x["col"]) == ("stress", "unit"))
     assert stress_unit["n"] == 372  # everybody with both answers (was 331 shown, 157 of them hidden)
+
+
+def test_schick_extremes_of_age_are_shown_only_when_shared(schick):
+    """The oldest employee is 72 and alone at that age: the maximum of age would describe one person, so
+    it is left out (with the reason, also in the replication table); the minimum, shared by at least K
+    respondents, is shown. Items' extremes (answers, not people) stay."""
+    results, scored = schick
+    age = scored["age"].dropna()
+    desc = results["descriptives"]["age"]
+    for which, value in (("min", age.min()), ("max", age.max())):
+        shared = int((age == value).sum())
+        if shared >= K:
+            assert desc[which] == value
+        else:
+            assert desc[which] is None and "fewer than" in desc["not_shown"][which]
+    assert desc["max"] is None  # 72: one respondent
+    oldest = next(r for r in results["replication"] if r["path"] == "descriptives.age.max")
+    assert oldest["reproduced"] is None and oldest["note"] == desc["not_shown"]["max"]
+    assert results["descriptives"]["q13_mastery"]["min"] == scored["q13_mastery"].min()

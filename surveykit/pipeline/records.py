@@ -184,6 +184,8 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
                 rec["reversed"] = True  # the answers below are keyed (min + max - x)
             for col in ("n", "n_missing", "mean", "sd", "variance", "se", "median", "min", "max"):
                 rec[col] = row[col]
+            if rec["kind"] == "number":  # a background number (age, tenure): its extremes are people
+                _hide_lone_extremes(rec, frame[name], min_group_size)
             rec["modes"] = list(row["modes"]) if isinstance(row.get("modes"), tuple) else None
             if key is not None:
                 rec["pct"] = {str(v): row[f"pct_{v}"] for v in range(key[0], key[1] + 1)}
@@ -196,6 +198,19 @@ def descriptives_record(frame: pd.DataFrame, q: Questionnaire, variables: list[s
                 rec.update(_non_substantive_record(declared, (non_substantive or {}).get(name, {}), rec, lang))
             out[name] = rec
     return out
+
+
+def _hide_lone_extremes(rec: dict, values: pd.Series, k: int) -> None:
+    """The minimum and maximum of a background number are a group of people (those of the oldest
+    employees' age): each is shown only when at least k respondents have that value; otherwise it is left
+    out and ``not_shown`` says why. (Answers to items are not groups of people: their extremes stay.)"""
+    for col in ("min", "max"):
+        value = rec.get(col)
+        if value is None or not np.isfinite(value):
+            continue
+        if int((values == value).sum()) < k:
+            rec[col] = None
+            rec.setdefault("not_shown", {})[col] = f"fewer than {k} respondents have this value"
 
 
 def _non_substantive_record(declared: dict, counts: dict, rec: dict, lang: str) -> dict:

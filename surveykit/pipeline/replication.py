@@ -75,6 +75,10 @@ def replication_table(results: dict, published) -> list[dict]:
             value = resolve_path(results, pv.path, cache)
             reproduced = float(value) if value is not None else None
             note = None
+            if value is None and "." in pv.path:  # a value the results leave out on purpose says why
+                parent, leaf = pv.path.rsplit(".", 1)
+                record = resolve_path(results, parent, cache)
+                note = (record.get("not_shown") or {}).get(leaf) if isinstance(record, dict) else None
         except (KeyError, TypeError, ValueError) as exc:
             reproduced, note = None, f"not in results: {exc}"
         diff = None if reproduced is None else reproduced - pv.value

@@ -126,6 +126,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # descriptives
         "desc_title": "Fordeling av svar: {name}",
         "desc_index_title": "Beskrivende statistikk for indekser og tallvariabler",
+        "desc_extremes_note": "– = minste eller største verdi vises ikke fordi færre enn {k} respondenter har "
+                              "den (den ville beskrive dem).",
         "desc_note": "Prosent av gyldige svar per verdi. Topp 2 = andel som svarte en av de to høyeste verdiene.",
         "desc_reversed_note": "Påstander merket (reversert) vises snudd: {pairs}.",
         "desc_dont_know_note": "% {label}: andel av dem som svarte på påstanden; disse svarene er holdt utenfor N, "
@@ -542,6 +544,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "posthoc_games-howell": "Games–Howell",
         "desc_title": "Distribution of answers: {name}",
         "desc_index_title": "Descriptive statistics of indices and numeric variables",
+        "desc_extremes_note": "– = smallest or largest value not shown because fewer than {k} respondents have "
+                              "it (it would describe them).",
         "desc_note": "Percent of valid answers per value. Top 2 = share answering one of the two highest values.",
         "desc_reversed_note": "Items marked (reversed) are shown reversed: {pairs}.",
         "desc_dont_know_note": "% {label}: share of those who answered the item; these answers are left out of N, "

@@ -100,11 +100,18 @@ class CompareSections:
             sec.blocks.append(Figure(f"likert-{slug(key)}", self.f("likert_fig", name=name), draw))
         if plain:
             header = [head(s["variable"], s["n"], s["mean"], s["sd"], s["min"], s["max"])]
+            def extreme(v: str, which: str) -> Cell:
+                if which in (desc[v].get("not_shown") or {}):
+                    return txt("–", "num muted")
+                return num(desc[v].get(which), fmt.mean, lang)
+
             rows = [Row([txt(self.label(v), "label"), num(desc[v].get("n"), fmt.integer, lang),
                          num(desc[v].get("mean"), fmt.mean, lang), num(desc[v].get("sd"), fmt.sd, lang),
-                         num(desc[v].get("min"), fmt.mean, lang), num(desc[v].get("max"), fmt.mean, lang)])
+                         extreme(v, "min"), extreme(v, "max")])
                     for v in plain]
-            sec.blocks.append(Table("desc-numeric", s["desc_index_title"], header, rows))
+            notes = [self.f("desc_extremes_note", k=self.min_group)] if any(desc[v].get("not_shown") for v in plain) \
+                else []
+            sec.blocks.append(Table("desc-numeric", s["desc_index_title"], header, rows, notes))
         return sec
 
     def _value_labels(self, var: str, values: list) -> list[str]:
