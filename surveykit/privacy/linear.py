@@ -139,6 +139,54 @@ def _components(n_nodes: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
             label = up
 
 
+def _critical(support: np.ndarray, lu: np.ndarray, lv: np.ndarray, sizes: np.ndarray, k: int) -> np.ndarray:
+    """The support atoms whose ends (components of the large atoms) are connected through the support
+    atoms by a maximum flow of fewer than k people, each atom carrying its people. An atom in a
+    disclosed set T is cut off from its other end by T, whose people bound that flow: the other
+    atoms are in no disclosed set."""
+    capacity: dict = {}
+    for atom in support:
+        a, b = int(lu[atom]), int(lv[atom])
+        capacity.setdefault(a, {}).setdefault(b, 0)
+        capacity.setdefault(b, {}).setdefault(a, 0)
+        capacity[a][b] += int(sizes[atom])
+        capacity[b][a] += int(sizes[atom])
+
+    def max_flow(source: int, sink: int) -> int:  # augmenting paths, stopping at k
+        residual = {a: dict(nb) for a, nb in capacity.items()}
+        flow = 0
+        while flow < k:
+            previous, queue = {source: None}, [source]
+            while queue and sink not in previous:
+                a = queue.pop(0)
+                for b, c in residual[a].items():
+                    if c > 0 and b not in previous:
+                        previous[b] = a
+                        queue.append(b)
+            if sink not in previous:
+                break
+            path, b = [], sink
+            while previous[b] is not None:
+                path.append((previous[b], b))
+                b = previous[b]
+            push = min(residual[a][b] for a, b in path)
+            for a, b in path:
+                residual[a][b] -= push
+                residual[b][a] += push
+            flow += push
+        return flow
+
+    flows: dict = {}
+    keep = []
+    for atom in support:
+        ends = tuple(sorted((int(lu[atom]), int(lv[atom]))))
+        if ends not in flows:
+            flows[ends] = k if capacity[ends[0]][ends[1]] >= k else max_flow(*ends)
+        if flows[ends] < k:
+            keep.append(atom)
+    return np.array(keep, dtype=support.dtype)
+
+
 def _disclosed_by_graph(atoms: np.ndarray, sizes: np.ndarray, small: np.ndarray, k: int) -> np.ndarray | None:
     """:func:`_disclosed_by_rank` for one or two variables, exactly, without floating point.
 
@@ -172,6 +220,19 @@ def _disclosed_by_graph(atoms: np.ndarray, sizes: np.ndarray, small: np.ndarray,
     support = np.flatnonzero(small & (lu != lv))
     if support.size == 0:
         return None  # nothing in the row space lives on the small atoms alone
+    if support.size > _MAX_SUPPORT:
+        # too many to try every set: keep the atoms that can be in one, those whose ends fewer than k
+        # people connect (a set whose removal disconnects an atom's ends is a cut between them)
+        critical = _critical(support, lu, lv, sizes, k)
+        if critical.size == 0:
+            return None
+        if critical.size <= _MAX_SUPPORT:
+            # the other support atoms are never removed: join their ends once
+            fixed = np.ones(len(atoms), bool)
+            fixed[critical] = False
+            label = _components(n_nodes, u[fixed], v[fixed])
+            lu, lv = label[u], label[v]
+            support = critical
 
     def drops(removed: np.ndarray) -> bool:
         # components of the large atoms, joined by the support atoms that stay
