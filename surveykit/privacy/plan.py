@@ -407,8 +407,10 @@ class PublishedQuestionnaire:
             key = float(code)
         except (TypeError, ValueError):
             key = None
-        if coding is not None and key is not None and key in coding.merged:
-            return self._plan.merged_label(self._q, variable, coding.merged[key], lang)
+        # the group itself, not ``coding.merged`` (a new dict of a thousand units per label)
+        members = coding.groups.get(key, ()) if coding is not None and key is not None else ()
+        if len(members) > 1:
+            return self._plan.merged_label(self._q, variable, members, lang)
         return self._q.code_label(variable, code, lang)
 
     def codes_of(self, variable, *args, **kwargs):
