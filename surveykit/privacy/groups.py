@@ -96,12 +96,30 @@ def _lookup(values: np.ndarray, groups: dict, targets: list, missing):
     return np.where(members[pos] == values, target[pos], np.array(missing, dtype=dtype))
 
 
+def _trial_ids(coding: Coding, ids: np.ndarray, values: np.ndarray, action: str, a: float, b: float) -> np.ndarray:
+    """``coding.group_ids(values)`` after merging groups ``a`` and ``b`` (or hiding ``a``), from the
+    current ``ids``: one group's index moves and the later ones shift down by one (a thousand units:
+    no copy of the coding per trial)."""
+    index = np.arange(len(coding.groups))
+    if action == "merged":
+        keys = np.fromiter(coding.groups, dtype=float, count=len(coding.groups))
+        if not (np.all(keys[:-1] < keys[1:]) and min(coding.groups[a] + coding.groups[b]) == min(a, b)):
+            trial = coding.copy()  # groups not named by their smallest member: the long way
+            trial.merge(a, b, "")
+            return trial.group_ids(values)
+        # the merged group keeps the smaller one's place; the groups after the larger one move up
+        low, high = np.searchsorted(keys, [min(a, b), max(a, b)])
+        new = index - (index > high)
+        new[high] = low
+    else:
+        gone = list(coding.groups).index(a)
+        new = index - (index > gone)
+        new[gone] = NOT_SHOWN
+    return np.where(ids >= 0, new[np.maximum(ids, 0)], NOT_SHOWN)
+
+
 def _published(columns: dict[str, np.ndarray], codings: dict[str, Coding], names: list[str]) -> np.ndarray:
     return np.column_stack([codings[n].group_ids(columns[n]) for n in names])
-
-
-def _sizes(values: np.ndarray, members: tuple, weights: np.ndarray) -> int:
-    return int(weights[np.isin(values, members)].sum())
 
 
 def _patterns(cols: dict[str, np.ndarray], names: list[str], exempt: np.ndarray,
@@ -156,38 +174,51 @@ def protect(columns: dict[str, np.ndarray], codings: dict[str, Coding], k: int, 
         exempt = np.asarray(exempt, bool)[rows]
     cols, exempt, weights = _patterns(cols, names, exempt, None if weights is None else weights[rows])
     for _ in range(max_steps):
-        found = find_disclosure(_published(cols, codings, names), k, exempt, weights)
+        published = _published(cols, codings, names)
+        found = find_disclosure(published, k, exempt, weights)
         if found is None:
             return codings
-        best = None
-        for name in names:
+        # every remedy with its cost first (cheap), then checked cheapest first: the first that leaves
+        # no disclosure is the best (the key sorts on "still disclosed", then on cost), so the other
+        # checks (a unit's thousand possible merges) are needed only when no remedy is complete
+        options = []
+        for col, name in enumerate(names):
             coding = codings[name]
+            shown = published[:, col] >= 0
+            people = np.bincount(published[shown, col], weights=weights[shown], minlength=len(coding.groups))
+            size = dict(zip(coding.groups, people.astype(np.int64).tolist()))
             touched = {coding.published_code(v) for v in np.unique(cols[name][found.rows]) if not np.isnan(v)}
             touched.discard(None)
             if not touched:  # those people are not shown in this variable: hiding its smallest group may help
                 touched = set(coding.groups)
             for pub in touched:
-                options = [] if hide_only else [("merged", pub, other) for other in coding.neighbours(pub)]
-                options.append(("hidden", pub, None))
-                for action, a, b in options:
-                    trial = coding.copy()
-                    if action == "merged":
-                        trial.merge(a, b, reason)
-                        cost = _sizes(cols[name], trial.groups[min(a, b)], weights)
-                        if len(trial.groups) == 1:  # one group left: the variable tells nothing any more
+                if not hide_only:
+                    for other in coding.neighbours(pub):
+                        cost = size[pub] + size[other]  # the people of the merged group
+                        if len(coding.groups) == 2:  # one group left: the variable tells nothing any more
                             cost = HIDE_COST * cost
-                    else:
-                        trial.hide(a, reason)
-                        cost = HIDE_COST * _sizes(cols[name], coding.groups[a], weights)
-                    trial_codings = {**codings, name: trial}
-                    again = find_disclosure(_published(cols, trial_codings, names), k, exempt, weights)
-                    still = 0 if again is None else (2 if (again.rows & found.rows).any() else 1)
-                    key = (still, cost, name, a, b if b is not None else -1)
-                    if best is None or key < best[0]:
-                        best = (key, name, trial)
+                        options.append(((cost, name, pub, other), "merged", col))
+                options.append(((HIDE_COST * size[pub], name, pub, -1), "hidden", col))
+        best = None
+        for key, action, col in sorted(options, key=lambda option: option[0]):  # stable: ties as before
+            _, name, a, b = key
+            again_published = published.copy()
+            again_published[:, col] = _trial_ids(codings[name], published[:, col], cols[name], action, a, b)
+            again = find_disclosure(again_published, k, exempt, weights)
+            still = 0 if again is None else (2 if (again.rows & found.rows).any() else 1)
+            if best is None or (still, *key) < best[0]:
+                best = ((still, *key), action)
+            if still == 0:
+                break
         if best is None:
             break
-        codings[best[1]] = best[2]
+        (_, _, name, a, b), action = best
+        trial = codings[name].copy()
+        if action == "merged":
+            trial.merge(a, b, reason)
+        else:
+            trial.hide(a, reason)
+        codings[name] = trial
     # out of steps (not expected): hide everything left rather than publish a disclosure
     for coding in codings.values():
         for pub in list(coding.groups):

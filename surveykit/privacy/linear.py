@@ -16,6 +16,15 @@ People marked exempt (who did not answer a background question: nobody can point
 isolated among themselves. A published group, or a variable's rest (the total minus its groups), of
 1..K-1 people is a disclosure unless all of them are exempt; in differences of several groups, atoms of
 exempt people only count as large.
+
+Two computations give the same answers. For one or two variables (a variable alone, a family of
+two, two variables of different families) M is, up to row operations, the incidence matrix of a
+graph and ranks are connectivity: exact, and fast at a thousand groups (:func:`_disclosed_by_graph`);
+for three or more, numerical ranks of M (:func:`_disclosed_by_rank`). Sets T are tried over at most
+24 candidate atoms; with more, the rank test flags them all (conservative), while the graph first
+keeps the *critical* ones, whose two ends fewer than K people connect (a maximum flow): every
+disclosed set is made of them, so when at most 24 are critical they are searched exactly (a thousand
+small units give thousands of candidates and, with only unit and role totals shown, none critical).
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from itertools import combinations
 import numpy as np
 
 NOT_SHOWN = -1
-_MAX_SUPPORT = 24  # beyond this many candidate atoms, flag the whole support (conservative)
+_MAX_SUPPORT = 24  # beyond this many candidate atoms, flag them all (conservative) unless fewer are critical
 
 
 @dataclass(frozen=True)
