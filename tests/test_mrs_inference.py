@@ -89,3 +89,38 @@ def test_validate_checks_the_population_file(tmp_path):
     code, out, err = run_in_process(["validate", str(copy / "mrs-participation.yaml"), "--sample"], tmp_path)
     assert code == 2 and "Traceback" not in err
     assert "population.csv" in err and str(population["unit"].iloc[0]) in err and "no population count" in err
+
+
+def test_an_office_without_respondents_is_weighted_with_its_largest_sibling(tmp_path):
+    """Collapsed strata: an office with employees but no respondents cannot carry its headcount; it is
+    added to the sibling office (same parent in units.csv) with the most respondents, and a note says so.
+    The weights then still add up to the whole population, checked against post_stratify called directly
+    on the collapsed population table."""
+    import shutil
+
+    copy = tmp_path / "examples"
+    shutil.copytree(YAML.parent, copy)
+    data = pd.read_csv(FOLDER / "wave2024.csv", dtype=str, keep_default_na=False)
+    units = pd.read_csv(FOLDER / "units.csv", dtype={"code": str, "parent": str})
+    population = pd.read_csv(FOLDER / "population.csv", dtype={"unit": str})
+    root = units.loc[units["parent"].isna(), "code"].iloc[0]
+    parent_of = dict(zip(units["code"], units["parent"]))
+    gone = next(c for c in population["unit"] if parent_of[c] != root)  # an office (its parent an area)
+    data[data["unit"] != gone].to_csv(copy / "mrs-participation" / "wave2024.csv", index=False)
+    out = tmp_path / "out"
+    assert cli_main(["run", str(copy / "mrs-participation.yaml"), "--out", str(out), "--quiet", "--lang", "en"]) == 0
+    weighted = json.loads((out / "results.json").read_text(encoding="utf-8"))["weighted"]
+    parent = units.set_index("code").loc[gone, "parent"]
+    siblings = [c for c in population["unit"] if parent_of[c] == parent and c != gone]
+    answered = data.loc[data["unit"] != gone, "unit"].value_counts()
+    target = max(siblings, key=lambda c: answered.get(c, 0))
+    note = next(n for n in weighted["notes"] if n.startswith(f"unit {gone} "))
+    assert f"weighted together with unit {target} " in note
+    assert weighted["sum_weights"] == pytest.approx(population["count"].sum(), rel=1e-12)
+    collapsed = population[population["unit"] != gone].copy()
+    collapsed.loc[collapsed["unit"] == target, "count"] += population.loc[population["unit"] == gone, "count"].iloc[0]
+    q = load_questionnaire(copy / "mrs-participation.yaml")
+    frame = load_and_recode(q, copy / "mrs-participation" / "wave2024.csv").frame
+    direct = post_stratify(frame[["unit"]], collapsed.assign(unit=collapsed["unit"].astype(float)))
+    assert weighted["max_weight"] == pytest.approx(float(direct.weights.max()), rel=1e-12)
+    assert weighted["n_eff"] == pytest.approx(direct.n_eff, rel=1e-12)

@@ -17,6 +17,7 @@ The unweighted, unadjusted results are never changed: these are additions beside
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -222,13 +223,62 @@ def calibrated_weights(q: Questionnaire, frame: pd.DataFrame):
 
     w = q.analysis.weights
     margins = population_margins(q, read_population(q, categorical_variables(q)), frame)
-    populations = [m for _, m in margins]
+    populations, notes = [], []
+    for _, margin in margins:
+        margin, collapsed = _collapse_empty_units(q, margin, frame)
+        populations.append(margin)
+        notes += collapsed
     try:
         if w.method == "poststratify":
-            return post_stratify(frame, populations[0], trim=w.trim), populations
-        return rake(frame, populations, trim=w.trim), populations
+            res = post_stratify(frame, populations[0], trim=w.trim)
+        else:
+            res = rake(frame, populations, trim=w.trim)
     except AnalysisError as exc:
         raise AnalysisError(f"weights ({', '.join(w.files)}): {exc.headline}", exc.problems) from None
+    return (replace(res, notes=tuple(notes) + tuple(res.notes)) if notes else res), populations
+
+
+def _collapse_empty_units(q: Questionnaire, margin: pd.DataFrame, frame: pd.DataFrame):
+    """A unit of the organisation with employees but no respondents cannot carry its own population count:
+    its count goes to the sibling unit with the most respondents (or, when no sibling has any, the
+    nearest unit with respondents below the same ancestor) - collapsed strata, said in a note. Only for
+    a margin on the organisation's unit variable alone; other empty cells stay an error."""
+    org = q.organisation
+    if org is None or list(margin.columns) != [org.unit_variable, "count"]:
+        return margin, []
+    var = org.unit_variable
+    answered = frame[var].value_counts()
+    margin = margin.copy()
+    responding = margin[var].map(answered).fillna(0).to_numpy()
+    empty = np.flatnonzero((responding == 0) & (margin["count"].to_numpy() > 0))
+    if not len(empty):
+        return margin, []
+    from surveykit.data.units import code_text
+    from surveykit.pipeline.organisation import read_unit_tree
+
+    tree = read_unit_tree(q, frame, "data")
+    position = {code_text(c): i for i, c in enumerate(margin[var])}
+    carriers = {code_text(c): n for c, n in zip(margin[var], responding) if n > 0}
+    notes, moved = [], {}
+    for i in empty:  # the units without respondents (few): shaping, not a loop over respondents
+        code = code_text(margin[var].iloc[i])
+        target, ancestor = None, code
+        while target is None and tree.parent_index[tree.index_of(ancestor)] >= 0:
+            ancestor = tree.codes[tree.parent_index[tree.index_of(ancestor)]]
+            below = [c for c in carriers if ancestor in tree.ancestors(c)]
+            target = max(below, key=lambda c: (carriers[c], -position[c]), default=None)
+        if target is None:
+            continue  # nobody anywhere: post-stratification reports the empty cell
+        moved[i] = position[target]
+        notes.append(f"unit {code} ({tree.name(code)}, {int(margin['count'].iloc[i])} employees) has no respondents: "
+                     f"weighted together with unit {target} ({tree.name(target)})")
+    counts = margin["count"].to_numpy(dtype="float64").copy()
+    for i, j in moved.items():
+        counts[j] += counts[i]
+    keep = np.ones(len(margin), dtype=bool)
+    keep[list(moved)] = False
+    margin["count"] = counts
+    return margin[keep].reset_index(drop=True), notes
 
 
 def check_weights(q: Questionnaire, frame: pd.DataFrame) -> str:
