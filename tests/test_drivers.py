@@ -235,3 +235,20 @@ def test_published_rwa_example():
     assert res.r2 == pytest.approx(0.7791896, abs=5e-8)
     np.testing.assert_allclose(res.table["raw_weight"], [0.2284797, 0.2221469, 0.2321744, 0.0963886], atol=5e-8)
     np.testing.assert_allclose(res.table["rescaled_weight"], [29.32274, 28.50999, 29.79691, 12.37037], atol=5e-6)
+
+
+def test_bootstrap_stops_when_cancelled():
+    """A run that fails elsewhere sets the event: the bootstrap stops at its next batch instead of
+    keeping the error waiting."""
+    import threading
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2_000, 4))
+    df = pd.DataFrame(x + x[:, [0]], columns=["y", "a", "b", "c"])
+    cancel = threading.Event()
+    assert key_drivers(df, "y", ["a", "b", "c"], n_boot=20, cancel=cancel).n_boot == 20
+    cancel.set()
+    import surveykit.model.drivers as drv
+
+    with pytest.raises(drv.Cancelled):
+        key_drivers(df, "y", ["a", "b", "c"], n_boot=20, cancel=cancel)

@@ -208,7 +208,7 @@ def _correlations(x: np.ndarray) -> np.ndarray:
 
 def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, n_boot: int = 1000,
                 seed: int | None = 20121201, ci_level: float = 0.95, dominance_analysis: bool | None = None,
-                resamples: np.ndarray | None = None) -> DriverResult:
+                resamples: np.ndarray | None = None, cancel=None) -> DriverResult:
     """Relative importance of ``predictors`` for ``outcome``: r, beta, relative weights, dominance.
 
     Cases with any missing value are excluded (listwise, as in regression) and counted. Bootstrap CIs
@@ -216,7 +216,8 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
     drawn with ``numpy.random.default_rng(seed)``; ``resamples`` (n_boot x N row positions within the
     complete cases) replaces the drawing, for a comparison with another program. Dominance analysis
     runs by default for up to :data:`MAX_DOMINANCE_PREDICTORS` predictors (its bootstrap for up to 10);
-    asking for it with more predictors is an error.
+    asking for it with more predictors is an error. ``cancel`` (a ``threading.Event``): when it is set,
+    the bootstrap stops at its next batch with :class:`Cancelled` (a run stopped by an error elsewhere).
 
     Example
     -------
@@ -266,7 +267,7 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
     table["general_dominance"] = gd
     table["general_dominance_pct"] = 100 * gd / r2
 
-    boot_rw, boot_gd = bootstrap_statistics(x, n_boot, seed, resamples, dominance_analysis and p <= 10)
+    boot_rw, boot_gd = bootstrap_statistics(x, n_boot, seed, resamples, dominance_analysis and p <= 10, cancel)
     q = [(1 - ci_level) / 2, 1 - (1 - ci_level) / 2]
     for name, draws in (("raw", boot_rw), ("gd", boot_gd)):
         if draws is None:
@@ -286,7 +287,12 @@ def key_drivers(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, 
                         complete_frame, n_used, seed if resamples is None else None, ci_level)
 
 
-def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, with_dominance: bool = True):
+class Cancelled(Exception):
+    """The bootstrap was asked to stop (``cancel`` set) before it finished."""
+
+
+def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, with_dominance: bool = True,
+                         cancel=None):
     """Relative weights (and general dominance) of every resample: (B x p weights, B R^2) pairs.
 
     ``x`` holds the complete cases (N x q, outcome first). Resample b is ``rng.integers(0, N, size=N)``
@@ -324,7 +330,7 @@ def bootstrap_statistics(x: np.ndarray, n_boot: int, seed=None, resamples=None, 
         for storage in (_COUNT_DTYPE, np.float64):
             try:
                 return _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance,
-                                           storage)
+                                           storage, cancel)
             except _CountOverflow:  # a row drawn more often than the compact type holds: once more, wide
                 continue
     except np.linalg.LinAlgError:
@@ -337,7 +343,8 @@ class _CountOverflow(Exception):
     """A count exceeded the compact storage type (the resample's counts no longer sum to N)."""
 
 
-def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance, storage):
+def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no_variance, storage,
+                        cancel=None):
     p = q - 1
     upper_i, upper_j = np.triu_indices(q)
     rng = np.random.default_rng(seed) if resamples is None else None
@@ -360,6 +367,8 @@ def _counted_statistics(terms, n, q, n_boot, seed, resamples, with_dominance, no
         so the resamples do not depend on the threads. Two buffers alternate (pipelined keeps at most two
         batches alive)."""
         for number, start in enumerate(range(0, total, per_batch)):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("key-driver bootstrap stopped")
             counts = buffers[number % len(buffers)][:min(per_batch, total - start)]
             for row in range(min(here, len(counts))):
                 counts[row] = np.bincount(drawn(start + row), minlength=n)

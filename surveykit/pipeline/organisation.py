@@ -178,21 +178,22 @@ def favourable_pct(frame: pd.DataFrame, q, variable: str) -> float | None:
     return 100.0 * favourable / answered if answered else None
 
 
-def driver_records(frame: pd.DataFrame, q, settings: Settings, data_name: str) -> dict:
-    """Every key-driver analysis of the plan, {id: record}; an error names the data file and the analysis."""
+def driver_records(frame: pd.DataFrame, q, settings: Settings, data_name: str, cancel=None) -> dict:
+    """Every key-driver analysis of the plan, {id: record}; an error names the data file and the analysis.
+    ``cancel`` (a threading.Event) stops the bootstraps when the run fails elsewhere."""
     out = {}
     for d in q.analysis.drivers:
         try:
-            out[d.id] = to_jsonable(driver_record(frame, q, d, settings))
+            out[d.id] = to_jsonable(driver_record(frame, q, d, settings, cancel))
         except AnalysisError as exc:
             raise AnalysisError(f"{data_name}: drivers {d.id!r}: {exc.headline}", exc.problems) from None
     return out
 
 
-def driver_record(frame: pd.DataFrame, q, plan, settings: Settings) -> dict:
+def driver_record(frame: pd.DataFrame, q, plan, settings: Settings, cancel=None) -> dict:
     """Relative weights, dominance (with bootstrap CIs, seeded from analysis.seed) and the priority matrix."""
     res = key_drivers(frame, plan.outcome, list(plan.predictors), n_boot=plan.bootstrap, seed=settings.seed,
-                      ci_level=1 - settings.alpha)
+                      ci_level=1 - settings.alpha, cancel=cancel)
     table = res.table.copy()
     fav = pd.Series({p: favourable_pct(frame, q, p) for p in res.predictors}, dtype="float64")
     quadrants = None

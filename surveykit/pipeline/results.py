@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -13,7 +13,12 @@ from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
 from surveykit.pipeline.inference import add_inference
-from surveykit.pipeline.organisation import driver_records, hide_units, organisation_records
+from surveykit.pipeline.measurement import add_measurement_results
+from surveykit.pipeline.organisation import (
+    driver_records,
+    hide_units,
+    organisation_records,
+)
 from surveykit.pipeline.records import (
     categorical_variables,
     comparison_records,
@@ -27,7 +32,6 @@ from surveykit.pipeline.records import (
     reversed_among,
     sample_record,
 )
-from surveykit.pipeline.measurement import add_measurement_results
 from surveykit.pipeline.replication import replication_records
 from surveykit.pipeline.settings import Settings
 from surveykit.privacy.plan import DisclosurePlan, outcome_groups
@@ -60,14 +64,28 @@ def build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     where BLAS threads gain nothing and, spinning while they wait, take the core the second analysis
     thread needs.
     """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _build_results(q, prepared, settings, progress)
+    # Key drivers (their bootstrap is the longest single analysis) start at once on a thread of their
+    # own; regressions and reliability join that pool later. If the run stops on an error meanwhile,
+    # the bootstrap is told to stop too (so the error is not kept waiting).
+    cancel = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _build_results(q, prepared, settings, progress, pool, cancel)
+    except BaseException:
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
-                   progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
+                   progress: Callable[[str], None] | None, pool, cancel) -> tuple[dict, pd.DataFrame]:
     step = progress or (lambda name: None)
     plan = q.analysis
     k = settings.min_group_size
@@ -78,6 +96,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
 
     # every analysis reads the keyed frame: items declared reverse-keyed scored min + max - x (one place)
     frame = scored_frame(prepared.frame, q)
+    drivers_future = pool.submit(driver_records, frame, q, settings, prepared.path.name, cancel) \
+        if plan.drivers else None
     keyed_items = set(reversed_items(q))
     categorical = [c for c in categorical_variables(q) if c in frame.columns]
     # group codes of every categorical variable, made once: the sample counts come from them, and
@@ -142,11 +162,6 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
     # thread while this one does the comparisons, factor analyses and correlations (about half each).
     # Results are collected in plan order below, so the output does not depend on timing.
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=2)
-    # key drivers (their bootstrap is the longest single analysis) on a thread of their own
-    drivers_future = pool.submit(driver_records, frame, q, settings, prepared.path.name) if plan.drivers else None
     regression_futures, skipped_regressions = [], []
     for reg in plan.regressions:  # each on its own respondents: small categories there are merged too
         reg_frame, reg_q, reg_suppressed = disclosure.for_regression(
@@ -159,7 +174,6 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             continue
         regression_futures.append((reg, pool.submit(regression_record, reg_frame, reg_q, reg, settings)))
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
-    pool.shutdown(wait=False)
 
     step("descriptives")
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
