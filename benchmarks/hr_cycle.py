@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/hr_cycle.py                        # N = 1,000,000, 1,000 offices, 50 areas
     .venv/bin/python benchmarks/hr_cycle.py --n 20000 --repeats 1
-    .venv/bin/python benchmarks/hr_cycle.py --per-unit             # also the per-unit reports (when available)
+    .venv/bin/python benchmarks/hr_cycle.py --no-per-unit          # the organisation report only
 
 Data: ``benchmarks/hr_cycle_data.py`` (generated once into the git-ignored benchmarks/data/): a units
 file (one root, 50 areas, 1,000 offices with headcounts), two waves of the bundled MRS questionnaire's
@@ -15,8 +15,8 @@ child, peak RSS by ``/usr/bin/time -v``), median of ``--repeats`` runs, interlea
   run         ``surveykit run <variant yaml> --out <tmp> --quiet``: the organisation report with response
               rates, the change since the earlier wave, key drivers (1,000 bootstrap resamples),
               engagement and eNPS, plus everything else in the bundled plan
-  per-unit    (only with ``--per-unit`` and only when ``surveykit run --help`` lists ``--per-unit``) the
-              same run with ``--per-unit all``
+  per-unit    the same run with ``--per-unit all`` (a report for every unit: the issue's whole run);
+              ``--no-per-unit`` skips it
 
 ``--timeout`` (seconds, default 900) stops a run that takes too long and records it as "> timeout"
 rather than hanging ``make bench``. Targets (issue 16 item 8; figures, never assertions): the whole run
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -39,13 +38,6 @@ import hr_cycle_data
 import run as bench  # (measure(), machine(), READ_FLOOR, GB: one set of measuring helpers)
 
 GB = bench.GB
-
-
-def has_per_unit() -> bool:
-    """Whether this surveykit's ``run`` command offers ``--per-unit`` (built on another branch)."""
-    out = subprocess.run([*bench.SURVEYKIT, "run", "--help"], check=False, cwd=bench.ROOT,
-                         capture_output=True, text=True, env={**bench.os.environ, "PYTHONPATH": str(bench.ROOT)})
-    return "--per-unit" in out.stdout
 
 
 def commands(yaml_path: Path, out_dir: Path, per_unit: bool) -> dict[str, list[str]]:
@@ -144,13 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--areas", type=int, default=50, help="areas between the root and the offices")
     parser.add_argument("--repeats", type=int, default=3, help="runs per command (median)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a run is stopped (0: none)")
-    parser.add_argument("--per-unit", action="store_true",
-                        help="also time `surveykit run ... --per-unit all` (when the command offers it)")
+    parser.add_argument("--no-per-unit", action="store_true",
+                        help="do not time `surveykit run ... --per-unit all` (the whole run with a report per unit)")
     args = parser.parse_args(argv)
 
-    per_unit = args.per_unit and has_per_unit()
-    if args.per_unit and not per_unit:
-        print("note: `surveykit run --help` does not list --per-unit: timing the organisation report only")
+    per_unit = not args.no_per_unit
     info = bench.machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB; Python {info['python']}; "
           f"load average {info['load_average']}", flush=True)
