@@ -440,3 +440,24 @@ def test_second_process_writes_the_same_files(tmp_path, q, out, monkeypatch):
                 assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
         else:
             assert (out / "units" / rel).read_bytes() == (again / "units" / rel).read_bytes(), rel
+
+
+def test_workbook_ci_bounds_are_numbers(out, reports):
+    """In Excel a CI is of use as two numbers: each "[low; high]" column has its bounds as numeric columns
+    beside it (equal to results.json), and the report's indentation of unit names is not in the cells."""
+    import openpyxl
+
+    code = max(reports, key=lambda c: reports[c]["response"]["respondents"])
+    book = openpyxl.load_workbook(out / "units" / code / "tables.xlsx", read_only=True)
+    sheets = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames[1:]}
+    enps = next(rows for name, rows in sheets.items() if "eNPS" in name)
+    header = list(enps[0])
+    low = header.index(next(h for h in header if h.endswith(": KI nedre")))
+    row = next(r for r in enps[1:] if r[0] == reports[code]["name"])
+    unit_row = next(e for e in reports[code]["engagement"] if e["id"] == "enps")["unit"]
+    assert row[low] == pytest.approx(unit_row["adjusted_low"], rel=1e-12)
+    assert isinstance(row[low + 1], float) and row[low + 1] == pytest.approx(unit_row["adjusted_high"], rel=1e-12)
+    changes = next(rows for name, rows in sheets.items() if "Endring" in name)
+    assert any(h and h.endswith(": KI øvre") for h in changes[0])
+    for rows in sheets.values():
+        assert not any(isinstance(v, str) and v.startswith("\u2003") for r in rows for v in r)

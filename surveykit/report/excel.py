@@ -234,7 +234,7 @@ def table_data(table: Table, block_header: str, lang: str) -> DataSheet:
                 j = len(values) - 1
                 decimals[j] = max(decimals[j] or 0, _decimals(c.text, lang))
             else:
-                values.append(c.text)
+                values.append(c.text.lstrip("\u2003"))  # the report's indentation (by level) is no data
             values += [""] * (c.colspan - 1)
         values += [""] * (width - len(values))
         if "group-head" in r.css:

@@ -9,7 +9,7 @@ from functools import partial
 
 from . import figures_organisation as figs
 from . import format as fmt
-from .cells import head, num, slug, txt
+from .cells import ci_cell, head, num, slug, txt
 from .document import Cell, Figure, Paragraph, Row, Section, Table
 
 FLAG_MARK = {"up": "↑", "down": "↓"}
@@ -28,9 +28,9 @@ class OrganisationSections:
         return ", ".join(f"{names.get(c, c)} ({c})" for c in codes)
 
     def _ci(self, lo, hi, decimals: int = 2) -> Cell:
-        if not (fmt.is_number(lo) and fmt.is_number(hi)):
-            return Cell("", None, "num")
-        return Cell(f"[{fmt.number(lo, decimals, self.lang)}; {fmt.number(hi, decimals, self.lang)}]", None, "num")
+        """"[low; high]", the bounds also as numbers of their own in the workbook."""
+        return ci_cell(lo, hi, lambda x, lang: fmt.number(x, decimals, lang), self.lang,
+                       (self.s["ci_low"], self.s["ci_high"]))
 
     def _hidden_text(self) -> str:
         org = self.r.get("organisation") or {}

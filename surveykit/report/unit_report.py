@@ -19,7 +19,7 @@ from surveykit import __version__
 from surveykit.stats.parallel import WORKERS
 
 from . import format as fmt
-from .cells import head, num, txt
+from .cells import ci_cell, head, num, txt
 from .document import Bullets, Cell, Document, Heading, Paragraph, Row, Section, Table
 from .excel import write_workbook
 from .html import render_html
@@ -208,9 +208,9 @@ def _trend_section(record: dict, s: dict, lang: str) -> Section:
 
 
 def _ci(lo, hi, decimals: int, lang: str) -> Cell:
-    if not (fmt.is_number(lo) and fmt.is_number(hi)):
-        return txt("", "num")
-    return txt(f"[{fmt.number(lo, decimals, lang)}; {fmt.number(hi, decimals, lang)}]", "num")
+    """"[low; high]", the bounds also as numbers of their own in the workbook."""
+    s = strings(lang)
+    return ci_cell(lo, hi, lambda x, lang: fmt.number(x, decimals, lang), lang, (s["ci_low"], s["ci_high"]))
 
 
 def _change_section(record: dict, s: dict, lang: str) -> Section:
