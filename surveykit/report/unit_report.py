@@ -54,7 +54,12 @@ TEXTS = {
         "sec_changes": "Endring siden {prev}", "changes_title": "Endring fra {prev} til {curr} for {unit}",
         "changes_note": "Bare indekser og påstander der enheten har minst {k} svar i begge rundene vises.",
         "eng_unit_title": "{label}: {unit} sammenlignet med {parent} og {org}", "index": "indeks", "enps": "eNPS",
-        "where": "Enhet", "eng_unit_note": "– = ikke vist (færre enn {k} svar, eller skjult for å beskytte en "
+        "where": "Enhet",
+        "eng_unit_method": "{label}: andelen som svarer positivt ({fav}) på alle påstandene i indeksen {index}, "
+                           "blant dem som har svart på alle; Wilsons konfidensintervall.",
+        "enps_unit_method": "{label}: eNPS = % ambassadører (9–10) minus % kritikere (0–6) på «{item}» (0–10), "
+                            "fra −100 til 100, med justert Wald-intervall (Rocks 2016).",
+        "eng_unit_note": "– = ikke vist (færre enn {k} svar, eller skjult for å beskytte en "
                                             "mindre enhet; se siste del).",
     },
     "en": {
@@ -85,7 +90,12 @@ TEXTS = {
         "sec_changes": "Change since {prev}", "changes_title": "Change from {prev} to {curr} for {unit}",
         "changes_note": "Only indices and statements with at least {k} answers from the unit in both waves are shown.",
         "eng_unit_title": "{label}: {unit} compared with {parent} and {org}", "index": "index", "enps": "eNPS",
-        "where": "Unit", "eng_unit_note": "– = not shown (fewer than {k} answers, or hidden to protect a smaller "
+        "where": "Unit",
+        "eng_unit_method": "{label}: the share answering favourably ({fav}) on every item of the index {index}, "
+                           "among those who answered all of them; Wilson confidence interval.",
+        "enps_unit_method": "{label}: eNPS = % promoters (9–10) minus % detractors (0–6) on “{item}” (0–10), "
+                            "from −100 to 100, with the adjusted Wald interval (Rocks 2016).",
+        "eng_unit_note": "– = not shown (fewer than {k} answers, or hidden to protect a smaller "
                                           "unit; see the last part).",
     },
 }
@@ -252,8 +262,8 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
         places = [(row, name) for row, name in places if name and (row is not None or name == record["name"])]
         rows = []
         if e["kind"] == "enps":
-            sec.blocks.append(Paragraph(s["enps_method"].format(label=e["label"], item=labels.get(e["item"], e["item"]),
-                                                                missing=fmt.integer(e.get("n_missing"), lang))))
+            sec.blocks.append(Paragraph(s["enps_unit_method"].format(label=e["label"],
+                                                                     item=labels.get(e["item"], e["item"]))))
             for row, name in places:
                 row = row or {}
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
@@ -262,9 +272,9 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
                                  _ci(row.get("adjusted_low"), row.get("adjusted_high"), 1, lang)]))
             header = [head(s["where"], s["n_lower"], s["promoters"], s["detractors"], "eNPS", s["ci95"])]
         else:
-            sec.blocks.append(Paragraph(s["eng_index_method"].format(
-                label=e["label"], index=labels.get(e["index"], e["index"]), fav=", ".join(str(v) for v in e.get("favourable") or []),
-                incomplete=fmt.integer(e.get("n_incomplete"), lang))))
+            sec.blocks.append(Paragraph(s["eng_unit_method"].format(
+                label=e["label"], index=labels.get(e["index"], e["index"]),
+                fav=", ".join(str(v) for v in e.get("favourable") or []))))
             for row, name in places:
                 row = row or {}
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
