@@ -37,6 +37,7 @@ import pandas as pd
 
 from surveykit.privacy.groups import Coding, protect
 from surveykit.privacy.linear import find_disclosure
+from surveykit.privacy.patterns import PlanPatterns, distinct
 
 EVERYWHERE = "all tables, figures and tests"
 MERGED_SUFFIX = {"nb": " (slått sammen)", "en": " (merged)"}
@@ -118,37 +119,10 @@ def outcome_groups(q) -> dict[str, list[str]]:
 
 
 def _codes(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes 0..n-1 of the distinct values (NaN one more code) and n + 1: a hash, not a sort."""
-    if values.dtype == bool:
-        return values.astype(np.int64), 2
-    codes, uniques = pd.factorize(values)
-    return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
-
-
-def _distinct(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct combinations of ``arrays`` (equal-length columns): the combination of each row, a
-    row holding each combination, and how many rows share it."""
-    key, radix = np.zeros(n, dtype=np.int64), 1
-    for values in arrays:
-        codes, levels = _factorize(values)
-        if radix * levels >= 2**62:  # keep the key in 62 bits: number the combinations so far
-            key, radix = _factorize(key)
-        key, radix = key * levels + codes, radix * levels
-    if radix <= max(8 * n, 2**20):  # few possible combinations: mark them directly
-        present = np.zeros(radix, bool)
-        present[key] = True
-        inverse = (np.cumsum(present, dtype=np.int64) - 1)[key]
-        size = int(present.sum())
-    else:
-        inverse, size = _factorize(key)
-        size -= 1
-    first = np.empty(size, dtype=np.int64)
-    first[inverse] = np.arange(n)  # any row of a combination stands for it
-    return inverse, first, np.bincount(inverse, minlength=size)
+    column = frame[name]
+    if column.dtype == np.float64:  # already the codes: no conversion, no copy (nobody writes to them)
+        return column.to_numpy()
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _changed(a: Coding, b: Coding) -> bool:
@@ -178,35 +152,26 @@ class DisclosurePlan:
         # every check below depends only on the respondents' distinct combinations of codes and
         # exemptions, and how many share each (see groups._patterns): find them once, in one pass,
         # and decide on them (33,000 combinations instead of 1,000,000 respondents in the HR cycle)
-        inverse, first, counts = _distinct(list(full.values()) + [raw_missing[r] for r in raw_names if r not in full],
+        inverse, first, counts = distinct(list(full.values()) + [raw_missing[r] for r in raw_names if r not in full],
                                           len(frame))
         columns = {v: c[first] for v, c in full.items()}
         missing = {r: m[first] for r, m in raw_missing.items()}
         codings = {v: Coding.identity(v, np.unique(c[~np.isnan(c)]), is_ordinal(q, v)) for v, c in columns.items()}
         families = [f for f in (fam for fam in linked_families(q, list(columns))) if f]
-
-        def exempt(names: list[str]) -> np.ndarray:
-            out = np.zeros(len(first), bool)
-            for r in {r for v in names for r in raw[v]}:
-                if r in missing:
-                    out |= missing[r]
-            return out
-
+        checks = PlanPatterns(columns, missing, raw, counts)
         reason_k = f"fewer than {k} respondents, alone or by difference with a linked variable"
         for fam in families:
-            codings.update(protect({v: columns[v] for v in fam}, {v: codings[v] for v in fam}, k, reason=reason_k,
-                                   exempt=exempt(fam), weights=counts))
+            codings.update(checks.protect(fam, fam, codings, k, reason_k))
         # groupings of different families that nest or overlap in the data: join and protect again
         joined = True
         while joined:
             joined = False
             for i in range(len(families)):
                 for j in range(i + 1, len(families)):
-                    if cls._pair_discloses(columns, codings, families[i], families[j], k, exempt, counts):
+                    if checks.pair_discloses(codings, families[i], families[j], k):
                         fam = families[i] + families[j]
                         families = [f for n, f in enumerate(families) if n not in (i, j)] + [fam]
-                        codings.update(protect({v: columns[v] for v in fam}, {v: codings[v] for v in fam}, k,
-                                               reason=reason_k, exempt=exempt(fam), weights=counts))
+                        codings.update(checks.protect(fam, fam, codings, k, reason_k))
                         joined = True
                         break
                 if joined:
@@ -215,33 +180,22 @@ class DisclosurePlan:
         for outcome, groups in (outcome_groups or {}).items():
             if outcome not in frame.columns:
                 continue
-            answered = ~np.isnan(pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype="float64",
-                                                                                           na_value=np.nan))
             groups = [g for g in dict.fromkeys(groups) if g in codings]
+            if not groups:
+                continue
             # the respondents of each combination who answered the outcome
-            n_answered = np.bincount(inverse[answered], minlength=len(first)) if groups else None
+            answered = ~np.isnan(_codes(frame, outcome))
+            n_answered = np.bincount(inverse, weights=answered, minlength=len(first))
             for fam in families:
                 members = [g for g in groups if g in fam]
                 if not members:
                     continue
-                local = protect({g: columns[g] for g in members}, {g: codings[g] for g in members}, k,
-                                reason=f"fewer than {k} answers on {outcome}, alone or by difference",
-                                exempt=exempt(members), weights=n_answered)
+                local = checks.protect(fam, members, codings, k,
+                                       f"fewer than {k} answers on {outcome}, alone or by difference", n_answered)
                 for g in members:
                     if _changed(local[g], codings[g]):
                         plan.local[(outcome, g)] = local[g]
         return plan
-
-    @staticmethod
-    def _pair_discloses(columns, codings, fam_a, fam_b, k, exempt, weights=None) -> bool:
-        """Whether two variables of different families isolate people between them. ``columns`` may be
-        distinct combinations of codes standing for ``weights`` respondents each."""
-        for a in fam_a:
-            for b in fam_b:
-                pub = np.column_stack([codings[a].group_ids(columns[a]), codings[b].group_ids(columns[b])])
-                if find_disclosure(pub, k, exempt([a, b]), weights) is not None:
-                    return True
-        return False
 
     # ------------------------------------------------------------------------------ apply
     def coding(self, variable: str, outcome: str | None = None) -> Coding | None:
