@@ -257,38 +257,42 @@ class DisclosurePlan:
 
         family_of = {v: i for i, fam in enumerate(self.families) for v in fam}
         ordinal = lambda v: bool(v in self.codings and self.codings[v].ordinal)  # noqa: E731
-        tables = {(r, c): (_codes(masked, r), _codes(masked, c), ordinal(r), ordinal(c))
-                  for r, c in dict.fromkeys(pairs) if r in masked.columns and c in masked.columns}
-        keys = list(tables)
+        keys = [(r, c) for r, c in dict.fromkeys(pairs) if r in masked.columns and c in masked.columns]
+        values = {v: _codes(masked, v) for key in keys for v in key}
 
         def same_family(a: str, b: str) -> bool:
             return a in family_of and family_of[a] == family_of.get(b)
 
-        exempt = {}
         # a table whose row or column variable has a hidden category, against its margins (the sample
         # table's counts): margin minus shown cells must not give the hidden category's cells; only the
         # hidden people need protecting there (everybody else is in a shown cell or did not answer)
-        linked = []
+        hidden_in = {v: np.isin(_codes(frame, v), list(self.codings[v].hidden)) for v in values
+                     if v in self.codings and self.codings[v].hidden and v in frame.columns}
+        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+                 if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
+        raw_of = {entry: sorted({r for key in entry for v in key for r in self.raw.get(v, []) if r in frame.columns})
+                  for entry in pairs}
+        missing = {r: np.isnan(_codes(frame, r)) for rs in raw_of.values() for r in rs}
+        # every check depends only on the respondents' distinct combinations of these values and flags:
+        # decided on those, each standing for its respondents
+        _, first, counts = distinct([*values.values(), *hidden_in.values(), *missing.values()], len(frame))
+        tables = {(r, c): (values[r][first], values[c][first], ordinal(r), ordinal(c)) for r, c in keys}
+        linked, exempt = [], {}
         for key in keys:
-            hidden = np.zeros(len(frame), bool)
+            hidden = np.zeros(len(first), bool)
             for v in key:
-                coding = self.codings.get(v)
-                if coding is not None and coding.hidden and v in frame.columns:
-                    hidden |= np.isin(_codes(frame, v), list(coding.hidden))
+                if v in hidden_in:
+                    hidden |= hidden_in[v][first]
             if hidden.any():
                 linked.append((key,))
                 exempt[(key,)] = ~hidden
-        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
-                 if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
         linked += pairs
         for entry in pairs:
-            names = {r for key in entry for v in key for r in self.raw.get(v, [])}
-            mask = np.zeros(len(frame), bool)
-            for name in names:
-                if name in frame.columns:
-                    mask |= np.isnan(_codes(frame, name))
+            mask = np.zeros(len(first), bool)
+            for name in raw_of[entry]:
+                mask |= missing[name][first]
             exempt[entry] = mask
-        return protect_tables(tables, linked, self.k, exempt)
+        return protect_tables(tables, linked, self.k, exempt, weights=counts)
 
     def single_category(self, masked: pd.DataFrame, outcome: str, predictors: list[str]) -> list[str]:
         """Coded predictors left with fewer than two published categories among the complete cases."""
