@@ -16,9 +16,11 @@ import pandas as pd
 def factorize(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Codes 0..n-1 of the distinct values (NaN one more code) and n + 1: a hash, not a sort."""
     if values.dtype == bool:
-        return values.astype(np.int64), 2
+        return values.view(np.int8), 2  # combined into int64 keys: no wider copy needed
     codes, uniques = pd.factorize(values)
-    return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
+    codes = codes.astype(np.int64, copy=False)
+    codes[codes < 0] = len(uniques)
+    return codes, len(uniques) + 1
 
 
 def combine(codes: list[np.ndarray], levels: list[int], n: int) -> tuple[np.ndarray, int]:

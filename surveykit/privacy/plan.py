@@ -234,10 +234,18 @@ class DisclosurePlan:
         columns = {p: _codes(frame, p) for p in coded}
         codings = {p: self.codings[p] for p in coded}
         used = [c for c in dict.fromkeys([outcome, *predictors]) if c in masked.columns]
+        # complete cases: answered the columns the plan leaves alone, and is shown in every coded
+        # predictor; decided on the distinct combinations of the predictors' codes and the former
+        others = [c for c in used if c not in columns]
+        base = masked[others].notna().all(axis=1).to_numpy() if others else np.ones(len(frame), bool)
+        _, first, counts = distinct([*columns.values(), base], len(frame))
+        cols, base = {p: c[first] for p, c in columns.items()}, base[first]
         for _ in range(10):  # hiding a group shrinks the complete cases: check again until nothing changes
-            current = masked.assign(**{p: codings[p].apply(columns[p]) for p in coded})
-            rows = current[used].notna().all(axis=1).to_numpy()
-            new = protect(columns, codings, self.k, universe=rows, exempt=np.zeros(len(frame), bool),
+            rows = base.copy()
+            for p in coded:
+                if p in used:
+                    rows &= ~np.isnan(codings[p].apply(cols[p]))
+            new = protect(cols, codings, self.k, universe=rows, exempt=np.zeros(len(first), bool), weights=counts,
                           reason=f"fewer than {self.k} respondents in regression {name}, alone or by difference")
             if not any(_changed(new[p], codings[p]) for p in coded):
                 break
