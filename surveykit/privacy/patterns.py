@@ -83,7 +83,7 @@ class PlanPatterns:
     def __init__(self, columns: dict, missing: dict, raw: dict, counts: np.ndarray):
         self.columns, self.missing, self.raw, self.counts = columns, missing, raw, counts
         self._codes = {v: factorize(c) for v, c in columns.items()}
-        self._families: dict[tuple, tuple[np.ndarray, int]] = {}
+        self._families: dict[tuple, tuple] = {}
 
     def exempt(self, names: list[str], rows: np.ndarray) -> np.ndarray:
         """Whether the patterns ``rows`` miss a raw input of ``names`` (nobody can point at them)."""
@@ -93,14 +93,14 @@ class PlanPatterns:
                 out |= self.missing[r][rows]
         return out
 
-    def family(self, fam: list[str]) -> tuple[np.ndarray, int]:
-        """The pattern of the family ``fam`` in each pattern, and how many there are."""
+    def family(self, fam: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The family's pattern of each pattern, a pattern of each, and their respondents (kept: the
+        per-outcome checks of a family reuse them)."""
         if tuple(fam) not in self._families:
             raws = sorted({r for v in fam for r in self.raw[v] if r in self.missing})
-            key, radix = combine([self._codes[v][0] for v in fam] + [self.missing[r].astype(np.int64) for r in raws],
+            key, radix = combine([self._codes[v][0] for v in fam] + [self.missing[r] for r in raws],
                                  [self._codes[v][1] for v in fam] + [2] * len(raws), len(self.counts))
-            inverse, first, _ = group(key, radix)
-            self._families[tuple(fam)] = (inverse, len(first))
+            self._families[tuple(fam)] = group(key, radix, self.counts)
         return self._families[tuple(fam)]
 
     def protect(self, fam: list[str], names: list[str], codings: dict, k: int, reason: str,
@@ -109,8 +109,9 @@ class PlanPatterns:
         patterns, each standing for its respondents (or ``weights``: those of them who answered)."""
         from surveykit.privacy.groups import protect
 
-        ids, n = self.family(fam)
-        _, rows, sizes = group(ids, n, self.counts if weights is None else weights)
+        ids, rows, sizes = self.family(fam)
+        if weights is not None:
+            sizes = np.rint(np.bincount(ids, weights=weights, minlength=len(rows))).astype(np.int64)
         rows, sizes = rows[sizes > 0], sizes[sizes > 0]
         return protect({v: self.columns[v][rows] for v in names}, {v: codings[v] for v in names}, k, reason=reason,
                        exempt=self.exempt(names, rows), weights=sizes)
@@ -119,9 +120,9 @@ class PlanPatterns:
         """Whether a variable of ``fam_a`` and one of ``fam_b`` isolate people between them."""
         from surveykit.privacy.linear import find_disclosure
 
-        ids_a, n_a = self.family(fam_a)
-        ids_b, n_b = self.family(fam_b)
-        _, rows, sizes = group(*combine([ids_a, ids_b], [n_a, n_b], len(ids_a)), self.counts)
+        ids_a, rows_a, _ = self.family(fam_a)
+        ids_b, rows_b, _ = self.family(fam_b)
+        _, rows, sizes = group(*combine([ids_a, ids_b], [len(rows_a), len(rows_b)], len(ids_a)), self.counts)
         for a in fam_a:
             for b in fam_b:
                 exempt = self.exempt([a, b], rows)
