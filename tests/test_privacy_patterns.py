@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.privacy.cells import CellProtection, _merge_options, protect_table, protect_tables, published_cells
+from surveykit.privacy.cells import CellProtection, merge_options, protect_table, protect_tables, published_cells
 from surveykit.privacy.groups import Coding, protect
 from surveykit.privacy.linear import find_disclosure
 from surveykit.privacy.patterns import PlanPatterns, distinct, regroup
@@ -178,7 +178,7 @@ def _reference_tables(tables, linked, k, exempt):
             rv, cv, ro, co = tables[key]
             counts, rkeys, ckeys = table(rv, cv)
             blank = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.ones(counts.shape, bool), True)
-            for option, axis, i, j in list(_merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
+            for option, axis, i, j in list(merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
                 still = discloses(bad, {**prots, key: option})
                 groups = None if axis is None else (prots[key].row_groups if axis == 0 else prots[key].col_groups)
                 cost = 1000 * sizes[key] if axis is None else int(np.isin(rv if axis == 0 else cv,

@@ -127,7 +127,7 @@ def _distinct_rows(arrays: list[np.ndarray], weights: np.ndarray) -> tuple[np.nd
     return regroup([c for c, _ in coded], [lev for _, lev in coded], weights)
 
 
-def _merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
+def merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
     """Protections with two more lines of ``prot`` merged (collapsed tables only)."""
     if prot.test_withheld:
         return
@@ -214,7 +214,7 @@ def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | Non
             rv, cv, w = cells[key]
             counts, rkeys, ckeys = _table(rv, cv, w)
             blank = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.ones(counts.shape, bool), True)
-            for option, axis, i, j in list(_merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
+            for option, axis, i, j in list(merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
                 still = discloses(bad, {**prots, key: option})
                 if axis is None:
                     cost = HIDE_COST * sizes[key]
