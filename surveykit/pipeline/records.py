@@ -394,14 +394,16 @@ def crosstab_record(masked: pd.DataFrame, q: Questionnaire, plan, row: str, col:
     lang = settings.lang
     rv = masked[row].to_numpy(dtype="float64", na_value=np.nan)
     cv = masked[col].to_numpy(dtype="float64", na_value=np.nan)
-    both = ~np.isnan(rv) & ~np.isnan(cv)
-    rkeys, rpos = np.unique(rv[both], return_inverse=True)
-    ckeys, cpos = np.unique(cv[both], return_inverse=True)
-    counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
-    np.add.at(counts, (rpos, cpos), 1)
-    ordinal = lambda v: bool(disclosure and v in disclosure.codings and disclosure.codings[v].ordinal)  # noqa: E731
-    prot = protection if protection is not None else protect_table(
-        counts, k, rkeys.tolist(), ckeys.tolist(), row_ordinal=ordinal(row), col_ordinal=ordinal(col))
+    prot = protection
+    if prot is None:  # on its own (the run decides its crosstabs together: no table count needed here)
+        both = ~np.isnan(rv) & ~np.isnan(cv)
+        rkeys, rpos = np.unique(rv[both], return_inverse=True)
+        ckeys, cpos = np.unique(cv[both], return_inverse=True)
+        counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
+        np.add.at(counts, (rpos, cpos), 1)
+        ordinal = lambda v: bool(disclosure and v in disclosure.codings and disclosure.codings[v].ordinal)  # noqa: E731
+        prot = protect_table(counts, k, rkeys.tolist(), ckeys.tolist(), row_ordinal=ordinal(row),
+                             col_ordinal=ordinal(col))
     labels = _labels(q, [row, col], lang)
     data, merged = masked, {"rows": [], "cols": []}
     if prot.merged:

@@ -109,16 +109,25 @@ def published_cells(rv: np.ndarray, cv: np.ndarray, prot: CellProtection) -> np.
     return np.where(outside, NOT_SHOWN, cell)
 
 
-def _table(rv: np.ndarray, cv: np.ndarray) -> tuple[np.ndarray, list, list]:
+def _table(rv: np.ndarray, cv: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, list, list]:
     both = ~np.isnan(rv) & ~np.isnan(cv)
     rkeys, rpos = np.unique(rv[both], return_inverse=True)
     ckeys, cpos = np.unique(cv[both], return_inverse=True)
-    counts = np.zeros((len(rkeys), len(ckeys)), dtype=np.int64)
-    np.add.at(counts, (rpos, cpos), 1)
+    cells = rpos.reshape(-1) * len(ckeys) + cpos.reshape(-1)
+    counts = np.bincount(cells, weights=None if weights is None else weights[both], minlength=len(rkeys) * len(ckeys))
+    counts = np.rint(counts).astype(np.int64).reshape(len(rkeys), len(ckeys))
     return counts, rkeys.tolist(), ckeys.tolist()
 
 
-def _merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
+def _distinct_rows(arrays: list[np.ndarray], weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A row of each distinct combination of ``arrays`` with anybody in it, and how many it holds."""
+    from surveykit.privacy.patterns import factorize, regroup
+
+    coded = [factorize(np.asarray(a)) for a in arrays]
+    return regroup([c for c, _ in coded], [lev for _, lev in coded], weights)
+
+
+def merge_options(prot: CellProtection, ordinal: tuple[bool, bool]):
     """Protections with two more lines of ``prot`` merged (collapsed tables only)."""
     if prot.test_withheld:
         return
@@ -144,7 +153,7 @@ def _group_ids(values: np.ndarray) -> np.ndarray:
 
 
 def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | None = None,
-                   max_steps: int = 100) -> dict:
+                   max_steps: int = 100, weights: np.ndarray | None = None) -> dict:
     """Protections of several crosstabs at once, checked against the published counts of their variables
     and against each other.
 
@@ -156,29 +165,44 @@ def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | Non
     collapsed on its own (:func:`protect_table`); then, while an entry's published cells and margins
     isolate 1..k-1 people (:func:`~surveykit.privacy.linear.find_disclosure`), the cheapest further merge
     in one of its tables that removes it is made (or, failing that, the table's cells are blanked).
-    ``exempt``: {entry: boolean mask of respondents who may be isolated (non-response)}.
+    ``exempt``: {entry: boolean mask of respondents who may be isolated (non-response)}. ``weights``:
+    when each row stands for several respondents with the same values and exemptions (distinct
+    patterns), their numbers. Every check runs on the distinct rows of just its tables' values (and
+    exemption), each with its number of respondents: the same decisions, whatever N.
     """
     from surveykit.privacy.linear import find_disclosure
 
-    prots, sizes = {}, {}
+    exempt = exempt or {}
+    if weights is None:
+        weights = np.ones(len(next(iter(tables.values()))[0]) if tables else 0, dtype=np.int64)
+    prots, sizes, cells = {}, {}, {}
     for key, (rv, cv, ro, co) in tables.items():
-        counts, rkeys, ckeys = _table(rv, cv)
+        at, w = _distinct_rows([rv, cv], weights)
+        cells[key] = (rv[at], cv[at], w)  # the table's own distinct cells (with not shown)
+        counts, rkeys, ckeys = _table(*cells[key])
         sizes[key] = int(counts.sum())
         if counts.shape[0] < 2 or counts.shape[1] < 2:
             prots[key] = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.zeros(counts.shape, bool), False)
         else:
             prots[key] = protect_table(counts, k, rkeys, ckeys, row_ordinal=ro, col_ordinal=co)
-    margins = {key: [_group_ids(tables[key][0]), _group_ids(tables[key][1])] for key in tables}
-
-    def discloses(entry: tuple, current: dict) -> bool:
-        columns = [published_cells(tables[key][0], tables[key][1], current[key]) for key in entry]
-        seen = set()
+    entries = {}  # {entry: (its tables' values on its distinct rows, margins, exemption, weights)}
+    for entry in linked:
+        mask = exempt.get(entry)
+        arrays = [a for key in entry for a in tables[key][:2]]
+        at, w = _distinct_rows(arrays + ([] if mask is None else [np.asarray(mask, bool)]), weights)
+        values = {key: (tables[key][0][at], tables[key][1][at]) for key in entry}
+        margins, seen = [], set()
         for key in entry:
             for axis, name in enumerate(key):
                 if name not in seen:
                     seen.add(name)
-                    columns.append(margins[key][axis])
-        return find_disclosure(np.column_stack(columns), k, (exempt or {}).get(entry)) is not None
+                    margins.append(_group_ids(values[key][axis]))
+        entries[entry] = (values, margins, None if mask is None else np.asarray(mask, bool)[at], w)
+
+    def discloses(entry: tuple, current: dict) -> bool:
+        values, margins, mask, w = entries[entry]
+        columns = [published_cells(*values[key], current[key]) for key in entry] + margins
+        return find_disclosure(np.column_stack(columns), k, mask, w) is not None
 
     for _ in range(max_steps):
         bad = next((entry for entry in linked if discloses(entry, prots)), None)
@@ -186,17 +210,18 @@ def protect_tables(tables: dict, linked: list[tuple], k: int, exempt: dict | Non
             break
         best = None
         for key in bad:
-            rv, cv, ro, co = tables[key]
-            counts, rkeys, ckeys = _table(rv, cv)
+            ro, co = tables[key][2:]
+            rv, cv, w = cells[key]
+            counts, rkeys, ckeys = _table(rv, cv, w)
             blank = CellProtection([(r,) for r in rkeys], [(c,) for c in ckeys], np.ones(counts.shape, bool), True)
-            for option, axis, i, j in list(_merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
+            for option, axis, i, j in list(merge_options(prots[key], (ro, co))) + [(blank, None, 0, 0)]:
                 still = discloses(bad, {**prots, key: option})
                 if axis is None:
                     cost = HIDE_COST * sizes[key]
                 else:
                     values = rv if axis == 0 else cv
                     groups = prots[key].row_groups if axis == 0 else prots[key].col_groups
-                    cost = int(np.isin(values, groups[i] + groups[j]).sum())
+                    cost = int(w[np.isin(values, groups[i] + groups[j])].sum())
                 cand = (still, cost, str(key), axis if axis is not None else -1, i, j)
                 if best is None or cand < best[0]:
                     best = (cand, key, option)

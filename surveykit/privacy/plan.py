@@ -37,6 +37,7 @@ import pandas as pd
 
 from surveykit.privacy.groups import Coding, protect
 from surveykit.privacy.linear import find_disclosure
+from surveykit.privacy.patterns import PlanPatterns, distinct
 
 EVERYWHERE = "all tables, figures and tests"
 MERGED_SUFFIX = {"nb": " (slått sammen)", "en": " (merged)"}
@@ -118,37 +119,10 @@ def outcome_groups(q) -> dict[str, list[str]]:
 
 
 def _codes(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes 0..n-1 of the distinct values (NaN one more code) and n + 1: a hash, not a sort."""
-    if values.dtype == bool:
-        return values.astype(np.int64), 2
-    codes, uniques = pd.factorize(values)
-    return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
-
-
-def _distinct(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct combinations of ``arrays`` (equal-length columns): the combination of each row, a
-    row holding each combination, and how many rows share it."""
-    key, radix = np.zeros(n, dtype=np.int64), 1
-    for values in arrays:
-        codes, levels = _factorize(values)
-        if radix * levels >= 2**62:  # keep the key in 62 bits: number the combinations so far
-            key, radix = _factorize(key)
-        key, radix = key * levels + codes, radix * levels
-    if radix <= max(8 * n, 2**20):  # few possible combinations: mark them directly
-        present = np.zeros(radix, bool)
-        present[key] = True
-        inverse = (np.cumsum(present, dtype=np.int64) - 1)[key]
-        size = int(present.sum())
-    else:
-        inverse, size = _factorize(key)
-        size -= 1
-    first = np.empty(size, dtype=np.int64)
-    first[inverse] = np.arange(n)  # any row of a combination stands for it
-    return inverse, first, np.bincount(inverse, minlength=size)
+    column = frame[name]
+    if column.dtype == np.float64:  # already the codes: no conversion, no copy (nobody writes to them)
+        return column.to_numpy()
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _changed(a: Coding, b: Coding) -> bool:
@@ -178,35 +152,26 @@ class DisclosurePlan:
         # every check below depends only on the respondents' distinct combinations of codes and
         # exemptions, and how many share each (see groups._patterns): find them once, in one pass,
         # and decide on them (33,000 combinations instead of 1,000,000 respondents in the HR cycle)
-        inverse, first, counts = _distinct(list(full.values()) + [raw_missing[r] for r in raw_names if r not in full],
+        inverse, first, counts = distinct(list(full.values()) + [raw_missing[r] for r in raw_names if r not in full],
                                           len(frame))
         columns = {v: c[first] for v, c in full.items()}
         missing = {r: m[first] for r, m in raw_missing.items()}
         codings = {v: Coding.identity(v, np.unique(c[~np.isnan(c)]), is_ordinal(q, v)) for v, c in columns.items()}
         families = [f for f in (fam for fam in linked_families(q, list(columns))) if f]
-
-        def exempt(names: list[str]) -> np.ndarray:
-            out = np.zeros(len(first), bool)
-            for r in {r for v in names for r in raw[v]}:
-                if r in missing:
-                    out |= missing[r]
-            return out
-
+        checks = PlanPatterns(columns, missing, raw, counts)
         reason_k = f"fewer than {k} respondents, alone or by difference with a linked variable"
         for fam in families:
-            codings.update(protect({v: columns[v] for v in fam}, {v: codings[v] for v in fam}, k, reason=reason_k,
-                                   exempt=exempt(fam), weights=counts))
+            codings.update(checks.protect(fam, fam, codings, k, reason_k))
         # groupings of different families that nest or overlap in the data: join and protect again
         joined = True
         while joined:
             joined = False
             for i in range(len(families)):
                 for j in range(i + 1, len(families)):
-                    if cls._pair_discloses(columns, codings, families[i], families[j], k, exempt, counts):
+                    if checks.pair_discloses(codings, families[i], families[j], k):
                         fam = families[i] + families[j]
                         families = [f for n, f in enumerate(families) if n not in (i, j)] + [fam]
-                        codings.update(protect({v: columns[v] for v in fam}, {v: codings[v] for v in fam}, k,
-                                               reason=reason_k, exempt=exempt(fam), weights=counts))
+                        codings.update(checks.protect(fam, fam, codings, k, reason_k))
                         joined = True
                         break
                 if joined:
@@ -215,33 +180,22 @@ class DisclosurePlan:
         for outcome, groups in (outcome_groups or {}).items():
             if outcome not in frame.columns:
                 continue
-            answered = ~np.isnan(pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype="float64",
-                                                                                           na_value=np.nan))
             groups = [g for g in dict.fromkeys(groups) if g in codings]
+            if not groups:
+                continue
             # the respondents of each combination who answered the outcome
-            n_answered = np.bincount(inverse[answered], minlength=len(first)) if groups else None
+            answered = ~np.isnan(_codes(frame, outcome))
+            n_answered = np.bincount(inverse, weights=answered, minlength=len(first))
             for fam in families:
                 members = [g for g in groups if g in fam]
                 if not members:
                     continue
-                local = protect({g: columns[g] for g in members}, {g: codings[g] for g in members}, k,
-                                reason=f"fewer than {k} answers on {outcome}, alone or by difference",
-                                exempt=exempt(members), weights=n_answered)
+                local = checks.protect(fam, members, codings, k,
+                                       f"fewer than {k} answers on {outcome}, alone or by difference", n_answered)
                 for g in members:
                     if _changed(local[g], codings[g]):
                         plan.local[(outcome, g)] = local[g]
         return plan
-
-    @staticmethod
-    def _pair_discloses(columns, codings, fam_a, fam_b, k, exempt, weights=None) -> bool:
-        """Whether two variables of different families isolate people between them. ``columns`` may be
-        distinct combinations of codes standing for ``weights`` respondents each."""
-        for a in fam_a:
-            for b in fam_b:
-                pub = np.column_stack([codings[a].group_ids(columns[a]), codings[b].group_ids(columns[b])])
-                if find_disclosure(pub, k, exempt([a, b]), weights) is not None:
-                    return True
-        return False
 
     # ------------------------------------------------------------------------------ apply
     def coding(self, variable: str, outcome: str | None = None) -> Coding | None:
@@ -280,10 +234,18 @@ class DisclosurePlan:
         columns = {p: _codes(frame, p) for p in coded}
         codings = {p: self.codings[p] for p in coded}
         used = [c for c in dict.fromkeys([outcome, *predictors]) if c in masked.columns]
+        # complete cases: answered the columns the plan leaves alone, and is shown in every coded
+        # predictor; decided on the distinct combinations of the predictors' codes and the former
+        others = [c for c in used if c not in columns]
+        base = masked[others].notna().all(axis=1).to_numpy() if others else np.ones(len(frame), bool)
+        _, first, counts = distinct([*columns.values(), base], len(frame))
+        cols, base = {p: c[first] for p, c in columns.items()}, base[first]
         for _ in range(10):  # hiding a group shrinks the complete cases: check again until nothing changes
-            current = masked.assign(**{p: codings[p].apply(columns[p]) for p in coded})
-            rows = current[used].notna().all(axis=1).to_numpy()
-            new = protect(columns, codings, self.k, universe=rows, exempt=np.zeros(len(frame), bool),
+            rows = base.copy()
+            for p in coded:
+                if p in used:
+                    rows &= ~np.isnan(codings[p].apply(cols[p]))
+            new = protect(cols, codings, self.k, universe=rows, exempt=np.zeros(len(first), bool), weights=counts,
                           reason=f"fewer than {self.k} respondents in regression {name}, alone or by difference")
             if not any(_changed(new[p], codings[p]) for p in coded):
                 break
@@ -303,38 +265,42 @@ class DisclosurePlan:
 
         family_of = {v: i for i, fam in enumerate(self.families) for v in fam}
         ordinal = lambda v: bool(v in self.codings and self.codings[v].ordinal)  # noqa: E731
-        tables = {(r, c): (_codes(masked, r), _codes(masked, c), ordinal(r), ordinal(c))
-                  for r, c in dict.fromkeys(pairs) if r in masked.columns and c in masked.columns}
-        keys = list(tables)
+        keys = [(r, c) for r, c in dict.fromkeys(pairs) if r in masked.columns and c in masked.columns]
+        values = {v: _codes(masked, v) for key in keys for v in key}
 
         def same_family(a: str, b: str) -> bool:
             return a in family_of and family_of[a] == family_of.get(b)
 
-        exempt = {}
         # a table whose row or column variable has a hidden category, against its margins (the sample
         # table's counts): margin minus shown cells must not give the hidden category's cells; only the
         # hidden people need protecting there (everybody else is in a shown cell or did not answer)
-        linked = []
+        hidden_in = {v: np.isin(_codes(frame, v), list(self.codings[v].hidden)) for v in values
+                     if v in self.codings and self.codings[v].hidden and v in frame.columns}
+        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+                 if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
+        raw_of = {entry: sorted({r for key in entry for v in key for r in self.raw.get(v, []) if r in frame.columns})
+                  for entry in pairs}
+        missing = {r: np.isnan(_codes(frame, r)) for rs in raw_of.values() for r in rs}
+        # every check depends only on the respondents' distinct combinations of these values and flags:
+        # decided on those, each standing for its respondents
+        _, first, counts = distinct([*values.values(), *hidden_in.values(), *missing.values()], len(frame))
+        tables = {(r, c): (values[r][first], values[c][first], ordinal(r), ordinal(c)) for r, c in keys}
+        linked, exempt = [], {}
         for key in keys:
-            hidden = np.zeros(len(frame), bool)
+            hidden = np.zeros(len(first), bool)
             for v in key:
-                coding = self.codings.get(v)
-                if coding is not None and coding.hidden and v in frame.columns:
-                    hidden |= np.isin(_codes(frame, v), list(coding.hidden))
+                if v in hidden_in:
+                    hidden |= hidden_in[v][first]
             if hidden.any():
                 linked.append((key,))
                 exempt[(key,)] = ~hidden
-        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
-                 if (a[1] == b[1] and same_family(a[0], b[0])) or (a[0] == b[0] and same_family(a[1], b[1]))]
         linked += pairs
         for entry in pairs:
-            names = {r for key in entry for v in key for r in self.raw.get(v, [])}
-            mask = np.zeros(len(frame), bool)
-            for name in names:
-                if name in frame.columns:
-                    mask |= np.isnan(_codes(frame, name))
+            mask = np.zeros(len(first), bool)
+            for name in raw_of[entry]:
+                mask |= missing[name][first]
             exempt[entry] = mask
-        return protect_tables(tables, linked, self.k, exempt)
+        return protect_tables(tables, linked, self.k, exempt, weights=counts)
 
     def single_category(self, masked: pd.DataFrame, outcome: str, predictors: list[str]) -> list[str]:
         """Coded predictors left with fewer than two published categories among the complete cases."""
