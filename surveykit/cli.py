@@ -32,7 +32,9 @@ def _data_path(q, data: str | None) -> Path:
 
 
 def _is_scorecard(args) -> bool:
-    from surveykit.scorecard.spec import is_scorecard_yaml
+    from surveykit.spec.yamlio import (
+        is_scorecard_yaml,  # without importing the scorecard package
+    )
 
     return is_scorecard_yaml(args.questionnaire)
 

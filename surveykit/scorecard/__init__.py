@@ -6,6 +6,8 @@ audit (f), bunching (g), survey_link (h), analyse (all of them -> results.json),
 XLSX), run (the command).
 """
 
-from .spec import Scorecard, is_scorecard_yaml, load_scorecard
+from surveykit.spec.yamlio import is_scorecard_yaml
+
+from .spec import Scorecard, load_scorecard
 
 __all__ = ["Scorecard", "is_scorecard_yaml", "load_scorecard"]

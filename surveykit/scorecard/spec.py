@@ -19,7 +19,7 @@ from surveykit.errors import Problem, SpecError
 from surveykit.spec.elements import SpecModel, Text, text_in
 from surveykit.spec.yamlio import line_of, load_yaml
 
-__all__ = ["Scorecard", "is_scorecard_yaml", "load_scorecard", "text_in"]
+__all__ = ["Scorecard", "load_scorecard", "text_in"]
 
 
 class Bands(SpecModel):
@@ -303,23 +303,6 @@ class Scorecard(SpecModel):
         for dup in sorted({p for p in periods if periods.count(p) > 1}):
             bad(f"counting period {dup} is listed twice", "counting_calendar")
         return problems
-
-
-MAX_SNIFF_BYTES = 5_000_000
-
-
-def is_scorecard_yaml(path: str | Path) -> bool:
-    """True when the YAML file is a mapping with a top-level ``scorecard`` key (a cheap textual check, so a
-    broken questionnaire still gets the questionnaire loader's messages)."""
-    try:
-        if not Path(path).is_file():  # a device or pipe (/dev/zero) is never read: the loaders refuse it
-            return False
-        with open(path, "rb") as handle:
-            head = handle.read(MAX_SNIFF_BYTES)  # bounded: the loaders refuse larger files themselves
-    except OSError:
-        return False
-    text = head.decode("utf-8-sig", errors="replace")
-    return any(line.startswith("scorecard:") for line in text.splitlines())
 
 
 def _format_loc(loc: tuple) -> str:

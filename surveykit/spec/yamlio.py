@@ -223,3 +223,21 @@ def line_of(data: Any, loc: tuple) -> int | None:
             # pydantic adds names of union members or model tags to the location; skip those
             continue
     return line
+
+
+# which kind of YAML: read by the command before any loader (and before the scorecard package is imported)
+MAX_SNIFF_BYTES = 5_000_000
+
+
+def is_scorecard_yaml(path: str | Path) -> bool:
+    """True when the YAML file is a mapping with a top-level ``scorecard`` key (a cheap textual check, so a
+    broken questionnaire still gets the questionnaire loader's messages)."""
+    try:
+        if not Path(path).is_file():  # a device or pipe (/dev/zero) is never read: the loaders refuse it
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(MAX_SNIFF_BYTES)  # bounded: the loaders refuse larger files themselves
+    except OSError:
+        return False
+    text = head.decode("utf-8-sig", errors="replace")
+    return any(line.startswith("scorecard:") for line in text.splitlines())
