@@ -110,3 +110,18 @@ def test_scale_declares_favourable_and_unfavourable_codes():
         Scale(min=1, max=5, favourable=[3, 4, 5], unfavourable=[1, 2, 3])
     with pytest.raises(ValidationError, match="outside the scale"):
         Scale(min=1, max=5, unfavourable=[0, 1])
+
+
+def test_classify_lookup_equals_the_definition():
+    """classify's lookup table gives each answer the category classify_values (the definition) gives it:
+    reversed and not, with missing, out-of-scale, fractional and 'don't know' (9) answers."""
+    from surveykit.compare.favourable import ItemCategories, classify, classify_values
+
+    rng = np.random.default_rng(5)
+    x = rng.choice([np.nan, 0, 1, 2, 3, 4, 5, 6, 9, 2.5, -1], size=20_000)
+    for reverse in (False, True):
+        cats = ItemCategories(substantive=(1, 2, 3, 4, 5), favourable=(4, 5), unfavourable=(1, 2), reverse=reverse)
+        assert np.array_equal(classify(x, cats), classify_values(x, cats))
+        assert set(np.unique(classify(x, cats))) == {0, 1, 2, 3}
+    odd = ItemCategories(substantive=(0.5, 1.5), favourable=(1.5,), unfavourable=(0.5,), reverse=False)
+    assert np.array_equal(classify(x, odd), classify_values(x, odd))

@@ -72,7 +72,27 @@ class FavourableResult:
 
 
 def classify(values: np.ndarray, cats: ItemCategories) -> np.ndarray:
-    """The category (0 missing / not substantive, 1 unfavourable, 2 neutral, 3 favourable) of each answer."""
+    """The category (0 missing / not substantive, 1 unfavourable, 2 neutral, 3 favourable) of each answer.
+
+    Answers on a scale of whole numbers are looked up in a table made by :func:`classify_values` of the
+    scale's values (a few passes over the answers instead of one per category value); anything else
+    (NaN, a value between or outside the scale's) is 0, as it is there."""
+    x = np.asarray(values, dtype="float64")
+    scale = np.asarray(cats.substantive, dtype="float64")
+    if not len(scale) or np.any(scale != np.round(scale)) or scale.max() - scale.min() > 255:
+        return classify_values(x, cats)
+    lo, hi = int(scale.min()), int(scale.max())
+    table = classify_values(np.arange(lo, hi + 1, dtype="float64"), cats)
+    with np.errstate(invalid="ignore"):
+        offset = x - lo
+        inside = (offset >= 0) & (offset <= hi - lo)  # NaN: False
+    position = np.where(inside, offset, 0).astype(np.intp)
+    inside &= position == offset  # whole numbers only
+    return np.where(inside, table[position], 0)
+
+
+def classify_values(values: np.ndarray, cats: ItemCategories) -> np.ndarray:
+    """:func:`classify` value by value (the definition; used directly for scales that are not whole numbers)."""
     x = np.asarray(values, dtype="float64")
     if cats.reverse:
         lo, hi = min(cats.substantive), max(cats.substantive)
