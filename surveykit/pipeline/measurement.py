@@ -28,12 +28,33 @@ MODEL_KEYS = ("model", "chi2", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci_lower
               "holds", "srmr_within")
 
 
+def cfa_models(frame: pd.DataFrame, masked: pd.DataFrame, q: Questionnaire, settings: Settings) -> dict:
+    """Every CFA of the plan and its invariance test, fitted (independent of the other results, so a run
+    can fit them beside its other analyses): {id: (record or AnalysisError, invariance or AnalysisError)}."""
+    out = {}
+    for entry in q.analysis.cfa:
+        try:
+            record = cfa_record(frame, q, entry, settings)
+        except AnalysisError as exc:
+            out[entry.id] = (exc, None)
+            continue
+        invariance = None
+        if entry.invariance is not None:
+            try:
+                invariance = invariance_record(frame, masked, q, entry, settings)
+            except AnalysisError as exc:
+                invariance = exc
+        out[entry.id] = (record, invariance)
+    return out
+
+
 def add_measurement_results(results: dict, frame: pd.DataFrame, masked: pd.DataFrame, q: Questionnaire,
-                            prepared, settings: Settings) -> None:
+                            prepared, settings: Settings, fitted: dict | None = None) -> None:
     """Add every measurement-model result of the plan to ``results`` (in place); see the module docstring.
 
     ``frame`` holds the items and index scores; ``masked`` is the same frame with groups below the minimum
     size hidden, from which the invariance groups are taken (a hidden group is never analysed apart).
+    ``fitted``: :func:`cfa_models` when the run fitted them already.
     """
     plan = q.analysis
     for fa in plan.factor_analyses:
@@ -57,17 +78,19 @@ def add_measurement_results(results: dict, frame: pd.DataFrame, masked: pd.DataF
             with where(prepared, f"reliability {rel.id!r} (omega)"):
                 record["omega_hierarchical"] = omega_record(frame, q, rel, settings)
     results["cfa"] = {}
+    fitted = cfa_models(frame, masked, q, settings) if fitted is None else fitted
     for entry in plan.cfa:
+        record, invariance = fitted[entry.id]
         with where(prepared, f"CFA {entry.id!r}"):
-            record = cfa_record(frame, q, entry, settings)
+            if isinstance(record, AnalysisError):
+                raise record
         if entry.invariance is not None:
-            try:
-                record["invariance"] = invariance_record(frame, masked, q, entry, settings)
-            except AnalysisError as exc:  # e.g. a group too small for its own covariance matrix: say so
-                reason = exc.headline
-                record["invariance"] = {"group": entry.invariance.group, "error": reason,
-                                        "metric_holds": None, "scalar_holds": None}
+            if isinstance(invariance, AnalysisError):  # e.g. a group too small for its own covariances: say so
+                reason = invariance.headline
+                invariance = {"group": entry.invariance.group, "error": reason,
+                              "metric_holds": None, "scalar_holds": None}
                 results.setdefault("skipped", []).append({"where": f"cfa {entry.id} invariance", "reason": reason})
+            record["invariance"] = invariance
         results["cfa"][entry.id] = record
     gate_comparisons(results, q)
 

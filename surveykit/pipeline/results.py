@@ -13,7 +13,7 @@ from surveykit.data.prepare import PreparedData
 from surveykit.errors import AnalysisError
 from surveykit.jsonsafe import to_jsonable
 from surveykit.pipeline.inference import add_inference
-from surveykit.pipeline.measurement import add_measurement_results
+from surveykit.pipeline.measurement import add_measurement_results, cfa_models
 from surveykit.pipeline.organisation import (
     driver_records,
     hide_units,
@@ -174,6 +174,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             continue
         regression_futures.append((reg, pool.submit(regression_record, reg_frame, reg_q, reg, settings)))
     reliability_future = pool.submit(reliability_records, frame, q, prepared, settings)
+    # confirmatory factor analyses (and their invariance tests) need only the frames too
+    cfa_future = pool.submit(cfa_models, frame, masked, q, settings) if plan.cfa else None
 
     step("descriptives")
     described = list(dict.fromkeys([v for d in plan.descriptives for v in d.variables] + list(q.index_map)))
@@ -248,7 +250,8 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
             for members in c.merged.values():
                 unpublished.setdefault(v, set()).update(members)
         add_inference(results, q, full_frame, masked, settings, unpublished)
-    add_measurement_results(results, frame, masked, q, prepared, settings)  # CFA, invariance, ordinal, omega
+    add_measurement_results(results, frame, masked, q, prepared, settings,  # CFA, invariance, ordinal, omega
+                            cfa_future.result() if cfa_future is not None else None)
     results["suppressed"] = _dedupe(suppressed)
     step("replication")
     results = to_jsonable(results)
