@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveykit.stats.distributions import f_sf
 from surveykit.errors import AnalysisError, Problem
 from surveykit.jsonsafe import to_jsonable
 from surveykit.stats.design_matrix import treatment_design
+from surveykit.stats.distributions import f_sf
 
 
 @dataclass(frozen=True)
@@ -78,23 +78,26 @@ def icc(data: pd.DataFrame, scores, cluster: str, k: str = "mean") -> ICCResult:
         raise AnalysisError("Variable not in the data", [Problem("not found", column=c) for c in missing])
     codes, _ = pd.factorize(data[cluster])  # -1 for a missing cluster id: those rows are left out
     n_groups = int(codes.max()) + 1
-    y = data[scores].apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
-    valid = ~np.isnan(y) & (codes >= 0)[:, None]
+    where = np.where(codes >= 0, codes, n_groups)  # a missing cluster id counts in a last bin, dropped
     p = len(scores)
-    # one bincount over (cluster, score) pairs: flat index = score * J + cluster
-    flat = (np.arange(p)[None, :] * n_groups + np.where(codes >= 0, codes, 0)[:, None])[valid]
-    values = y[valid]
-    size = p * n_groups
-    n_j = np.bincount(flat, minlength=size).reshape(p, n_groups).astype("float64")
-    sum_j = np.bincount(flat, weights=values, minlength=size).reshape(p, n_groups)
+    n_j = np.empty((p, n_groups))
+    sum_j = np.empty((p, n_groups))
+    ssw = np.empty(p)
+    for s, score in enumerate(scores):  # per score: bincounts over the respondents, no n x p copies
+        y = pd.to_numeric(data[score], errors="coerce").to_numpy(dtype="float64")
+        ok = ~np.isnan(y)
+        n_j[s] = np.bincount(where, weights=ok, minlength=n_groups + 1)[:n_groups]
+        sum_j[s] = np.bincount(where, weights=np.where(ok, y, 0.0), minlength=n_groups + 1)[:n_groups]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_ext = np.append(np.where(n_j[s] > 0, sum_j[s] / n_j[s], 0.0), 0.0)
+        resid = np.where(ok & (codes >= 0), y - mean_ext[where], 0.0)
+        ssw[s] = float(np.dot(resid, resid))
     n = n_j.sum(axis=1)
     n_clusters = (n_j > 0).sum(axis=1).astype("float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_j = np.where(n_j > 0, sum_j / n_j, 0.0)
         grand = sum_j.sum(axis=1) / n
         ssb = np.sum(n_j * (mean_j - grand[:, None]) ** 2, axis=1)
-        resid = values - mean_j.ravel()[flat]
-        ssw = np.bincount(flat // n_groups, weights=resid ** 2, minlength=p)
         df_b, df_w = n_clusters - 1, n - n_clusters
         msb, msw = ssb / df_b, ssw / df_w
         mbar = n / n_clusters
