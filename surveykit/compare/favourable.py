@@ -145,9 +145,10 @@ def favourable_shares(frame: pd.DataFrame, categories: Mapping[str, ItemCategori
         k = len(keys)
         # counts[g, j, c]: answers of category c to item j in group g (g = k: missing group)
         base = codes * _N_CAT**_PACK
+        joint_codes = np.empty_like(base)  # one buffer for every pack (new memory is slow to touch)
         counts = np.zeros((k + 1, m, _N_CAT), dtype=np.int64)
         for p, packed in enumerate(packs):
-            joint = np.bincount(base + packed, minlength=(k + 1) * _N_CAT**_PACK)
+            joint = np.bincount(np.add(base, packed, out=joint_codes), minlength=(k + 1) * _N_CAT**_PACK)
             digits = joint.reshape((k + 1,) + (_N_CAT,) * _PACK)  # axis 1 + t holds item (_PACK - 1 - t)'s category
             for t in range(min(_PACK, m - p * _PACK)):
                 axis = _PACK - t  # item t of the pack is digit t (from the least significant)
