@@ -461,3 +461,23 @@ def test_workbook_ci_bounds_are_numbers(out, reports):
     assert any(h and h.endswith(": KI øvre") for h in changes[0])
     for rows in sheets.values():
         assert not any(isinstance(v, str) and v.startswith("\u2003") for r in rows for v in r)
+
+
+def test_comments_are_in_the_workbook_where_the_report_shows_them(out, reports):
+    """An HR analyst reads comments in Excel: each free-text question the report shows has a sheet with
+    the same answers in the same (shuffled) order, listed on the contents sheet with its n."""
+    import openpyxl
+
+    shown = [(code, c) for code, rec in reports.items() for c in rec["comments"] if c["shown"]]
+    assert shown
+    for code, c in shown[:5]:
+        book = openpyxl.load_workbook(out / "units" / code / "tables.xlsx", read_only=True)
+        sheet = next(name for name in book.sheetnames if name.startswith("S0"))
+        rows = [r[0] for r in book[sheet].iter_rows(values_only=True)]
+        assert rows[0] == c["label"] and rows[1:] == c["answers"]
+        contents = list(book[book.sheetnames[0]].iter_rows(values_only=True))
+        assert any(r[2] == sheet and r[3] == f"n = {len(c['answers'])}" for r in contents)
+    hidden = [code for code, rec in reports.items() if rec["comments"] and not rec["comments"][0]["shown"]]
+    for code in hidden[:5]:  # no comments shown, no sheet of them
+        book = openpyxl.load_workbook(out / "units" / code / "tables.xlsx", read_only=True)
+        assert not any(name.startswith("S0") for name in book.sheetnames)

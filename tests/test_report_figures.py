@@ -147,20 +147,25 @@ def test_workbook_structure(survey, report):
     """tables.xlsx as a data file, read back with openpyxl: a contents sheet whose hyperlinks lead to every
     table's sheet, one header row per sheet with an autofilter over the data, no merged cells anywhere,
     and the statistics of a test in numeric columns of their own."""
-    results, q, _ = survey
+    results, q, free = survey
     files, _ = report
     with zipfile.ZipFile(files.excel) as z:
         for name in z.namelist():
             if name.endswith((".xml", ".rels")):
                 ET.fromstring(z.read(name))  # every part is well-formed XML
     wb = load_workbook(files.excel)
-    doc = build_document(results, q, "en")
-    contents, sheets = wb.worksheets[0], wb.worksheets[1:]
-    assert contents.title == "Contents" and len(sheets) == files.n_tables
+    doc = build_document(results, q, "en", free)
+    assert doc.answer_lists  # the survey has a free-text question shown in the report
+    contents, sheets = wb.worksheets[0], wb.worksheets[1:files.n_tables + 1]
+    lists = doc.answer_lists  # free-text answers: a sheet each after the tables ("A01 ...")
+    assert contents.title == "Contents" and len(wb.worksheets) == 1 + files.n_tables + len(lists)
     assert [ws.title.split(" ")[0] for ws in sheets] == [f"T{i:02d}" for i in range(1, files.n_tables + 1)]
+    for j, (answers, ws) in enumerate(zip(lists, wb.worksheets[files.n_tables + 1:]), 1):
+        assert ws.title.startswith(f"A{j:02d} ")
+        assert [r[0] for r in ws.iter_rows(values_only=True)] == [answers.title, *answers.items]
     assert len({ws.title.lower() for ws in wb.worksheets}) == len(wb.worksheets)
     assert all(len(ws.title) <= 31 for ws in wb.worksheets)
-    links = [row[2].hyperlink for row in contents.iter_rows(min_row=2)]
+    links = [row[2].hyperlink for row in contents.iter_rows(min_row=2)][:files.n_tables]
     assert len(links) == files.n_tables
     for table, link, ws in zip(doc.tables, links, sheets):
         target = link.location.split("!")[0].strip("'").replace("''", "'")

@@ -96,7 +96,9 @@ def test_small_group_is_not_shown(rendered, survey):
 def test_excel_numbers_are_numbers_and_formulas_are_text(rendered):
     wb = load_workbook(rendered[0].excel)
     names = wb.sheetnames
-    assert len(names) == rendered[0].n_tables + 1 and len(set(n.lower() for n in names)) == len(names)
+    answer_sheets = [n for n in names if n.startswith("S0")]  # the free-text answers shown in the report
+    assert len(answer_sheets) == 1 and len(names) == rendered[0].n_tables + 1 + len(answer_sheets)
+    assert len(set(n.lower() for n in names)) == len(names)
     assert all(len(n) <= 31 for n in names)
     numeric = formula_cells = 0
     for ws in wb.worksheets:

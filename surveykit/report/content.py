@@ -337,7 +337,8 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
         for qid, answers in self.free_text.items():
             sec.blocks.append(Heading(self.label(qid), f"free-{slug(qid)}"))
             answers = [str(a) for a in answers or [] if a is not None and str(a).strip()]
-            sec.blocks.append(Bullets(answers, "answers") if answers else Paragraph(self.s["no_answers"], "muted"))
+            sec.blocks.append(Bullets(answers, "answers", title=self.label(qid)) if answers
+                              else Paragraph(self.s["no_answers"], "muted"))
         return sec
 
 

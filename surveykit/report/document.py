@@ -85,6 +85,7 @@ class Bullets:
     items: list[str]
     css: str = ""
     kind: str = "ul"
+    title: str = ""  # a list with a title (answers to a free-text question) gets a sheet in tables.xlsx
 
 
 @dataclass
@@ -109,6 +110,11 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for sec in self.sections for b in sec.blocks if isinstance(b, Table)]
+
+    @property
+    def answer_lists(self) -> list[Bullets]:
+        """The lists that tables.xlsx writes too (each on a sheet of its own): those with a title."""
+        return [b for sec in self.sections for b in sec.blocks if isinstance(b, Bullets) and b.title]
 
     @property
     def figures(self) -> list[Figure]:

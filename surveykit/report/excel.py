@@ -63,7 +63,12 @@ def sheet_name(table: Table, width: int, taken: set[str], lang: str = "en") -> s
         title = f"{kind} {table.key.split('-', 2)[-1]}"
     elif kind is not None and ": " in title:
         title = f"{kind} {title.split(': ', 1)[1]}"
-    base = _BAD_SHEET_CHARS.sub(" ", f"T{table.number:0{width}d} {title}")
+    return _unique_name(f"T{table.number:0{width}d} {title}", taken)
+
+
+def _unique_name(text: str, taken: set[str]) -> str:
+    """A sheet name of at most 31 characters without the ones Excel forbids, unique (case-insensitively)."""
+    base = _BAD_SHEET_CHARS.sub(" ", text)
     base = re.sub(r"\s+", " ", base).strip().strip("'")
     if len(base) > 31:  # keep the start and the last words ("... by gender"): titles often differ at the end
         words = base.split(" ")
@@ -291,7 +296,8 @@ def _write_data(sheet: _Sheet, data: DataSheet) -> None:
                     for j in range(n_cols)]
 
 
-def _contents(sheet: _Sheet, doc: Document, tables: list[Table], names: list[str]) -> None:
+def _contents(sheet: _Sheet, doc: Document, tables: list[Table], names: list[str],
+              lists: list = (), list_names: list[str] = ()) -> None:
     s = doc.s
     header = [s["table"], s["title_col"], s["sheet_col"], s["note"]]
     sheet.row(1, [sheet.text(f"{_column(j + 1)}1", h, font=1) for j, h in enumerate(header)])
@@ -299,7 +305,11 @@ def _contents(sheet: _Sheet, doc: Document, tables: list[Table], names: list[str
         sheet.row(i, [sheet.number(f"A{i}", table.number, 0), sheet.text(f"B{i}", table.title),
                       sheet.text(f"C{i}", name), sheet.text(f"D{i}", " ".join(table.notes))])
         sheet.links.append((f"C{i}", f"'{name}'!A1"))
-    sheet.filter = f"A1:D{max(len(tables) + 1, 2)}"
+    for i, (answers, name) in enumerate(zip(lists, list_names), len(tables) + 2):  # answer lists: no number
+        sheet.row(i, [sheet.text(f"B{i}", answers.title), sheet.text(f"C{i}", name),
+                      sheet.text(f"D{i}", f"n = {len(answers.items)}")])
+        sheet.links.append((f"C{i}", f"'{name}'!A1"))
+    sheet.filter = f"A1:D{max(len(tables) + len(lists) + 1, 2)}"
     sheet.widths = [8.0, 70.0, 34.0, 80.0]
 
 
@@ -312,17 +322,23 @@ def write_workbook(doc: Document, path: Path) -> Path:
     contents_name = doc.s["contents"]
     taken.add(contents_name.lower())
     names = [sheet_name(t, width, taken, doc.lang) for t in tables]
+    lists = doc.answer_lists
+    list_names = [_unique_name(f"{doc.s['answers_sheet']}{j:0{width}d} {b.title}", taken) for j, b in enumerate(lists, 1)]
     contents = _Sheet(styles)
-    _contents(contents, doc, tables, names)
+    _contents(contents, doc, tables, names, lists, list_names)
     sheets = [contents.xml()]
     for table in tables:
         sheet = _Sheet(styles)
         _write_data(sheet, table_data(table, doc.s["block_col"], doc.lang))
         sheets.append(sheet.xml())
-    names = [contents_name] + names
+    for answers in lists:  # one answer per row, in the order the report shows them
+        sheet = _Sheet(styles)
+        _write_data(sheet, DataSheet([answers.title], [[a] for a in answers.items], [None]))
+        sheets.append(sheet.xml())
+    names = [contents_name] + names + list_names
     filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                       f"{escape(_quote_sheet(n))}!{_absolute(f)}</definedName>"
-                      for i, (n, f) in enumerate(zip(names, [contents.filter] + [None] * len(tables))) if f)
+                      for i, (n, f) in enumerate(zip(names, [contents.filter] + [None] * (len(names) - 1))) if f)
     parts = {
         "[Content_Types].xml": _content_types(len(sheets)),
         "_rels/.rels": (f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">'

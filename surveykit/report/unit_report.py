@@ -294,7 +294,7 @@ def _comment_section(record: dict, s: dict, lang: str) -> Section:
         if not c["shown"]:
             sec.blocks.append(Paragraph(s["comments_hidden"].format(reason=reason_text(c["reason"], lang)), "muted"))
             continue
-        sec.blocks.append(Bullets(c["answers"], "answers"))
+        sec.blocks.append(Bullets(c["answers"], "answers", title=c["label"]))
         for theme in c["themes"]:
             rows = [Row([txt(x["label"], "label"), num(x["n"], fmt.integer, lang)]) for x in theme["counts"]]
             sec.blocks.append(Table(f"themes-{theme['variable']}", s["themes_title"].format(label=theme["label"]),
