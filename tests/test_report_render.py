@@ -173,3 +173,20 @@ def test_saq_factor_analysis_tables(saq, tmp_path):
 
 def _item(q, label):
     return next(i.id for i in q.items if i.text == label)
+
+
+def test_many_answers_are_sampled_in_the_report_and_all_in_the_workbook(survey, tmp_path, monkeypatch):
+    """With more answers than the report shows, the report says how many of how many (the first of the
+    shuffled answers: a random selection) and tables.xlsx has them all."""
+    import surveykit.report.content as content
+
+    results, q, free = survey
+    qid, answers = next((k, v) for k, v in free.items() if len(v) > 1)
+    monkeypatch.setattr(content, "MAX_ANSWERS_SHOWN", 1)
+    files = render_report(copy.deepcopy(results), q, tmp_path, lang="en", free_text=free)
+    page = files.html.read_text(encoding="utf-8")
+    assert f"Showing 1 of {len(answers)} answers" in page
+    wb = load_workbook(files.excel)
+    sheet = next(ws for ws in wb.worksheets if ws.title.startswith("A01"))
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [str(a).strip() for a in answers
+                                                                          if str(a).strip()]

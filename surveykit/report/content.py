@@ -28,6 +28,9 @@ from .sections_model import ModelSections
 from .sections_organisation import OrganisationSections
 from .sections_summary import SummarySections
 
+# The report shows at most this many answers to a free-text question (a random selection, said so);
+# tables.xlsx holds them all: at 1,000,000 respondents the comments would be most of report.html.
+MAX_ANSWERS_SHOWN = 1000
 # a plan label beginning with the source's table or figure number: "Table 11: ...", "Tabell 5. ..."
 SOURCE_NUMBER = re.compile(r"^\s*(?:table|tabell|tab\.)\s*(?P<number>\d+[a-z]?)\s*[:.\u2013\u2014-]\s*(?P<title>.+)$",
                            re.IGNORECASE | re.DOTALL)
@@ -337,8 +340,14 @@ class Builder(SummarySections, CompareSections, FavourableSections, MeasureSecti
         for qid, answers in self.free_text.items():
             sec.blocks.append(Heading(self.label(qid), f"free-{slug(qid)}"))
             answers = [str(a) for a in answers or [] if a is not None and str(a).strip()]
-            sec.blocks.append(Bullets(answers, "answers", title=self.label(qid)) if answers
-                              else Paragraph(self.s["no_answers"], "muted"))
+            if not answers:
+                sec.blocks.append(Paragraph(self.s["no_answers"], "muted"))
+                continue
+            if len(answers) > MAX_ANSWERS_SHOWN:  # already shuffled: the first ones are a random selection
+                sec.blocks.append(Paragraph(self.f("answers_selection", shown=fmt.integer(MAX_ANSWERS_SHOWN, self.lang),
+                                                   n=fmt.integer(len(answers), self.lang)), "muted"))
+            sec.blocks.append(Bullets(answers[:MAX_ANSWERS_SHOWN], "answers", title=self.label(qid),
+                                      sheet_items=answers if len(answers) > MAX_ANSWERS_SHOWN else None))
         return sec
 
 

@@ -86,6 +86,11 @@ class Bullets:
     css: str = ""
     kind: str = "ul"
     title: str = ""  # a list with a title (answers to a free-text question) gets a sheet in tables.xlsx
+    sheet_items: list[str] | None = None  # what that sheet holds when the report shows only part of it
+
+    @property
+    def all_items(self) -> list[str]:
+        return self.items if self.sheet_items is None else self.sheet_items
 
 
 @dataclass

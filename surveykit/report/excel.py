@@ -307,7 +307,7 @@ def _contents(sheet: _Sheet, doc: Document, tables: list[Table], names: list[str
         sheet.links.append((f"C{i}", f"'{name}'!A1"))
     for i, (answers, name) in enumerate(zip(lists, list_names), len(tables) + 2):  # answer lists: no number
         sheet.row(i, [sheet.text(f"B{i}", answers.title), sheet.text(f"C{i}", name),
-                      sheet.text(f"D{i}", f"n = {len(answers.items)}")])
+                      sheet.text(f"D{i}", f"n = {len(answers.all_items)}")])
         sheet.links.append((f"C{i}", f"'{name}'!A1"))
     sheet.filter = f"A1:D{max(len(tables) + len(lists) + 1, 2)}"
     sheet.widths = [8.0, 70.0, 34.0, 80.0]
@@ -333,7 +333,7 @@ def write_workbook(doc: Document, path: Path) -> Path:
         sheets.append(sheet.xml())
     for answers in lists:  # one answer per row, in the order the report shows them
         sheet = _Sheet(styles)
-        _write_data(sheet, DataSheet([answers.title], [[a] for a in answers.items], [None]))
+        _write_data(sheet, DataSheet([answers.title], [[a] for a in answers.all_items], [None]))
         sheets.append(sheet.xml())
     names = [contents_name] + names + list_names
     filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'

@@ -342,6 +342,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # free text
         "free_text_intro": "Svarene vises i tilfeldig rekkefølge og uten bakgrunnsopplysninger.",
         "no_answers": "Ingen svar.",
+        "answers_selection": "Viser {shown} av {n} svar, et tilfeldig utvalg; alle står i tables.xlsx.",
         # reverse keys and non-substantive answers (surveykit.measure.scoring)
         "method_non_substantive": "{n} svar var «{labels}» (kode {codes}). De er telt og vist per påstand som "
                                   "«% {first}», men holdt utenfor gjennomsnitt, standardavvik, tester og "
@@ -752,6 +753,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "within": "Within",
         "free_text_intro": "Answers are shown in random order and without background information.",
         "no_answers": "No answers.",
+        "answers_selection": "Showing {shown} of {n} answers, a random selection; all are in tables.xlsx.",
         "method_non_substantive": "{n} answers were '{labels}' (code {codes}). They are counted and shown per item "
                                   "as '% {first}', but left out of means, standard deviations, tests and "
                                   "favourable %.",
