@@ -481,3 +481,18 @@ def test_comments_are_in_the_workbook_where_the_report_shows_them(out, reports):
     for code in hidden[:5]:  # no comments shown, no sheet of them
         book = openpyxl.load_workbook(out / "units" / code / "tables.xlsx", read_only=True)
         assert not any(name.startswith("S0") for name in book.sheetnames)
+
+
+def test_a_hidden_engagement_row_shows_a_dash(out, reports):
+    """A unit whose engagement index is hidden (too few complete answers) shows '–' in its row, with the
+    reason in the report's last part."""
+    hidden = [(code, e) for code, rec in reports.items() for e in rec.get("engagement", []) if e["unit"] is None]
+    assert hidden, "the example has a small office whose engagement index is hidden"
+    code, e = hidden[0]
+    page = (out / "units" / code / "report.html").read_text()
+    title = f"{e['label']}: {reports[code]['name']} "
+    table = page.split(title, 1)[1].split("</table>", 1)[0]
+    row = next(r for r in table.split("<tr>") if f'<td class="label">{reports[code]["name"]}</td>' in r)
+    assert row.count("–") >= 3
+    hidden = next(h for h in reports[code]["hidden"] if h["variable"] == e["id"])
+    assert f"<li>{e['label']} (" in page and hidden["label"] == e["label"]  # the label, not the id

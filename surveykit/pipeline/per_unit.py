@@ -304,8 +304,8 @@ def _add_changes_and_engagement(record: dict, tree, i: int, changes, engagement,
                  "parent": e["rows"].get(tree.codes[parent]) if parent > 0 else None,
                  "organisation": e["rows"].get(tree.codes[0])}
         if code in e["why"]:
-            record["hidden"].append({"variable": e["id"], "statistic": e["record"]["kind"],
-                                     "reason": _why(e["why"][code], k)})
+            record["hidden"].append({"variable": e["id"], "label": e["record"]["label"],
+                                     "statistic": e["record"]["kind"], "reason": _why(e["why"][code], k)})
         out.append({"id": e["id"], **e["record"], **cells})
     if out:
         record["engagement"] = out

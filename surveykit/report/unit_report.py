@@ -179,7 +179,7 @@ def build_unit_document(record: dict, lang: str) -> Document:
     sec = Section("confidentiality", s["sec_protect"])
     sec.blocks.append(Paragraph(s["protect_intro"].format(k=k)))
     labels = {r["variable"]: r["label"] for r in record["results"]}
-    hidden = [f"{labels.get(h['variable'], h['variable'])} ({_statistic(h['statistic'], s)}): "
+    hidden = [f"{labels.get(h['variable'], h.get('label', h['variable']))} ({_statistic(h['statistic'], s)}): "
               f"{reason_text(h['reason'], lang)}" for h in record.get("hidden", [])]
     hidden += [f"{c['label']}: {reason_text(c['reason'], lang)}" for c in record.get("comments", [])
                if not c["shown"] and c["reason"]]
@@ -265,7 +265,9 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
             sec.blocks.append(Paragraph(s["enps_unit_method"].format(label=e["label"],
                                                                      item=labels.get(e["item"], e["item"]))))
             for row, name in places:
-                row = row or {}
+                if row is None:  # hidden for this unit: said with a dash, as in the other tables
+                    rows.append(Row([txt(name, "label")] + [txt("–", "num muted")] * 5))
+                    continue
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
                                  num(row.get("pct_promoters"), fmt.pct, lang), num(row.get("pct_detractors"), fmt.pct, lang),
                                  num(row.get("enps"), fmt.pct, lang),
@@ -276,7 +278,9 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
                 label=e["label"], index=labels.get(e["index"], e["index"]),
                 fav=", ".join(str(v) for v in e.get("favourable") or []))))
             for row, name in places:
-                row = row or {}
+                if row is None:
+                    rows.append(Row([txt(name, "label")] + [txt("–", "num muted")] * 3))
+                    continue
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
                                  num(row.get("pct"), fmt.pct, lang), _ci(row.get("ci_low"), row.get("ci_high"), 1, lang)]))
             header = [head(s["where"], s["n_lower"], s["pct_engaged"], s["ci95"])]
