@@ -115,6 +115,11 @@ def sorted_items(loadings: dict[str, list]) -> list[str]:
 
 
 
+def ci_decimals_cell(low: Any, high: Any, decimals: int, lang: str, labels: tuple[str, str]) -> Cell:
+    """:func:`ci_cell` with the bounds shown to ``decimals`` decimals."""
+    return ci_cell(low, high, lambda x, lang: fmt.number(x, decimals, lang), lang, labels)
+
+
 def ci_cell(low: Any, high: Any, formatter, lang: str, labels: tuple[str, str]) -> Cell:
     """A confidence interval "[low; high]" whose two bounds reach the workbook as numbers of their own."""
     text = (f"[{formatter(low, lang=lang)}; {formatter(high, lang=lang)}]"

@@ -9,7 +9,7 @@ from functools import partial
 
 from . import figures_organisation as figs
 from . import format as fmt
-from .cells import ci_cell, head, num, slug, txt
+from .cells import ci_decimals_cell, head, num, slug, txt
 from .document import Cell, Figure, Paragraph, Row, Section, Table
 
 FLAG_MARK = {"up": "↑", "down": "↓"}
@@ -29,8 +29,7 @@ class OrganisationSections:
 
     def _ci(self, lo, hi, decimals: int = 2) -> Cell:
         """"[low; high]", the bounds also as numbers of their own in the workbook."""
-        return ci_cell(lo, hi, lambda x, lang: fmt.number(x, decimals, lang), self.lang,
-                       (self.s["ci_low"], self.s["ci_high"]))
+        return ci_decimals_cell(lo, hi, decimals, self.lang, (self.s["ci_low"], self.s["ci_high"]))
 
     def _hidden_text(self) -> str:
         org = self.r.get("organisation") or {}

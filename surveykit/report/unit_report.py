@@ -19,11 +19,12 @@ from surveykit import __version__
 from surveykit.stats.parallel import WORKERS
 
 from . import format as fmt
-from .cells import ci_cell, head, num, txt
+from .cells import ci_decimals_cell, head, num, txt
 from .document import Bullets, Cell, Document, Heading, Paragraph, Row, Section, Table
 from .excel import write_workbook
 from .html import render_html
 from .i18n import strings
+from .sections_organisation import FLAG_MARK
 
 TEXTS = {
     "nb": {
@@ -217,15 +218,10 @@ def _trend_section(record: dict, s: dict, lang: str) -> Section:
     return sec
 
 
-def _ci(lo, hi, decimals: int, lang: str) -> Cell:
-    """"[low; high]", the bounds also as numbers of their own in the workbook."""
-    s = strings(lang)
-    return ci_cell(lo, hi, lambda x, lang: fmt.number(x, decimals, lang), lang, (s["ci_low"], s["ci_high"]))
-
-
 def _change_section(record: dict, s: dict, lang: str) -> Section:
     """The change since the last earlier wave: the organisation report's test, for this unit."""
     ch = record["changes"]
+    bounds = (s["ci_low"], s["ci_high"])  # the CI's columns in the workbook
     sec = Section("changes", s["sec_changes"].format(prev=ch["previous"]))
     sec.blocks.append(Paragraph(s["waves_method"].format(
         current=ch["current"], alpha=fmt.number(ch["alpha"], 2, lang), mean=fmt.number(ch["min_mean_change"], 1, lang),
@@ -237,12 +233,12 @@ def _change_section(record: dict, s: dict, lang: str) -> Section:
     for m in sorted(ch["means"], key=lambda m: order.get(m["variable"], len(order))):
         fav = favs.get(m["variable"]) or {}
         flags = [(m.get("flag"), ""), (fav.get("flag"), " %")]
-        mark = " ".join({"up": "↑", "down": "↓"}[f] + unit for f, unit in flags if f in ("up", "down"))
+        mark = " ".join(FLAG_MARK[f] + unit for f, unit in flags if f in FLAG_MARK)
         css = "retained" if kinds.get(m["variable"]) == "index" else ""
         rows.append(Row([txt(m["label"], "label"), num(m["mean_prev"], fmt.mean, lang), num(m["mean_curr"], fmt.mean, lang),
-                         num(m["diff"], fmt.mean, lang), _ci(m["ci_low"], m["ci_high"], 2, lang),
+                         num(m["diff"], fmt.mean, lang), ci_decimals_cell(m["ci_low"], m["ci_high"], 2, lang, bounds),
                          num(m["p"], fmt.p_value, lang), num(m["d"], fmt.stat, lang), num(fav.get("diff"), fmt.pct, lang),
-                         _ci(fav.get("ci_low"), fav.get("ci_high"), 1, lang), txt(mark, "strong")],
+                         ci_decimals_cell(fav.get("ci_low"), fav.get("ci_high"), 1, lang, bounds), txt(mark, "strong")],
                         (css + " flagged").strip() if mark else css))
     header = [head(s["variable"], f"{s['col_mean']} {ch['previous']}", f"{s['col_mean']} {ch['current']}", s["change"],
                    s["ci95"], s["p"], "d", s["fav_change"], s["ci95"], s["flag"])]
@@ -255,6 +251,7 @@ def _change_section(record: dict, s: dict, lang: str) -> Section:
 def _engagement_section(record: dict, s: dict, lang: str) -> Section:
     """Engagement index and eNPS: the unit, its parent and the organisation (the organisation report's numbers)."""
     sec = Section("engagement", s["sec_engagement"])
+    bounds = (s["ci_low"], s["ci_high"])  # the CI's columns in the workbook
     labels = {r["variable"]: r["label"] for r in record["results"]}
     for e in record["engagement"]:
         places = [(e.get("unit"), record["name"]), (e.get("parent"), record.get("parent_name")),
@@ -271,7 +268,7 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
                                  num(row.get("pct_promoters"), fmt.pct, lang), num(row.get("pct_detractors"), fmt.pct, lang),
                                  num(row.get("enps"), fmt.pct, lang),
-                                 _ci(row.get("adjusted_low"), row.get("adjusted_high"), 1, lang)]))
+                                 ci_decimals_cell(row.get("adjusted_low"), row.get("adjusted_high"), 1, lang, bounds)]))
             header = [head(s["where"], s["n_lower"], s["promoters"], s["detractors"], "eNPS", s["ci95"])]
         else:
             sec.blocks.append(Paragraph(s["eng_unit_method"].format(
@@ -282,7 +279,8 @@ def _engagement_section(record: dict, s: dict, lang: str) -> Section:
                     rows.append(Row([txt(name, "label")] + [txt("–", "num muted")] * 3))
                     continue
                 rows.append(Row([txt(name, "label"), num(row.get("n"), fmt.integer, lang),
-                                 num(row.get("pct"), fmt.pct, lang), _ci(row.get("ci_low"), row.get("ci_high"), 1, lang)]))
+                                 num(row.get("pct"), fmt.pct, lang),
+                                 ci_decimals_cell(row.get("ci_low"), row.get("ci_high"), 1, lang, bounds)]))
             header = [head(s["where"], s["n_lower"], s["pct_engaged"], s["ci95"])]
         sec.blocks.append(Table(f"unit-engagement-{e['id']}", s["eng_unit_title"].format(
             label=e["label"], unit=record["name"], parent=record.get("parent_name") or record["organisation_name"],
