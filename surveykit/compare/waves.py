@@ -174,7 +174,8 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
                   favourable: Mapping[str, Sequence] | None = None, tree=None,
                   unit_variable: str | None = None, previous_label: str = "previous",
                   current_label: str = "current", alpha: float = 0.05, min_mean_change: float = 0.2,
-                  min_pct_change: float = 5.0, rename: Mapping[str, str] | None = None) -> WaveComparison:
+                  min_pct_change: float = 5.0, rename: Mapping[str, str] | None = None,
+                  previous_units: np.ndarray | None = None) -> WaveComparison:
     """Compare every variable (items, indices) between two waves, overall or for every unit of a tree.
 
     ``previous`` and ``current`` hold scored data (NaN = missing). With ``tree`` (a
@@ -185,6 +186,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
     A change is flagged only where p < ``alpha`` and |change| >= ``min_mean_change`` (scale points)
     or ``min_pct_change`` (percentage points). ``rename`` maps a previous wave's variable id to its id in
     the current wave (an item reworded or renumbered between waves), and is reported.
+    ``previous_units``: the previous wave's ``tree.locate`` of its unit codes, when the caller has it.
     """
     favourable = dict(favourable or {})
     renamed = {old: new for old, new in (rename or {}).items() if old in previous.columns}
@@ -207,7 +209,8 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, variables: Sequ
     if tree is not None:
         if unit_variable is None:
             raise AnalysisError("compare_waves: a unit tree needs the unit variable")
-        idx_p = tree.locate(previous[unit_variable].to_numpy(), column=unit_variable)
+        idx_p = previous_units if previous_units is not None else \
+            tree.locate(previous[unit_variable].to_numpy(), column=unit_variable)
         idx_c = tree.locate(current[unit_variable].to_numpy(), column=unit_variable)
         units = list(tree.codes)
         levels = list(tree.level)

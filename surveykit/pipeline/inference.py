@@ -259,13 +259,14 @@ def _collapse_empty_units(q: Questionnaire, margin: pd.DataFrame, frame: pd.Data
     tree = read_unit_tree(q, frame, "data")
     position = {code_text(c): i for i, c in enumerate(margin[var])}
     carriers = {code_text(c): n for c, n in zip(margin[var], responding) if n > 0}
+    above = {c: set(tree.ancestors(c)) for c in carriers}  # each carrier's ancestors, found once
     notes, moved = [], {}
     for i in empty:  # the units without respondents (few): shaping, not a loop over respondents
         code = code_text(margin[var].iloc[i])
         target, ancestor = None, code
         while target is None and tree.parent_index[tree.index_of(ancestor)] >= 0:
             ancestor = tree.codes[tree.parent_index[tree.index_of(ancestor)]]
-            below = [c for c in carriers if ancestor in tree.ancestors(c)]
+            below = [c for c in carriers if ancestor in above[c]]
             target = max(below, key=lambda c: (carriers[c], -position[c]), default=None)
         if target is None:
             continue  # nobody anywhere: post-stratification reports the empty cell

@@ -148,13 +148,14 @@ def protected_changes(q, previous: pd.DataFrame, current: pd.DataFrame, wave, tr
     favourable.update({c: [1] for c in fav_cols})
     prev, current = _favourable_indicators(previous, q), _favourable_indicators(current, q)
     hidden = {"current": hidden_current}
+    where = None
     if tree is not None:
         where = tree.locate(prev[unit_var].to_numpy(), file=Path(wave.file).name, column=unit_var)
         hidden["previous"] = unit_visibility(tree, tree.rolled_counts(where), k)
     res = compare_waves(prev, current, variables + fav_cols, favourable=favourable, tree=tree,
                         unit_variable=unit_var, previous_label=wave.label, current_label=waves.current,
                         alpha=settings.alpha, min_mean_change=waves.min_mean_change,
-                        min_pct_change=waves.min_pct_change)
+                        min_pct_change=waves.min_pct_change, previous_units=where)
     means = res.means[~res.means["variable"].str.startswith("favourable:")].reset_index(drop=True)
     fav = res.favourable.copy()
     fav["item"] = fav["item"].str.removeprefix("favourable:")
