@@ -158,10 +158,10 @@ def _build_results(q: Questionnaire, prepared: PreparedData, settings: Settings,
     }
     results.update(organisation)  # response rates, waves, drivers, engagement
 
-    # Regressions and reliability need nothing the other analyses produce, and their heavy parts (QR,
-    # matrix products, array arithmetic) run in numpy without the GIL: they are computed on a second
-    # thread while this one does the comparisons, factor analyses and correlations (about half each).
-    # Results are collected in plan order below, so the output does not depend on timing.
+    # Regressions, reliability and the CFAs need nothing the other analyses produce, and their heavy parts
+    # (QR, matrix products, array arithmetic) run in numpy without the GIL: they are computed on the
+    # pool's threads (beside the key drivers) while this one does the comparisons, factor analyses and
+    # correlations. Results are collected in plan order below, so the output does not depend on timing.
     regression_futures, skipped_regressions = [], []
     for reg in plan.regressions:  # each on its own respondents: small categories there are merged too
         reg_frame, reg_q, reg_suppressed = disclosure.for_regression(
